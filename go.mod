@@ -1,0 +1,3 @@
+module github.com/linkstream/linkstream
+
+go 1.26.8

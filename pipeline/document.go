@@ -1,0 +1,57 @@
+package pipeline
+
+import "time"
+
+// Document is one input text to link. JSON field names follow the input
+// contract of DESIGN.md: {"id","text","title"?,"lang"?,"published_at"?,"url"?}.
+type Document struct {
+	ID          string     `json:"id"`
+	Text        string     `json:"text"`
+	Title       string     `json:"title,omitempty"`
+	Lang        string     `json:"lang,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	URL         string     `json:"url,omitempty"`
+}
+
+// Method says which stage decided a link.
+type Method string
+
+const (
+	// MethodPrior: the surface had one dominant candidate; decided by the prior alone.
+	MethodPrior Method = "prior"
+	// MethodContext: decided by the cheap score (prior × prominence × context similarity).
+	MethodContext Method = "context"
+	// MethodCrossEncoder: the mention was ambiguous and the cross-encoder decided.
+	MethodCrossEncoder Method = "cross-encoder"
+)
+
+// Link is one mention linked to a Wikipedia entity. Start and End are Unicode
+// code-point offsets into Document.Text, End exclusive.
+type Link struct {
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+	Mention   string  `json:"mention"`
+	Title     string  `json:"title"`
+	URL       string  `json:"url"`
+	QID       string  `json:"qid,omitempty"`
+	Type      string  `json:"type"`
+	Score     float64 `json:"score"`
+	Ambiguity float64 `json:"ambiguity"`
+	Method    Method  `json:"method"`
+}
+
+// NilMention is a mention that was spotted but judged unlinkable (no
+// candidate, or every candidate scored below the NIL threshold).
+type NilMention struct {
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Mention string `json:"mention"`
+	Type    string `json:"type,omitempty"`
+}
+
+// Result is the linker's answer for one Document: the `link` output contract.
+type Result struct {
+	ID    string       `json:"id"`
+	Links []Link       `json:"links"`
+	NIL   []NilMention `json:"nil"`
+}
