@@ -1,0 +1,97 @@
+package eval
+
+import (
+	"context"
+)
+
+// The package does not import the pipeline on purpose: the pipeline links
+// native libraries (ONNX Runtime, tokenizers) through cgo, and the scorer
+// must build, test and score saved predictions without them. cmd/linkstream
+// adapts pipeline.Linker to these interfaces.
+
+// Input is a document handed to the linker.
+type Input struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// Prediction is one link the linker made, with the field names of the
+// `link` output contract (DESIGN.md), so that saved output of any linker in
+// that shape can be scored. Start and End are code-point offsets.
+type Prediction struct {
+	Start   int     `json:"start"`
+	End     int     `json:"end"`
+	Mention string  `json:"mention,omitempty"`
+	Title   string  `json:"title"`
+	Type    string  `json:"type,omitempty"`
+	Score   float64 `json:"score,omitempty"`
+	Method  string  `json:"method,omitempty"`
+}
+
+// Linker is what the evaluation needs from the pipeline: the links of one
+// document (NIL mentions are not links and are not returned). It must be
+// safe for concurrent use when Evaluate runs more than one worker.
+type Linker interface {
+	Link(ctx context.Context, doc Input) ([]Prediction, error)
+}
+
+// LinkerFunc adapts a function to Linker.
+type LinkerFunc func(ctx context.Context, doc Input) ([]Prediction, error)
+
+// Link calls f.
+func (f LinkerFunc) Link(ctx context.Context, doc Input) ([]Prediction, error) {
+	return f(ctx, doc)
+}
+
+// Span is a mention position in code points, End exclusive.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Candidate is one entity the linker considered for a span, with whatever
+// feature scores it computed (prior, context similarity, cross-encoder
+// logit, ...). The errors file carries them verbatim.
+type Candidate struct {
+	Title    string             `json:"title"`
+	Score    float64            `json:"score"`
+	Features map[string]float64 `json:"features,omitempty"`
+}
+
+// SpanDecision is the linker's answer for one given span: the chosen title
+// ("" for NIL) and, when it can tell, the candidates it weighed, best first.
+type SpanDecision struct {
+	Title      string      `json:"title"`
+	Score      float64     `json:"score"`
+	Method     string      `json:"method,omitempty"`
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
+
+// SpanLinker links given spans instead of spotting its own: the
+// disambiguation-only task (GERBIL's D2KB), and the source of candidates and
+// feature scores for the errors file. It returns one decision per span, in
+// order. The pipeline implements it; cmd/linkstream adapts its types.
+type SpanLinker interface {
+	LinkSpans(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error)
+}
+
+// SpanLinkerFunc adapts a function to SpanLinker.
+type SpanLinkerFunc func(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error)
+
+// LinkSpans calls f.
+func (f SpanLinkerFunc) LinkSpans(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error) {
+	return f(ctx, doc, spans)
+}
+
+// KB is what the scorer needs from the knowledge base. Titles passed in are
+// already normalised (NormalizeTitle).
+type KB interface {
+	// Resolve returns the canonical title of an entity, following redirects;
+	// ok is false when the KB does not hold the entity.
+	Resolve(title string) (canonical string, ok bool)
+	// HasDescription reports whether the entity (canonical title) has a
+	// non-empty description for context scoring.
+	HasDescription(canonical string) bool
+	// Type returns the entity's coarse type (PER, ORG, LOC, MISC) or "".
+	Type(canonical string) string
+}
