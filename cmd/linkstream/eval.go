@@ -30,10 +30,15 @@ const defaultDataDir = "../shared/data"
 // --dataset NAME|PATH[,NAME|PATH...]`. With --predictions it scores saved
 // `link` output instead of running the linker (any linker that writes the
 // output contract, such as bench/peer, can be scored the same way).
-// `linkstream eval selflink ...` writes the Wikipedia self-linking gold.
+// `linkstream eval selflink ...` writes the Wikipedia self-linking gold;
+// `linkstream eval export ...` writes a dataset as JSONL (documents with gold)
+// for other linkers to read.
 func runEval(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "selflink" {
 		return runSelfLink(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "export" {
+		return runEvalExport(args[1:])
 	}
 	fs := newFlagSet("eval", "--kb KBDIR [--model DIR] --dataset NAME|PATH[,...] [--mode never|ambiguous|always] [--out results.json] [--errors errors.jsonl]")
 	var lf linkerFlags
@@ -449,6 +454,61 @@ func writeJSONL(path string, docs []selflink.Doc) error {
 	if err := bw.Flush(); err != nil {
 		f.Close()
 		return fmt.Errorf("eval selflink: %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// runEvalExport writes datasets as JSONL gold ({"id","text","gold"}): input
+// for `linkstream link` and the peer linker (both read id and text), and a
+// conversion of any supported format to the plain JSONL gold format.
+func runEvalExport(args []string) error {
+	fs := newFlagSet("eval export", "--dataset NAME|PATH[,...] --out FILE")
+	datasets := fs.String("dataset", "", "datasets, comma-separated (names as for eval, or all)")
+	dataDir := fs.String("data", defaultDataDir, "shared data folder that dataset names resolve in")
+	out := fs.String("out", "", "output JSONL file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *datasets == "" || *out == "" {
+		return errors.New("eval export: pass --dataset and --out")
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("eval export: %w", err)
+	}
+	bw := bufio.NewWriter(f)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, n := range strings.Split(*datasets, ",") {
+		names := []string{strings.TrimSpace(n)}
+		if names[0] == "all" {
+			names = eval.Names()
+		}
+		for _, name := range names {
+			ds, err := eval.Open(eval.ResolveName(*dataDir, name))
+			if err != nil {
+				f.Close()
+				return err
+			}
+			for _, d := range ds.Docs {
+				rec := struct {
+					ID   string      `json:"id"`
+					Text string      `json:"text"`
+					Gold []eval.Gold `json:"gold"`
+				}{d.ID, d.Text, d.Gold}
+				if rec.Gold == nil {
+					rec.Gold = []eval.Gold{}
+				}
+				if err := enc.Encode(&rec); err != nil {
+					f.Close()
+					return fmt.Errorf("eval export: %w", err)
+				}
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("eval export: %w", err)
 	}
 	return f.Close()
 }
