@@ -74,6 +74,7 @@ type Report struct {
 	GoldLinked    int      `json:"gold_linked"`
 	GoldNIL       int      `json:"gold_nil"`
 	Predicted     int      `json:"predicted_links"`
+	Spotted       int      `json:"spotted_mentions"`
 	NILLinked     int      `json:"gold_nil_linked"`
 	FailedDocs    int      `json:"failed_docs"`
 	FailedReasons []string `json:"failed_reasons,omitempty"`
@@ -126,12 +127,13 @@ type TypeRow struct {
 // Timing measures the end-to-end linking phase only (not reading, scoring
 // or the disambiguation pass).
 type Timing struct {
-	Workers     int     `json:"workers"`
-	Seconds     float64 `json:"seconds"`
-	DocsPerSec  float64 `json:"docs_per_sec"`
-	LinksPerSec float64 `json:"links_per_sec"`
-	GoldPerSec  float64 `json:"gold_mentions_per_sec"`
-	CodePoints  int     `json:"code_points"`
+	Workers        int     `json:"workers"`
+	Seconds        float64 `json:"seconds"`
+	DocsPerSec     float64 `json:"docs_per_sec"`
+	LinksPerSec    float64 `json:"links_per_sec"`
+	MentionsPerSec float64 `json:"mentions_per_sec"`
+	GoldPerSec     float64 `json:"gold_mentions_per_sec"`
+	CodePoints     int     `json:"code_points"`
 }
 
 // ErrorRecord is one line of the errors file.
@@ -243,6 +245,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 				entities[g.key] = g
 			}
 		}
+		rep.Spotted += len(preds)
 		for _, p := range preds {
 			if p.key != "" {
 				rep.Predicted++
@@ -329,6 +332,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 	if sec > 0 {
 		rep.Timing.DocsPerSec = float64(len(ds.Docs)) / sec
 		rep.Timing.LinksPerSec = float64(rep.Predicted) / sec
+		rep.Timing.MentionsPerSec = float64(rep.Spotted) / sec
 		rep.Timing.GoldPerSec = float64(rep.GoldMentions) / sec
 	}
 	if c.errs != nil {

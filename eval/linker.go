@@ -29,8 +29,10 @@ type Prediction struct {
 }
 
 // Linker is what the evaluation needs from the pipeline: the links of one
-// document (NIL mentions are not links and are not returned). It must be
-// safe for concurrent use when Evaluate runs more than one worker.
+// document. It may also return the mentions it spotted but left NIL, as
+// predictions with an empty Title: they are not links and never score, but
+// they count as spotted mentions for mentions/s. It must be safe for
+// concurrent use when Evaluate runs more than one worker.
 type Linker interface {
 	Link(ctx context.Context, doc Input) ([]Prediction, error)
 }

@@ -140,8 +140,8 @@ func TestEvaluateHandMade(t *testing.T) {
 	if cv.Mentions != 3 || cv.MentionsInKB != 2 || cv.MentionsWithDesc != 1 || cv.Entities != 3 || cv.EntitiesInKB != 2 {
 		t.Errorf("coverage = %+v", cv)
 	}
-	if rep.GoldMentions != 4 || rep.GoldLinked != 3 || rep.GoldNIL != 1 || rep.NILLinked != 1 || rep.Predicted != 5 {
-		t.Errorf("gold %d linked %d nil %d nil-linked %d predicted %d", rep.GoldMentions, rep.GoldLinked, rep.GoldNIL, rep.NILLinked, rep.Predicted)
+	if rep.GoldMentions != 4 || rep.GoldLinked != 3 || rep.GoldNIL != 1 || rep.NILLinked != 1 || rep.Predicted != 5 || rep.Spotted != 6 {
+		t.Errorf("gold %d linked %d nil %d nil-linked %d predicted %d spotted %d", rep.GoldMentions, rep.GoldLinked, rep.GoldNIL, rep.NILLinked, rep.Predicted, rep.Spotted)
 	}
 
 	// Per type: PER holds Tim Cook (TP), Larry Page on NIL gold (FP, typed

@@ -175,15 +175,20 @@ func newLinker(ol *openedLinker) (eval.Linker, eval.KB) {
 		if err != nil {
 			return nil, err
 		}
-		return predictionsOf(res.Links), nil
+		return predictionsOf(res), nil
 	}), kbAdapter{ol.kb}
 }
 
-func predictionsOf(links []pipeline.Link) []eval.Prediction {
-	out := make([]eval.Prediction, len(links))
-	for i, l := range links {
-		out[i] = eval.Prediction{Start: l.Start, End: l.End, Mention: l.Mention, Title: l.Title,
-			Type: l.Type, Score: l.Score, Method: string(l.Method)}
+// predictionsOf turns a result into predictions: its links, then its NIL
+// mentions with an empty title (counted as spotted, never scored).
+func predictionsOf(res pipeline.Result) []eval.Prediction {
+	out := make([]eval.Prediction, 0, len(res.Links)+len(res.NIL))
+	for _, l := range res.Links {
+		out = append(out, eval.Prediction{Start: l.Start, End: l.End, Mention: l.Mention, Title: l.Title,
+			Type: l.Type, Score: l.Score, Method: string(l.Method)})
+	}
+	for _, n := range res.NIL {
+		out = append(out, eval.Prediction{Start: n.Start, End: n.End, Mention: n.Mention, Type: n.Type})
 	}
 	return out
 }
@@ -261,7 +266,7 @@ func (s savedPredictions) Link(_ context.Context, in eval.Input) ([]eval.Predict
 	return p, nil
 }
 
-// readPredictions reads JSONL link output ({"id", "links": [...]}).
+// readPredictions reads JSONL link output ({"id", "links": [...], "nil": [...]}).
 func readPredictions(path string) (savedPredictions, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -278,11 +283,15 @@ func readPredictions(path string) (savedPredictions, error) {
 		var r struct {
 			ID    string            `json:"id"`
 			Links []eval.Prediction `json:"links"`
+			NIL   []eval.Prediction `json:"nil"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("eval: %s line %d: %w", path, line, err)
 		}
-		out[r.ID] = append(out[r.ID], r.Links...)
+		for i := range r.NIL {
+			r.NIL[i].Title = "" // NIL mentions are not links, whatever they carry
+		}
+		out[r.ID] = append(append(out[r.ID], r.Links...), r.NIL...)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("eval: %s: %w", path, err)
