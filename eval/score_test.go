@@ -84,6 +84,7 @@ func handLinker() Linker {
 			{Start: 41, End: 50, Title: "Cupertino, CA", Type: "LOC"}, // TP through the redirect
 			{Start: 52, End: 56, Title: "Larry Page", Type: "PER"},    // on NIL gold: FP
 			{Start: 0, End: 3, Title: "Tim", Type: "PER"},             // boundary error: FP, overlaps gold
+			{Start: 57, End: 61, Type: "MISC"},                        // spotted but NIL: not a link, never scored
 		}, nil
 	})
 }
