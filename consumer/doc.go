@@ -1,0 +1,22 @@
+// Package consumer is the Kafka side of `linkstream run`: it joins a
+// consumer group on the input topic (cooperative-sticky balancing), gives
+// every assigned partition an ordered lane, feeds all lanes' documents to
+// one shared Linker (so its micro-batcher batches across partitions), and
+// produces one output record per document, in input order per partition,
+// with the input offsets committed in the same Kafka transaction
+// (exactly-once, the default) or after the output is acknowledged
+// (at-least-once).
+//
+// Work runs in cycles: poll at most MaxInFlight records, link them, produce
+// their outputs and dead letters, then commit or abort the cycle as a whole.
+// While a full cycle is in flight, fetching is paused (backpressure), so
+// memory is bounded by MaxInFlight documents plus one fetch response.
+//
+// Records that cannot be decoded, are empty, too large, not UTF-8, or fail
+// permanently in the Linker go to the dead-letter topic with their original
+// key, value and headers plus producer.Header* headers; processing goes on.
+// See linker.go for how a Linker tells a permanent failure from a transient
+// one.
+//
+// It owns no flags or environment: cmd/linkstream maps those onto Opts.
+package consumer

@@ -1,0 +1,315 @@
+package consumer
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/producer"
+	"github.com/linkstream/linkstream/schemas"
+)
+
+func newFake(t *testing.T, inputPartitions int32) []string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(inputPartitions, "in"),
+		kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()
+}
+
+func newClient(t testing.TB, seeds []string, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(seeds...), kgo.ProducerBatchMaxBytes(16 << 20)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+// startService runs a Service until the test ends (or stop is called),
+// returning its stop function, which waits for Run to return.
+func startService(t testing.TB, l Linker, opts ...Opt) (*Service, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	svc, err := New(ctx, l, append([]Opt{Topics("in", "out", ""), Group("g"), Logger(testLogger(t)),
+		SessionTimeout(6 * time.Second), Retries(5, 5*time.Millisecond, 20*time.Millisecond)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	var stopped bool
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("Run did not return 30s after cancel")
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return svc, stop
+}
+
+func docMap(docs []pipeline.Document) map[string]pipeline.Document {
+	m := make(map[string]pipeline.Document, len(docs))
+	for _, d := range docs {
+		m[d.ID] = d
+	}
+	return m
+}
+
+func makeDocs(prefix string, n int) []pipeline.Document {
+	docs := make([]pipeline.Document, n)
+	for i := range docs {
+		docs[i] = newsDoc(prefix, i)
+	}
+	return docs
+}
+
+func TestCapsLinker(t *testing.T) {
+	res := capsLink(pipeline.Document{ID: "x", Text: "Émile met NATO in Köln, not paris."})
+	var got []string
+	for _, l := range res.Links {
+		got = append(got, fmt.Sprintf("%s@%d-%d", l.Mention, l.Start, l.End))
+	}
+	if strings.Join(got, " ") != "Émile@0-5 Köln@18-22" || len(res.NIL) != 1 || res.NIL[0].Mention != "NATO" {
+		t.Fatalf("links %v nil %+v", got, res.NIL)
+	}
+}
+
+// TestExactlyOncePoisonAndOrder: on kfake, every good document is linked
+// exactly once in read_committed output, in input order per partition, and
+// every poison record is dead-lettered with its original key, value and
+// headers plus the reason.
+func TestExactlyOncePoisonAndOrder(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 6)
+	cl := newClient(t, seeds)
+	docs := makeDocs("ok", 600)
+	flaky := pipeline.Document{ID: "flaky", Text: "FLAKY Berlin works on the third try"}
+	docs = append(docs, flaky)
+	produceDocs(ctx, t, cl, "in", nil, docs)
+
+	poison := map[string]struct {
+		value  []byte
+		reason producer.Reason
+	}{
+		"bad-json":   {[]byte(`{"id": "p1", "text": `), producer.ReasonBadJSON},
+		"not-json":   {[]byte(`plain words`), producer.ReasonBadJSON},
+		"empty":      {[]byte(`{"id":"p2","text":"   "}`), producer.ReasonEmpty},
+		"utf8":       {[]byte("{\"id\":\"p3\",\"text\":\"bad \xff\xfe bytes\"}"), producer.ReasonInvalidUTF8},
+		"too-large":  {[]byte(`{"id":"p4","text":"` + strings.Repeat("Word ", 1000) + `"}`), producer.ReasonTooLarge},
+		"avro-no-sr": {schemas.AppendWire(nil, 1, []byte{2, 'a'}), producer.ReasonNoRegistry},
+		"permanent":  {[]byte(`{"id":"p5","text":"PERMANENT Rome"}`), producer.ReasonPermanent},
+		"down":       {[]byte(`{"id":"p6","text":"ALWAYSDOWN Oslo"}`), producer.ReasonRetries},
+		"no-id":      {[]byte(`{"text":"Lisbon"}`), producer.ReasonMissingID},
+	}
+	for key, p := range poison {
+		r := &kgo.Record{Topic: "in", Value: p.value, Headers: []kgo.RecordHeader{{Key: "origin", Value: []byte("test-" + key)}}}
+		if key != "no-id" {
+			r.Key = []byte(key)
+		}
+		if err := cl.ProduceSync(ctx, r).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A document without an id takes its record key.
+	keyed := &kgo.Record{Topic: "in", Key: []byte("from-key"), Value: []byte(`{"text":"Vienna and Prague"}`)}
+	if err := cl.ProduceSync(ctx, keyed).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, pipeline.Document{ID: "from-key", Text: "Vienna and Prague"})
+
+	svc, stop := startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), MaxInFlight(100), MaxDocumentBytes(4000))
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
+	checkExactlyOnce(t, outs, docMap(docs))
+	for _, o := range outs {
+		if o.doc.KBVersion != "unknown" || o.doc.ModelID != "none" || o.doc.Source.Topic != "in" || o.doc.ProcessedAt.IsZero() {
+			t.Fatalf("output metadata: %+v", o.doc)
+		}
+	}
+
+	dlq := readTopic(ctx, t, seeds, "in.dlq", 20*time.Second, func(r []*kgo.Record) bool { return len(r) >= len(poison) })
+	if len(dlq) != len(poison) {
+		t.Fatalf("%d dead letters, want %d", len(dlq), len(poison))
+	}
+	for _, r := range dlq {
+		origin, _ := producer.Header(r, "origin")
+		key := strings.TrimPrefix(origin, "test-")
+		p, ok := poison[key]
+		if !ok {
+			t.Fatalf("dead letter with unknown origin %q", origin)
+		}
+		if reason, _ := producer.Header(r, producer.HeaderReason); reason != string(p.reason) {
+			msg, _ := producer.Header(r, producer.HeaderError)
+			t.Errorf("%s: reason %q (%s), want %q", key, reason, msg, p.reason)
+		}
+		if !bytes.Equal(r.Value, p.value) {
+			t.Errorf("%s: dead letter value differs from the original", key)
+		}
+		if key != "no-id" && string(r.Key) != key {
+			t.Errorf("%s: dead letter key %q", key, r.Key)
+		}
+		if src, _ := producer.Header(r, producer.HeaderSourceTopic); src != "in" {
+			t.Errorf("%s: source topic header %q", key, src)
+		}
+	}
+
+	// Metrics and health while running.
+	srv := httptest.NewServer(svc.Handler())
+	defer srv.Close()
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %v %v", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		fmt.Sprintf(`linkstream_documents_total{outcome="linked"} %d`, len(docs)),
+		`linkstream_dead_letters_total{reason="bad-json"} 2`,
+		`linkstream_consumer_lag{partition="0",topic="in"} 0`,
+		`linkstream_link_retries_total`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAvroThroughRegistry: Avro input in the wire format decodes with the
+// writer schema from the registry; an unknown schema id and a corrupt body
+// are dead-lettered; the output is wire-format Avro under the registered
+// output schema.
+func TestAvroThroughRegistry(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 3)
+	reg, fake := newFakeRegistry(t)
+	cl := newClient(t, seeds)
+	enc, err := producer.NewDocumentEncoder(ctx, reg, "in-value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	docs := makeDocs("avro", 200)
+	docs[0].PublishedAt, docs[0].Title = &pub, "A title"
+	produceDocs(ctx, t, cl, "in", enc, docs)
+	bad := []*kgo.Record{
+		{Topic: "in", Key: []byte("unknown"), Value: schemas.AppendWire(nil, 999, []byte{2, 'x', 2, 'y'})},
+		{Topic: "in", Key: []byte("corrupt"), Value: schemas.AppendWire(nil, 1, []byte{0xff, 0xff, 0xff})},
+	}
+	if err := cl.ProduceSync(ctx, bad...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), Registry(reg))
+	dec := producer.NewOutputDecoder(reg)
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, dec)
+	checkExactlyOnce(t, outs, docMap(docs))
+	id, _, err := schemas.SplitWire(outs[0].rec.Value)
+	if err != nil || id < 2 || id > len(fake.schemas) || fake.schemas[id-1] != schemas.LinkedDocumentAVSC {
+		t.Fatalf("output not in wire format with the registered output schema: id %d err %v", id, err)
+	}
+	dlq := readTopic(ctx, t, seeds, "in.dlq", 20*time.Second, func(r []*kgo.Record) bool { return len(r) >= 2 })
+	want := map[string]string{"unknown": string(producer.ReasonUnknownSchema), "corrupt": string(producer.ReasonBadAvro)}
+	for _, r := range dlq {
+		if got, _ := producer.Header(r, producer.HeaderReason); got != want[string(r.Key)] {
+			t.Errorf("%s: reason %q, want %q", r.Key, got, want[string(r.Key)])
+		}
+		delete(want, string(r.Key))
+	}
+	if len(want) > 0 {
+		t.Fatalf("missing dead letters: %v", want)
+	}
+}
+
+// TestRebalanceAndShutdown: a second instance joins mid-stream, the first
+// leaves mid-stream with a cycle in flight (slow linker), a third finishes:
+// still exactly once.
+func TestRebalanceAndShutdown(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 6)
+	cl := newClient(t, seeds)
+	docs := makeDocs("rb", 1500)
+	produceDocs(ctx, t, cl, "in", nil, docs[:500])
+	slow := &capsLinker{delay: 2 * time.Millisecond}
+	_, stopA := startService(t, slow, Brokers(seeds...), InstanceID("a"), MaxInFlight(64), ShutdownTimeout(6*time.Second))
+	time.Sleep(300 * time.Millisecond)
+	_, stopB := startService(t, slow, Brokers(seeds...), InstanceID("b"), MaxInFlight(64))
+	produceDocs(ctx, t, cl, "in", nil, docs[500:1000])
+	time.Sleep(300 * time.Millisecond)
+	t0 := time.Now()
+	if err := stopA(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 6*time.Second {
+		t.Fatalf("shutdown took %v, budget 6s", d)
+	}
+	produceDocs(ctx, t, cl, "in", nil, docs[1000:])
+	_, stopC := startService(t, slow, Brokers(seeds...), InstanceID("c"), MaxInFlight(64))
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 60*time.Second, nil)
+	checkExactlyOnce(t, outs, docMap(docs))
+	stopB()
+	stopC()
+}
+
+// TestAtLeastOnce: the at-least-once mode delivers everything (here,
+// without failures, exactly once) with no transactions.
+func TestAtLeastOnce(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 3)
+	cl := newClient(t, seeds)
+	docs := makeDocs("alo", 400)
+	produceDocs(ctx, t, cl, "in", nil, docs)
+	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), ExactlyOnce(false), MaxInFlight(50))
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
+	checkExactlyOnce(t, outs, docMap(docs))
+}
+
+func TestConfigValidation(t *testing.T) {
+	ctx := context.Background()
+	l := &capsLinker{}
+	cases := map[string][]Opt{
+		"no brokers":   {Topics("in", "out", ""), Group("g"), InstanceID("a")},
+		"no instance":  {Brokers("x:1"), Topics("in", "out", ""), Group("g")},
+		"loop":         {Brokers("x:1"), Topics("in", "in", ""), Group("g"), InstanceID("a")},
+		"bad inflight": {Brokers("x:1"), Topics("in", "out", ""), Group("g"), InstanceID("a"), MaxInFlight(0)},
+		"short txn":    {Brokers("x:1"), Topics("in", "out", ""), Group("g"), InstanceID("a"), TransactionTimeout(time.Second)},
+	}
+	for name, opts := range cases {
+		if _, err := New(ctx, l, opts...); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := New(ctx, l, Brokers("x:1"), Topics("in", "out", ""), Group("g"), InstanceID("a")); err != nil {
+		t.Fatal(err)
+	}
+}
