@@ -127,8 +127,8 @@ func computeFold(r rune) string {
 	d := norm.NFD.String(string(r))
 	out := make([]rune, 0, 2)
 	for _, x := range d {
-		if unicode.Is(unicode.Mn, x) {
-			continue
+		if unicode.Is(unicode.Mn, x) || !(unicode.IsLetter(x) || unicode.IsDigit(x)) {
+			continue // marks of any kind, and anything the fold of x would drop
 		}
 		if f, ok := specialFolds[x]; ok && f != " " {
 			out = append(out, []rune(f)...)

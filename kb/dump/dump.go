@@ -211,6 +211,10 @@ func split(ctx context.Context, r io.Reader, path string, requireEnd bool, fileP
 				start = scan + i
 				scan = start + len(pageOpen)
 			} else if eof {
+				if requireEnd && !bytes.Contains(buf[scan:], []byte("</mediawiki>")) {
+					return &Error{Path: path, Offset: where(), Uncompressed: base + int64(len(buf)),
+						Err: fmt.Errorf("truncated: no </mediawiki> after the last page")}
+				}
 				return nil
 			} else {
 				// keep a tail that may hold a partial "<page>"
@@ -263,10 +267,6 @@ func split(ctx context.Context, r io.Reader, path string, requireEnd bool, fileP
 		prog.XML.Add(int64(n))
 		if err == io.EOF {
 			eof = true
-			if requireEnd && start < 0 && !bytes.Contains(buf[scan:], []byte("</mediawiki>")) {
-				return &Error{Path: path, Offset: where(), Uncompressed: base + int64(len(buf)),
-					Err: fmt.Errorf("truncated: no </mediawiki> after the last page")}
-			}
 		} else if err != nil {
 			return &Error{Path: path, Offset: where(), Uncompressed: base + int64(len(buf)), Err: err}
 		}

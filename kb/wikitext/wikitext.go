@@ -57,6 +57,15 @@ func Parse(src string) Page {
 	if r.leadEnd >= 0 {
 		lead = text[:r.leadEnd]
 	}
+	// The lead paragraph is the one that bolds the article's name; what
+	// comes before it is hatnotes, stray text or residue.
+	if r.boldAt >= 0 && r.boldAt <= len(lead) {
+		if k := strings.LastIndex(lead[:r.boldAt], "\n\n"); k >= 0 {
+			lead = lead[k+2:]
+		} else if k := strings.LastIndex(lead[:r.boldAt], "\n"); k >= 0 && letterCount(lead[:k]) < 40 {
+			lead = lead[k+1:]
+		}
+	}
 	p.Text = tidy(text)
 	p.Lead = tidy(lead)
 	return p
@@ -172,10 +181,11 @@ type renderer struct {
 	lmatch  map[int]int // "[[" ... "]]"
 	xmatch  map[int]int // "{|" ... "|}" (tables, at line starts)
 	leadEnd int
+	boldAt  int // output offset of the first top-level bold, -1 if none
 }
 
 func newRenderer(src string, p *Page) *renderer {
-	r := &renderer{src: src, low: asciiLower(src), p: p, leadEnd: -1}
+	r := &renderer{src: src, low: asciiLower(src), p: p, leadEnd: -1, boldAt: -1}
 	r.out.Grow(len(src) / 2)
 	r.matchBrackets()
 	return r
@@ -287,8 +297,12 @@ func (r *renderer) render(lo, hi, depth int) {
 			}
 		case '\'':
 			if i+1 < hi && s[i+1] == '\'' {
+				j := i
 				for i < hi && s[i] == '\'' {
 					i++
+				}
+				if i-j >= 3 && depth == 0 && r.boldAt < 0 && r.leadEnd < 0 {
+					r.boldAt = r.out.Len()
 				}
 				continue
 			}
@@ -439,7 +453,8 @@ func (r *renderer) template(lo, hi, depth int) {
 
 // nsDrop are namespaces whose links render as nothing (files) in any
 // language the test data uses.
-var nsDrop = map[string]bool{"file": true, "image": true, "media": true, "datei": true, "bild": true, "fichier": true, "imagen": true, "archivo": true}
+var nsDrop = map[string]bool{"file": true, "image": true, "media": true, "datei": true, "bild": true, "fichier": true, "imagen": true, "archivo": true,
+	"lêer": true, "beeld": true, "bestand": true, "ficheiro": true, "plik": true, "файл": true, "soubor": true, "fil": true, "tiedosto": true, "immagine": true}
 
 var nsCategory = map[string]bool{"category": true, "kategorie": true, "catégorie": true, "categoría": true}
 
@@ -635,4 +650,14 @@ func collapseSpace(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if unicode.IsLetter(c) {
+			n++
+		}
+	}
+	return n
 }
