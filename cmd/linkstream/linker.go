@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/models"
+	"github.com/linkstream/linkstream/pipeline"
+)
+
+// linkerFlags are the flags of every sub-command that links: link, eval,
+// bench, run and demo.
+type linkerFlags struct {
+	kbDir        string
+	modelDir     string
+	mode         string
+	ambiguity    float64
+	nilThreshold float64
+	cuda         int
+	threads      int
+}
+
+func (f *linkerFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.kbDir, "kb", "", "knowledge-base directory (from `linkstream kb build`)")
+	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory with model.onnx and tokenizer.json (default: the model `make deps` fetched)")
+	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
+	fs.Float64Var(&f.ambiguity, "ambiguity", 0.25, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
+	fs.Float64Var(&f.nilThreshold, "nil-threshold", 0.2, "score under which a mention is reported as NIL")
+	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
+	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
+}
+
+// openedLinker is a Linker with the KB and model it owns.
+type openedLinker struct {
+	*pipeline.Linker
+	kb      *kb.KB
+	encoder *models.CrossEncoder
+}
+
+func (o *openedLinker) Close() error {
+	o.Linker.Close()
+	var err error
+	if o.encoder != nil {
+		err = o.encoder.Close()
+	}
+	return errors.Join(err, o.kb.Close())
+}
+
+// modelID names the cross-encoder in use, "none" in mode never.
+func (o *openedLinker) modelID() string {
+	if o.encoder == nil {
+		return "none"
+	}
+	return o.encoder.ModelID()
+}
+
+func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
+	if f.kbDir == "" {
+		return nil, errors.New("no knowledge base: pass --kb KBDIR (build one with `linkstream kb build`, or run `make demo`, which builds the demo KB)")
+	}
+	mode, err := pipeline.ParseMode(f.mode)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kb.Open(f.kbDir)
+	if err != nil {
+		return nil, err
+	}
+	o := &openedLinker{kb: k}
+	opts := []pipeline.Option{
+		pipeline.CrossEncoderMode(mode),
+		pipeline.AmbiguityThreshold(f.ambiguity),
+		pipeline.NILThreshold(f.nilThreshold),
+	}
+	if mode != pipeline.Never {
+		if o.encoder, err = f.openEncoder(); err != nil {
+			k.Close()
+			return nil, err
+		}
+		opts = append(opts, pipeline.CrossEncoder(o.encoder))
+	}
+	if o.Linker, err = pipeline.New(k, append(opts, extra...)...); err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
+	paths, err := models.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := models.InitRuntime(paths.ORTLibrary); err != nil {
+		return nil, err
+	}
+	dir := f.modelDir
+	if dir == "" {
+		dir = paths.ModelDir
+	}
+	var opts []models.Opt
+	if f.threads > 0 {
+		opts = append(opts, models.IntraOpThreads(f.threads))
+	}
+	if f.cuda >= 0 {
+		opts = append(opts, models.CUDA(f.cuda))
+	}
+	enc, err := models.NewCrossEncoder(dir, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("cross-encoder: %w", err)
+	}
+	return enc, nil
+}

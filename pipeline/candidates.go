@@ -1,0 +1,119 @@
+package pipeline
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/dgraph-io/ristretto/v2"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// candidate is a KB entity as the scorer needs it: decoded once, kept in the
+// cache with its description vector.
+type candidate struct {
+	entity  kb.EntityID
+	title   string
+	qid     string
+	typ     string
+	prior   float64
+	inlinks uint32
+	desc    string
+	vec     termVector
+}
+
+// smoothedLinkProb is the surface's link probability with a Laplace prior:
+// (linked+1)/(occurrences+2). A surface seen a handful of times in a small KB
+// is not condemned by a single unlinked occurrence, while one seen unlinked
+// thousands of times (a common word) keeps its tiny probability.
+func smoothedLinkProb(info kb.SurfaceInfo) float64 {
+	return (float64(info.Linked) + 1) / (float64(info.Occurrences) + 2)
+}
+
+// surfaceEntry is what the cache holds per surface: its link probability and
+// its top-k candidates by prior.
+type surfaceEntry struct {
+	linkProb float64
+	// counted: the KB counted the surface's occurrences, so linkProb means
+	// something; surfaces from sources without text (anchor-text tables) are
+	// not counted and are not filtered by link probability.
+	counted bool
+	cands   []candidate
+}
+
+// candidateCache puts a Ristretto cache, bounded in bytes, in front of the
+// KB's surface → candidates look-ups.
+type candidateCache struct {
+	kb    *kb.KB
+	cache *ristretto.Cache[uint64, *surfaceEntry]
+	topK  int
+	idf   IDF
+}
+
+func newCandidateCache(k *kb.KB, maxBytes int64, topK int, idf IDF) (*candidateCache, error) {
+	// Ristretto wants about ten counters per item it may hold; an entry
+	// costs around 2 KiB (a few candidates with their descriptions).
+	c, err := ristretto.NewCache(&ristretto.Config[uint64, *surfaceEntry]{
+		NumCounters: max(maxBytes/2048*10, 1000),
+		MaxCost:     maxBytes,
+		BufferItems: 64,
+		Metrics:     true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: candidate cache: %w", err)
+	}
+	return &candidateCache{kb: k, cache: c, topK: topK, idf: idf}, nil
+}
+
+func (c *candidateCache) get(key kb.SurfaceKey) *surfaceEntry {
+	if e, ok := c.cache.Get(uint64(key)); ok {
+		return e
+	}
+	e := c.load(c.kb.SurfaceOf(key), c.kb.CandidatesOf(key))
+	c.cache.Set(uint64(key), e, e.cost())
+	return e
+}
+
+// load decodes the top-k candidates of a surface.
+func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
+	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0}
+	if len(cands) > c.topK {
+		cands = cands[:c.topK]
+	}
+	e.cands = make([]candidate, len(cands))
+	for i, kc := range cands {
+		ent := c.kb.Entity(kc.Entity)
+		e.cands[i] = candidate{
+			entity:  kc.Entity,
+			title:   ent.Title,
+			qid:     ent.QID,
+			typ:     ent.Type.String(),
+			prior:   float64(kc.Prior),
+			inlinks: ent.Inlinks,
+			desc:    ent.Description,
+			vec:     vectorOf(ent.Title+" "+ent.Description, c.idf),
+		}
+	}
+	return e
+}
+
+func (e *surfaceEntry) cost() int64 {
+	n := int64(unsafe.Sizeof(*e))
+	for i := range e.cands {
+		cd := &e.cands[i]
+		n += int64(unsafe.Sizeof(*cd)) + int64(len(cd.title)+len(cd.qid)+len(cd.desc)) + int64(len(cd.vec.terms))*8
+	}
+	return n
+}
+
+// CacheStats reports the candidate cache's effectiveness.
+type CacheStats struct {
+	Hits, Misses uint64
+	HitRatio     float64
+	CostBytes    uint64
+}
+
+func (c *candidateCache) stats() CacheStats {
+	m := c.cache.Metrics
+	return CacheStats{Hits: m.Hits(), Misses: m.Misses(), HitRatio: m.Ratio(), CostBytes: m.CostAdded() - m.CostEvicted()}
+}

@@ -1,0 +1,150 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/linkstream/linkstream/models"
+)
+
+// Mode says when the cross-encoder runs.
+type Mode string
+
+const (
+	// Never: the cheap score decides every mention.
+	Never Mode = "never"
+	// Ambiguous: the cross-encoder decides mentions whose link ambiguity
+	// (2nd best / best cheap score) is above the threshold.
+	Ambiguous Mode = "ambiguous"
+	// Always: the cross-encoder scores every mention with two or more candidates.
+	Always Mode = "always"
+)
+
+// ParseMode reads a mode name as written on the command line.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Never, Ambiguous, Always:
+		return m, nil
+	}
+	return "", fmt.Errorf("pipeline: unknown cross-encoder mode %q (want never, ambiguous or always)", s)
+}
+
+// Option configures a Linker.
+type Option interface{ apply(*cfg) }
+
+type optFunc func(*cfg)
+
+func (f optFunc) apply(c *cfg) { f(c) }
+
+type cfg struct {
+	encoder        *models.CrossEncoder
+	mode           Mode
+	ambiguity      float64
+	nilThreshold   float64
+	topK           int
+	window         int
+	maxTokens      int
+	minLinkProb    float64
+	minLinkProbBOS float64
+	cacheBytes     int64
+	maxBatch       int
+	maxWait        time.Duration
+	maxPending     int
+	workers        int
+	downweight     bool
+	idf            IDF
+	weights        Weights
+}
+
+func defaultCfg() cfg {
+	return cfg{
+		mode:           Ambiguous,
+		ambiguity:      0.25,
+		nilThreshold:   0.2,
+		topK:           8,
+		window:         40,
+		maxTokens:      8,
+		minLinkProb:    0.01,
+		minLinkProbBOS: 0.2,
+		cacheBytes:     64 << 20,
+		maxBatch:       32,
+		maxWait:        5 * time.Millisecond,
+		maxPending:     1024,
+		workers:        1,
+		idf:            uniformIDF,
+		weights:        DefaultWeights,
+	}
+}
+
+func (c *cfg) validate() error {
+	var errs []error
+	if c.mode != Never && c.encoder == nil {
+		errs = append(errs, fmt.Errorf("cross-encoder mode %q needs a model: pass pipeline.CrossEncoder(...) or use mode never", c.mode))
+	}
+	if c.topK < 1 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 {
+		errs = append(errs, errors.New("top-k, max tokens, max batch and workers must be ≥ 1, and the queue at least one batch long"))
+	}
+	if c.ambiguity < 0 || c.ambiguity > 1 || c.nilThreshold < 0 || c.nilThreshold > 1 {
+		errs = append(errs, errors.New("ambiguity and NIL thresholds must lie in [0, 1]"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	return nil
+}
+
+// CrossEncoder sets the model that disambiguates ambiguous mentions. Without
+// it only mode Never is allowed.
+func CrossEncoder(e *models.CrossEncoder) Option { return optFunc(func(c *cfg) { c.encoder = e }) }
+
+// CrossEncoderMode sets when the cross-encoder runs (default Ambiguous).
+func CrossEncoderMode(m Mode) Option { return optFunc(func(c *cfg) { c.mode = m }) }
+
+// AmbiguityThreshold sets the link ambiguity (2nd best / best cheap score)
+// above which mode Ambiguous calls the cross-encoder (default 0.25). Lower
+// sends more mentions to the model: slower, rarely more accurate.
+func AmbiguityThreshold(t float64) Option { return optFunc(func(c *cfg) { c.ambiguity = t }) }
+
+// NILThreshold sets the score under which a mention is reported as NIL
+// instead of linked (default 0.2).
+func NILThreshold(t float64) Option { return optFunc(func(c *cfg) { c.nilThreshold = t }) }
+
+// TopK sets how many candidates by prior a mention keeps (default 8).
+func TopK(k int) Option { return optFunc(func(c *cfg) { c.topK = k }) }
+
+// ContextWindow sets how many words either side of a mention form its
+// context (default 40).
+func ContextWindow(words int) Option { return optFunc(func(c *cfg) { c.window = words }) }
+
+// MinLinkProbability sets the link probability a surface needs to be spotted
+// mid-sentence (default 0.01) and as a single word opening a sentence, where
+// its capital says nothing (default 0.2). This is what keeps "Same" from
+// linking to a town in East Timor.
+func MinLinkProbability(midSentence, sentenceStart float64) Option {
+	return optFunc(func(c *cfg) { c.minLinkProb, c.minLinkProbBOS = midSentence, sentenceStart })
+}
+
+// CacheBytes bounds the candidate cache (default 64 MiB).
+func CacheBytes(n int64) Option { return optFunc(func(c *cfg) { c.cacheBytes = n }) }
+
+// Batching sets the micro-batcher: at most maxBatch pairs a batch (default
+// 32), a pair waits at most maxWait for batch-mates (default 5ms), at most
+// queue pairs wait in all before callers block (default 1024).
+func Batching(maxBatch int, maxWait time.Duration, queue int) Option {
+	return optFunc(func(c *cfg) { c.maxBatch, c.maxWait, c.maxPending = maxBatch, maxWait, queue })
+}
+
+// InferenceWorkers sets how many batches run at once (default 1: on a small
+// CPU one batch with all intra-op threads beats two that share them).
+func InferenceWorkers(n int) Option { return optFunc(func(c *cfg) { c.workers = n }) }
+
+// DownweightOutliers lowers the score of entities linked far more often than
+// their prominence predicts (the corpus statistics). Off by default.
+func DownweightOutliers(on bool) Option { return optFunc(func(c *cfg) { c.downweight = on }) }
+
+// WithIDF sets the term weights of the context similarity.
+func WithIDF(idf IDF) Option { return optFunc(func(c *cfg) { c.idf = idf }) }
+
+// WithWeights sets the feature weights of the score (see Weights).
+func WithWeights(w Weights) Option { return optFunc(func(c *cfg) { c.weights = w }) }

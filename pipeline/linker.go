@@ -1,0 +1,339 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/models"
+)
+
+// Errors Link returns for input it cannot link. Both are permanent: the
+// same document fails the same way again.
+var (
+	// ErrInvalidText: the text is not valid UTF-8, so code-point offsets
+	// would mean nothing.
+	ErrInvalidText = errors.New("pipeline: text is not valid UTF-8")
+	// ErrTooLarge: the text is longer than MaxDocumentBytes.
+	ErrTooLarge = errors.New("pipeline: document too large")
+)
+
+// MaxDocumentBytes is the longest text Link accepts (4 MiB: far beyond any
+// news article, small enough that one document cannot hog the Linker).
+const MaxDocumentBytes = 4 << 20
+
+// Linker links documents. It is safe for concurrent use; concurrent calls
+// share the candidate cache and the cross-encoder's micro-batcher.
+type Linker struct {
+	kb      *kb.KB
+	cfg     cfg
+	cands   *candidateCache
+	batch   *batcher
+	corpus  *corpusStats
+	scratch sync.Pool
+
+	docs, mentions, links, nils, crossEncoded atomic.Int64
+}
+
+// New builds a Linker over an open knowledge base.
+func New(k *kb.KB, opts ...Option) (*Linker, error) {
+	c := defaultCfg()
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	cands, err := newCandidateCache(k, c.cacheBytes, c.topK, c.idf)
+	if err != nil {
+		return nil, err
+	}
+	l := &Linker{kb: k, cfg: c, cands: cands, corpus: newCorpusStats()}
+	l.scratch.New = func() any { return new(docScratch) }
+	if c.mode != Never {
+		enc := c.encoder
+		run := func(_ context.Context, batch []models.Encoded) ([]float32, error) { return enc.Run(batch) }
+		l.batch = newBatcher(run, c.maxBatch, c.maxWait, c.maxPending, c.workers, lengthBuckets(enc.MaxLength()))
+	}
+	return l, nil
+}
+
+// lengthBuckets splits token lengths up to maxLen into four buckets, so a
+// batch pads at most a quarter of maxLen per pair.
+func lengthBuckets(maxLen int) []int {
+	step := max(maxLen/4, 1)
+	return []int{step, 2 * step, 3 * step, maxLen}
+}
+
+// Close stops the micro-batcher after the queued pairs ran. The KB and the
+// model stay open: they belong to the caller.
+func (l *Linker) Close() {
+	if l.batch != nil {
+		l.batch.Close()
+	}
+	l.cands.cache.Close()
+}
+
+// docScratch holds a document's working buffers between calls.
+type docScratch struct {
+	toks     []token
+	norm     normTokens
+	mentions []mention
+}
+
+// Link finds and links the entity mentions of one document.
+func (l *Linker) Link(ctx context.Context, doc Document) (Result, error) {
+	res, _, err := l.link(ctx, doc, nil, false)
+	return res, err
+}
+
+// Explain is Link that also returns, for every mention, each candidate's
+// features and score: what the evaluation writes next to each error.
+func (l *Linker) Explain(ctx context.Context, doc Document) (Result, []Explanation, error) {
+	return l.link(ctx, doc, nil, true)
+}
+
+// Span is a gold mention, in code points, end exclusive.
+type Span struct{ Start, End int }
+
+// LinkSpans disambiguates given spans instead of spotting its own: the best
+// candidate of each span, NIL only when the KB has none. It measures the
+// disambiguation alone, as the evaluation's "accuracy on gold spans".
+func (l *Linker) LinkSpans(ctx context.Context, doc Document, spans []Span) ([]Explanation, error) {
+	_, ex, err := l.link(ctx, doc, spans, true)
+	return ex, err
+}
+
+func (l *Linker) link(ctx context.Context, doc Document, spans []Span, explain bool) (Result, []Explanation, error) {
+	res := Result{ID: doc.ID, Links: []Link{}, NIL: []NilMention{}}
+	if len(doc.Text) > MaxDocumentBytes {
+		return res, nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc.Text), MaxDocumentBytes)
+	}
+	if !utf8.ValidString(doc.Text) {
+		return res, nil, ErrInvalidText
+	}
+	ctx, span := tracer.Start(ctx, "pipeline.link")
+	defer span.End()
+	span.SetAttributes(attribute.String("document.id", doc.ID), attribute.Int("document.bytes", len(doc.Text)))
+
+	s := l.scratch.Get().(*docScratch)
+	defer l.scratch.Put(s)
+	text := doc.Text
+	s.toks = tokenize(text, s.toks)
+	s.norm.reset(text, s.toks)
+	if spans != nil {
+		s.mentions = l.goldMentions(text, s.toks, spans, s.mentions[:0])
+	} else {
+		s.mentions = l.spot(text, s.toks, &s.norm, s.mentions[:0])
+	}
+	scores := l.score(text, s.toks, s.mentions)
+	if spans == nil {
+		s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores)
+	}
+	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil); err != nil {
+		return res, nil, err
+	}
+	l.decide(text, s.mentions, scores, spans != nil, &res)
+	l.docs.Add(1)
+	l.mentions.Add(int64(len(s.mentions)))
+	l.links.Add(int64(len(res.Links)))
+	l.nils.Add(int64(len(res.NIL)))
+	span.SetAttributes(attribute.Int("links", len(res.Links)), attribute.Int("nil", len(res.NIL)))
+	var ex []Explanation
+	if explain {
+		ex = l.explanations(text, s.mentions, scores, spans != nil)
+	}
+	return res, ex, nil
+}
+
+// mentionScores holds one mention's candidates' features and probabilities.
+type mentionScores struct {
+	feats        []features
+	p            []float64
+	best, second int
+	crossEncoded bool
+}
+
+func (ms *mentionScores) rescore(w Weights) {
+	for i, f := range ms.feats {
+		ms.p[i] = w.full(f)
+	}
+	ms.best, ms.second = softmax(ms.p)
+}
+
+// score computes the cheap features of every candidate of every mention.
+func (l *Linker) score(text string, toks []token, mentions []mention) []mentionScores {
+	scores := make([]mentionScores, len(mentions))
+	window := newContextWindow(text, toks, l.cfg.idf)
+	for i := range mentions {
+		m := &mentions[i]
+		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
+		scores[i] = l.features(m, window)
+	}
+	return scores
+}
+
+func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
+	cands := m.entry.cands
+	ms := mentionScores{feats: make([]features, len(cands)), p: make([]float64, len(cands)), best: -1, second: -1}
+	for j := range cands {
+		c := &cands[j]
+		ms.feats[j] = features{
+			prior:      c.prior,
+			prominence: math.Log1p(float64(c.inlinks)),
+			context:    float64(window.cosine(c.vec)),
+		}
+		if l.cfg.downweight {
+			ms.feats[j].outlier = l.corpus.penalty(c.entity)
+		}
+	}
+	if len(cands) > 0 {
+		ms.rescore(l.cfg.weights)
+	}
+	return ms
+}
+
+// crossEncode sends the ambiguous mentions' (context, description) pairs
+// through the shared micro-batcher, in one submission per document.
+func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool) error {
+	if l.batch == nil {
+		return nil
+	}
+	type ref struct{ mention, cand int }
+	var refs []ref
+	var encs []models.Encoded
+	for i := range mentions {
+		ms := &scores[i]
+		if len(ms.feats) < 2 || mentions[i].follows >= 0 {
+			continue
+		}
+		if l.cfg.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < l.cfg.ambiguity {
+			continue
+		}
+		query := crossEncoderQuery(text, toks, &mentions[i])
+		for j := range mentions[i].entry.cands {
+			c := &mentions[i].entry.cands[j]
+			encs = append(encs, l.cfg.encoder.Encode(query, c.title+": "+c.desc))
+			refs = append(refs, ref{i, j})
+		}
+	}
+	if len(encs) == 0 {
+		return nil
+	}
+	logits, err := l.batch.Score(ctx, encs)
+	if err != nil {
+		return fmt.Errorf("pipeline: cross-encoder: %w", err)
+	}
+	for k, r := range refs {
+		f := &scores[r.mention].feats[r.cand]
+		f.crossEncoder, f.hasCrossEncoder = float64(logits[k]), true
+		scores[r.mention].crossEncoded = true
+	}
+	for i := range scores {
+		if scores[i].crossEncoded {
+			scores[i].rescore(l.cfg.weights)
+			l.crossEncoded.Add(1)
+		}
+	}
+	return nil
+}
+
+// crossEncoderQuery is the mention in its sentence-sized context: the
+// tutorial's ±10 tokens, with the mention marked so the model knows which
+// name is meant.
+func crossEncoderQuery(text string, toks []token, m *mention) string {
+	const side = 12
+	before := windowText(text, toks, m.tokFrom-side, m.tokFrom)
+	after := windowText(text, toks, m.tokTo, m.tokTo+side)
+	return before + " [" + text[m.start:m.end] + "] " + after
+}
+
+// decide turns scores into links and NILs, in text order.
+func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, res *Result) {
+	offs := runeOffsets{text: text}
+	for _, i := range textOrder(mentions) {
+		m, ms := &mentions[i], &scores[i]
+		start, end := offs.at(m.start), offs.at(m.end)
+		surface := text[m.start:m.end]
+		entry := m.entry
+		if m.follows >= 0 {
+			// A short form takes its full form's final decision.
+			ms, entry = &scores[m.follows], mentions[m.follows].entry
+		}
+		if ms.best < 0 || (!gold && ms.p[ms.best] < l.cfg.nilThreshold) {
+			typ := ""
+			if ms.best >= 0 {
+				typ = entry.cands[ms.best].typ
+			}
+			res.NIL = append(res.NIL, NilMention{Start: start, End: end, Mention: surface, Type: typ})
+			continue
+		}
+		c := &entry.cands[ms.best]
+		res.Links = append(res.Links, Link{
+			Start: start, End: end, Mention: surface,
+			Title: c.title, URL: WikipediaURL(c.title), QID: c.qid, Type: c.typ,
+			Score:     round3(ms.p[ms.best]),
+			Ambiguity: round3(ambiguity(ms.p, ms.best, ms.second)),
+			Method:    methodOf(m, ms),
+		})
+		l.corpus.observe(c.entity, c.title, c.inlinks)
+	}
+}
+
+func methodOf(m *mention, ms *mentionScores) Method {
+	switch {
+	case ms.crossEncoded:
+		return MethodCrossEncoder
+	case m.follows >= 0:
+		return MethodContext
+	case len(ms.feats) == 1:
+		return MethodPrior
+	}
+	// The prior alone decided when the candidate with the best prior won.
+	top := 0
+	for j, f := range ms.feats {
+		if f.prior > ms.feats[top].prior {
+			top = j
+		}
+	}
+	if top == ms.best {
+		return MethodPrior
+	}
+	return MethodContext
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Stats is a snapshot of the Linker's counters.
+type Stats struct {
+	Documents    int64      `json:"documents"`
+	Mentions     int64      `json:"mentions"`
+	Links        int64      `json:"links"`
+	NIL          int64      `json:"nil"`
+	CrossEncoded int64      `json:"cross_encoded"`
+	Cache        CacheStats `json:"cache"`
+	Batches      BatchStats `json:"batches"`
+}
+
+// Stats reports what the Linker has done since it started.
+func (l *Linker) Stats() Stats {
+	st := Stats{
+		Documents: l.docs.Load(), Mentions: l.mentions.Load(), Links: l.links.Load(),
+		NIL: l.nils.Load(), CrossEncoded: l.crossEncoded.Load(), Cache: l.cands.stats(),
+	}
+	if l.batch != nil {
+		st.Batches = l.batch.stats.snapshot()
+	}
+	return st
+}
+
+// Outliers returns the n entities linked most often beyond what their
+// prominence predicts (the corpus statistics).
+func (l *Linker) Outliers(n int) []Outlier { return l.corpus.top(n) }

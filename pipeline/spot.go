@@ -1,0 +1,129 @@
+package pipeline
+
+import (
+	"strings"
+	"unicode"
+	"unsafe"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// mention is a spotted span: tokens [tokFrom, tokTo), bytes [start, end).
+type mention struct {
+	tokFrom, tokTo int
+	start, end     int
+	entry          *surfaceEntry
+	// follows is the index of the earlier mention whose entity this short
+	// form was taken to mean (document-level expansion), or -1.
+	follows int
+}
+
+// normTokens holds every token of a document in the KB's normalised form,
+// in one buffer, so the spotter can walk the surface automaton without
+// normalising a token more than once.
+type normTokens struct {
+	buf  []byte
+	offs []int // token i is buf[offs[i]:offs[i+1]]
+}
+
+func (n *normTokens) reset(text string, toks []token) {
+	n.buf, n.offs = n.buf[:0], append(n.offs[:0], 0)
+	for _, t := range toks {
+		n.buf = kb.AppendNormalized(n.buf, text[t.start:t.end])
+		n.offs = append(n.offs, len(n.buf))
+	}
+}
+
+func (n *normTokens) of(i int) string {
+	b := n.buf[n.offs[i]:n.offs[i+1]]
+	if len(b) == 0 {
+		return ""
+	}
+	// The buffer is not written again until the next reset.
+	return unsafe.String(&b[0], len(b))
+}
+
+// nameBreak reports whether the text between two tokens ends a name: a
+// name runs across spaces, hyphens, apostrophes, commas, ampersands and
+// abbreviation dots, but not across a line, a bracket or a quote.
+func nameBreak(gap string) bool {
+	return strings.ContainsAny(gap, "\n;:()[]{}\"|/“”«»")
+}
+
+// spot finds mentions: at every capitalised token, the longest run of
+// tokens that is a KB surface, ends on a capitalised token, and passes the
+// link-probability rules; spans never overlap.
+func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention) []mention {
+	type match struct {
+		to  int
+		key kb.SurfaceKey
+	}
+	var matches [16]match
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].upper {
+			continue
+		}
+		found := matches[:0]
+		w := l.kb.Walker()
+		for j := i; j < len(toks) && j-i < l.cfg.maxTokens; j++ {
+			if j > i {
+				if toks[j].sentenceStart || nameBreak(text[toks[j-1].end:toks[j].start]) || !w.Step(" ") {
+					break
+				}
+			}
+			if !w.Step(norm.of(j)) {
+				break
+			}
+			if !toks[j].upper {
+				continue
+			}
+			if key, ok := w.Match(); ok && len(found) < len(matches) {
+				found = append(found, match{j + 1, key})
+			}
+		}
+		for k := len(found) - 1; k >= 0; k-- {
+			e := l.cands.get(found[k].key)
+			if !l.spottable(text, toks, i, found[k].to, e) {
+				continue
+			}
+			out = append(out, mention{tokFrom: i, tokTo: found[k].to, start: toks[i].start, end: toks[found[k].to-1].end, entry: e, follows: -1})
+			i = found[k].to - 1
+			break
+		}
+	}
+	return out
+}
+
+// spottable applies the capitalisation and link-probability rules that keep
+// common words from being linked (the seed paper's "Page" → Larry Page).
+func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEntry) bool {
+	if len(e.cands) == 0 {
+		return false
+	}
+	single := to-from == 1
+	if single {
+		word := text[toks[from].start:toks[from].end]
+		if termOf(word) == 0 && !isAcronym(word) {
+			return false // a stop word, a number or a lone letter
+		}
+	}
+	if !e.counted {
+		return true
+	}
+	if single && toks[from].sentenceStart {
+		return e.linkProb >= l.cfg.minLinkProbBOS
+	}
+	return e.linkProb >= l.cfg.minLinkProb
+}
+
+// isAcronym: two or more letters, all upper case ("US", "IBM", "NATO").
+func isAcronym(word string) bool {
+	n := 0
+	for _, r := range word {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}

@@ -1,0 +1,71 @@
+package pipeline
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestTokenizeOffsetsAndFlags(t *testing.T) {
+	text := "Tim Cook met Angela Merkel in Berlin. The U.S. team won 3–1! Mr. Smith left\nSão Paulo"
+	toks := tokenize(text, nil)
+	var words []string
+	for _, tk := range toks {
+		words = append(words, text[tk.start:tk.end])
+	}
+	want := []string{"Tim", "Cook", "met", "Angela", "Merkel", "in", "Berlin", "The", "U", "S", "team", "won", "3", "1", "Mr", "Smith", "left", "São", "Paulo"}
+	if len(words) != len(want) {
+		t.Fatalf("tokens %q, want %q", words, want)
+	}
+	for i := range want {
+		if words[i] != want[i] {
+			t.Fatalf("token %d = %q, want %q (all: %q)", i, words[i], want[i], words)
+		}
+	}
+	starts := map[string]bool{}
+	for _, tk := range toks {
+		starts[text[tk.start:tk.end]] = tk.sentenceStart
+	}
+	for word, start := range map[string]bool{"Tim": true, "The": true, "Mr": true, "Smith": false, "S": false, "team": false, "São": true, "Merkel": false} {
+		if starts[word] != start {
+			t.Errorf("%q sentenceStart = %v, want %v", word, starts[word], start)
+		}
+	}
+	if toks[2].upper || !toks[0].upper || !toks[12].upper {
+		t.Errorf("upper flags wrong: met=%v Tim=%v 3=%v", toks[2].upper, toks[0].upper, toks[12].upper)
+	}
+}
+
+func TestTokenizeInvalidUTF8IsSeparator(t *testing.T) {
+	text := "Berlin\xffParis"
+	toks := tokenize(text, nil)
+	if len(toks) != 2 || text[toks[0].start:toks[0].end] != "Berlin" || text[toks[1].start:toks[1].end] != "Paris" {
+		t.Fatalf("tokens %+v", toks)
+	}
+}
+
+func TestRuneOffsets(t *testing.T) {
+	text := "Zürich und São Paulo 東京 Tokyo"
+	r := runeOffsets{text: text}
+	for i := range text { // ascending byte offsets at rune starts
+		if got, want := r.at(i), utf8.RuneCountInString(text[:i]); got != want {
+			t.Fatalf("at(%d) = %d, want %d", i, got, want)
+		}
+	}
+	if got := r.at(3); got != 2 { // going back restarts the walk
+		t.Fatalf("at(3) after the end = %d, want 2", got)
+	}
+}
+
+func TestWikipediaURL(t *testing.T) {
+	for title, want := range map[string]string{
+		"Tim Cook":              "https://en.wikipedia.org/wiki/Tim_Cook",
+		"Cupertino, California": "https://en.wikipedia.org/wiki/Cupertino,_California",
+		"AC/DC":                 "https://en.wikipedia.org/wiki/AC/DC",
+		"Zürich":                "https://en.wikipedia.org/wiki/Z%C3%BCrich",
+		"What?":                 "https://en.wikipedia.org/wiki/What%3F",
+	} {
+		if got := WikipediaURL(title); got != want {
+			t.Errorf("WikipediaURL(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
