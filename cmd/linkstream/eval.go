@@ -330,9 +330,12 @@ func (p *evalPathList) Set(v string) error { *p = append(*p, v); return nil }
 
 // runSelfLink writes the Wikipedia self-linking gold: for each source (a
 // dump file or a folder of raw wikitext), OUT/<source>.jsonl holds the test
-// half's articles as plain text with their editors' links as gold, and
-// OUT/holdout-titles.txt lists every test-half title, one a line, for the KB
-// build to hold out (see EVALUATION.md).
+// half's articles as plain text with their editors' links as gold;
+// OUT/holdout-titles.txt lists every test-half title, one a line, for a KB
+// build that can hold titles out; and OUT/kb-input.xml is a dump of every
+// page read with the test articles reduced to their link-free lead
+// (selflink.HoldoutText), from which today's `kb build` makes a KB that
+// learnt nothing from the test half's links (see EVALUATION.md).
 func runSelfLink(ctx context.Context, args []string) error {
 	fs := newFlagSet("eval selflink", "--dump FILE [--dump FILE ...] [--wikitext DIR ...] --out DIR")
 	var dumps, dirs evalPathList
@@ -360,7 +363,11 @@ func runSelfLink(ctx context.Context, args []string) error {
 	for _, d := range dirs {
 		sources = append(sources, source{sourceName(d, true), d, true})
 	}
-	var holdout []string
+	type kbPage struct{ source, title, redirect, text string }
+	var (
+		holdout []string
+		kbPages []kbPage
+	)
 	docsBySource := map[string][]selflink.Doc{}
 	var order []string
 	for _, src := range sources {
@@ -371,25 +378,34 @@ func runSelfLink(ctx context.Context, args []string) error {
 			pages, train, test, skipped int
 		)
 		fn := func(pg *dump.Page) error {
-			if pg.NS != 0 || pg.Redirect != "" {
+			if pg.NS != 0 {
+				return nil
+			}
+			title := wikitext.NormalizeTitle(pg.Title)
+			if pg.Redirect != "" {
+				mu.Lock()
+				kbPages = append(kbPages, kbPage{src.name, title, pg.Redirect, pg.Text})
+				mu.Unlock()
 				return nil
 			}
 			parsed := wikitext.Parse(pg.Text)
-			title := wikitext.NormalizeTitle(pg.Title)
 			inTest := selflink.InTest(title, *salt)
 			mu.Lock()
 			defer mu.Unlock()
 			pages++
-			if why := selflink.Skip(&parsed); why != "" {
+			if why := selflink.Skip(&parsed); why != "" || parsed.Redirect != "" {
 				skipped++
+				kbPages = append(kbPages, kbPage{src.name, title, parsed.Redirect, pg.Text})
 				return nil
 			}
 			if !inTest {
 				train++
+				kbPages = append(kbPages, kbPage{src.name, title, "", pg.Text})
 				return nil
 			}
 			test++
 			holdout = append(holdout, title)
+			kbPages = append(kbPages, kbPage{src.name, title, "", selflink.HoldoutText(pg.Text)})
 			d := selflink.Convert(title, &parsed, &st)
 			d.Source = src.name
 			docs = append(docs, d)
@@ -417,6 +433,27 @@ func runSelfLink(ctx context.Context, args []string) error {
 		if err := writeJSONL(filepath.Join(*outDir, name+".jsonl"), docs); err != nil {
 			return err
 		}
+	}
+	// The KB input: every page as read, test articles reduced by
+	// selflink.HoldoutText, in a stable order.
+	sort.Slice(kbPages, func(i, j int) bool {
+		if kbPages[i].source != kbPages[j].source {
+			return kbPages[i].source < kbPages[j].source
+		}
+		return kbPages[i].title < kbPages[j].title
+	})
+	kf, err := os.Create(filepath.Join(*outDir, "kb-input.xml"))
+	if err != nil {
+		return fmt.Errorf("eval selflink: %w", err)
+	}
+	kw := bufio.NewWriter(kf)
+	dw := selflink.NewDumpWriter(kw)
+	for i, p := range kbPages {
+		dw.Page(p.title, int64(i+1), p.redirect, p.text)
+	}
+	err = errors.Join(dw.Close(), kw.Flush(), kf.Close())
+	if err != nil {
+		return fmt.Errorf("eval selflink: kb-input.xml: %w", err)
 	}
 	sort.Strings(holdout)
 	body := strings.Join(holdout, "\n")
