@@ -216,6 +216,22 @@ func (s *Service) runSession(ctx context.Context) error {
 	}
 	s.m.assigned.Set(0)
 	defer s.closeSession(sess)
+	if s.cfg.exactlyOnce {
+		// Initialise the producer id now, before joining work: with our
+		// stable transactional id this aborts a crashed predecessor's open
+		// transaction at once. Left to the first produce, it would come too
+		// late: the partitions that transaction holds cannot be fetched
+		// (their offsets are unstable) until it times out.
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.txnTimeout)
+		_, _, err := sess.client().ProducerID(pctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("consumer: init producer id %q: %w", s.cfg.transactionalID(), err)
+		}
+	}
 	for {
 		if ctx.Err() != nil {
 			return nil
