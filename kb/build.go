@@ -104,6 +104,7 @@ type BuildStats struct {
 	Pass2Sec    float64 `json:"pass2_seconds"`
 	WriteSec    float64 `json:"write_seconds"`
 	Workers     int     `json:"workers"`
+	SpillBytes  int64   `json:"pass2_text_bytes"` // plain text kept for pass 2
 	WikidataQID int     `json:"wikidata_items_matched"`
 }
 
@@ -142,18 +143,43 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	}
 	total := dump.SizeOf(paths...)
 
-	b := &builder{cfg: cfg, acc: newAccumulator(), wd: newWikidataSet()}
+	// everything is written aside, in a directory renamed into place at the end
+	parent := filepath.Dir(filepath.Clean(out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Info{}, fmt.Errorf("kb: build: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".building-")
+	if err != nil {
+		return Info{}, fmt.Errorf("kb: build: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	sp, err := newSpill(filepath.Join(tmp, "pass2.s2"))
+	if err != nil {
+		return Info{}, err
+	}
+	defer sp.finish()
+
+	b := &builder{cfg: cfg, acc: newAccumulator(), wd: newWikidataSet(), spill: sp}
 	prog := &dump.Progress{}
 	prog.Total.Store(total)
 
 	// pass 1: titles, redirects, links, descriptions, types
 	t0 := time.Now()
 	stop := b.report(prog, "pass 1/2")
-	err := b.pass1(ctx, prog)
+	err = b.pass1(ctx, prog)
 	stop()
+	if err == nil {
+		err = sp.finish()
+	}
 	if err != nil {
 		return Info{}, err
 	}
+	info.Build.SpillBytes = sp.bytes
 	info.Build.Pages = prog.Pages.Load()
 	info.Build.XMLBytes = prog.XML.Load()
 	info.Build.InputBytes = prog.Bytes.Load()
@@ -165,7 +191,13 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	// pass 2: occurrences of every surface in text
 	t1 := time.Now()
 	prog2 := &dump.Progress{}
-	prog2.Total.Store(total)
+	pass2Total := sp.bytes
+	for _, s := range cfg.sources {
+		if s.kind == "dbpedia" {
+			pass2Total += dump.SizeOf(s.path)
+		}
+	}
+	prog2.Total.Store(pass2Total)
 	stop = b.report(prog2, "pass 2/2")
 	oc := newOccurrenceCounter(tb)
 	err = b.pass2(ctx, prog2, oc)
@@ -182,7 +214,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 		}
 	}
 	info.Build.Pass2Sec = time.Since(t1).Seconds()
-	info.LinkProbability = "exact: every normalised surface counted at every token position of the plain text of all inputs (second pass)"
+	info.LinkProbability = "exact: every normalised surface counted at every token position of the plain text of all articles and abstracts (second pass over the text kept from the first)"
 	if cfg.sample > 1 {
 		info.LinkProbability = fmt.Sprintf("approximate: occurrences counted in 1 page of %d (by title hash) and scaled by %d", cfg.sample, cfg.sample)
 	}
@@ -191,21 +223,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	info.Counts.Disambiguations = b.acc.stats.Disambiguations
 	info.Counts.Links = b.acc.stats.Links
 
-	// write aside, then rename
-	parent := filepath.Dir(filepath.Clean(out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return Info{}, fmt.Errorf("kb: build: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".building-")
-	if err != nil {
-		return Info{}, fmt.Errorf("kb: build: %w", err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			os.RemoveAll(tmp)
-		}
-	}()
+	sp.remove()
 	if err := ctx.Err(); err != nil {
 		return Info{}, err
 	}
@@ -271,9 +289,10 @@ func replaceDir(tmp, out string) error {
 }
 
 type builder struct {
-	cfg buildCfg
-	acc *accumulator
-	wd  *wikidataSet
+	cfg   buildCfg
+	acc   *accumulator
+	wd    *wikidataSet
+	spill *spill
 }
 
 func (b *builder) dumpOptions(prog *dump.Progress) dump.Options {
@@ -305,12 +324,12 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 				if p.NS != 0 {
 					return nil
 				}
-				b.acc.addPage(b.facts(p, false))
+				b.addPage(b.facts(p, false))
 				return nil
 			})
 		case "wikitext":
 			err = dump.ReadWikitextDir(ctx, s.path, prog, func(p *dump.Page) error {
-				b.acc.addPage(b.facts(p, true))
+				b.addPage(b.facts(p, true))
 				return nil
 			})
 		case "dbpedia":
@@ -321,6 +340,15 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 		}
 	}
 	return nil
+}
+
+// addPage merges a page's facts and spills its text for pass 2.
+func (b *builder) addPage(f *pageFacts) {
+	if f.redirect == "" && !f.disambig && b.sampled(f.title) {
+		b.spill.add(f.text)
+	}
+	f.text = ""
+	b.acc.addPage(f)
 }
 
 // facts parses one page; called concurrently.
@@ -345,47 +373,54 @@ func (b *builder) sampled(title string) bool {
 	return h.Sum32()%uint32(b.cfg.sample) == 0
 }
 
-// pass2 counts surface occurrences in the plain text of every source.
+// pass2 counts surface occurrences in the plain text spilled by pass 1
+// and in the DBpedia abstracts.
 func (b *builder) pass2(ctx context.Context, prog *dump.Progress, oc *occurrenceCounter) error {
-	for _, s := range b.cfg.sources {
-		var err error
-		switch s.kind {
-		case "dump":
-			err = dump.ReadFile(ctx, s.path, b.dumpOptions(prog), func(p *dump.Page) error {
-				if p.NS != 0 || p.Redirect != "" || isWikidataPage(p) || !b.sampled(p.Title) {
-					return nil
-				}
-				oc.count(wikitext.Clean(p.Text))
-				return nil
-			})
-		case "wikitext":
-			err = dump.ReadWikitextDir(ctx, s.path, prog, func(p *dump.Page) error {
-				if b.sampled(p.Title) {
-					oc.count(wikitext.Clean(p.Text))
-				}
-				return nil
-			})
-		case "dbpedia":
-			var wg sync.WaitGroup
-			ch := make(chan string, 64)
-			for w := 0; w < b.cfg.workers; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for t := range ch {
+	count := func(feed func(ch chan<- string) error) error {
+		var wg sync.WaitGroup
+		ch := make(chan string, 64)
+		for w := 0; w < b.cfg.workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for t := range ch {
+					if ctx.Err() == nil {
 						oc.count(t)
 					}
-				}()
-			}
-			err = dbpediaTexts(ctx, s.path, func(n int64) { prog.Bytes.Add(n) }, func(title, text string) {
+				}
+			}()
+		}
+		err := feed(ch)
+		close(ch)
+		wg.Wait()
+		if err == nil {
+			err = ctx.Err()
+		}
+		return err
+	}
+	err := count(func(ch chan<- string) error {
+		return b.spill.texts(func(t string) {
+			prog.Pages.Add(1)
+			prog.XML.Add(int64(len(t)))
+			prog.Bytes.Add(int64(len(t)))
+			ch <- t
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("kb: build: pass 2: %w", err)
+	}
+	for _, s := range b.cfg.sources {
+		if s.kind != "dbpedia" {
+			continue
+		}
+		err := count(func(ch chan<- string) error {
+			return dbpediaTexts(ctx, s.path, func(n int64) { prog.Bytes.Add(n) }, func(title, text string) {
 				if b.sampled(title) {
 					prog.Pages.Add(1)
 					ch <- text
 				}
 			})
-			close(ch)
-			wg.Wait()
-		}
+		})
 		if err != nil {
 			return fmt.Errorf("kb: build: pass 2: %w", err)
 		}

@@ -54,6 +54,7 @@ type pageFacts struct {
 	description string
 	typ         Type
 	typeSrc     uint8
+	text        string // plain text, for pass 2
 }
 
 // accumulator gathers the counts of pass 1. Its methods are safe for
@@ -271,6 +272,7 @@ func analyse(title string, pageID int64, text string, descLen int) *pageFacts {
 	}
 	f.disambig = isDisambiguation(title, p.Templates)
 	f.links = p.Links
+	f.text = p.Text
 	seen := make(map[string]bool, len(p.Links))
 	for _, l := range p.Links {
 		if !seen[l.Target] {

@@ -61,8 +61,7 @@ func letters(s string) int {
 // "Angela Merkel (; born 1954)" becomes "Angela Merkel (born 1954)",
 // "X ( )" becomes "X", and space before punctuation goes.
 func tidyParens(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '(' {
@@ -72,15 +71,13 @@ func tidyParens(s string) string {
 			}
 			if j < len(s) && s[j] == ')' {
 				// empty parentheses: drop them and one space before
-				str := b.String()
-				if strings.HasSuffix(str, " ") {
-					b.Reset()
-					b.WriteString(str[:len(str)-1])
+				if n := len(b); n > 0 && b[n-1] == ' ' {
+					b = b[:n-1]
 				}
 				i = j
 				continue
 			}
-			b.WriteByte('(')
+			b = append(b, '(')
 			i = j - 1
 			continue
 		}
@@ -90,9 +87,9 @@ func tidyParens(s string) string {
 		if c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
 			continue
 		}
-		b.WriteByte(c)
+		b = append(b, c)
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(string(b))
 }
 
 // sanitize removes any markup residue, so that a description is plain text

@@ -337,7 +337,11 @@ func (r *renderer) lineMarkup(i, hi, depth int) int {
 				r.leadEnd = r.out.Len()
 			}
 			r.out.WriteString("\n\n")
-			r.render(i+strings.IndexFunc(t, func(c rune) bool { return c != '=' }), i+len(strings.TrimRight(t, "=")), depth+1)
+			a := i + strings.IndexFunc(t, func(c rune) bool { return c != '=' })
+			b := i + len(strings.TrimRight(t, "="))
+			if a >= i && a < b {
+				r.render(a, b, depth+1)
+			}
 			r.out.WriteString("\n\n")
 			return end
 		}
@@ -547,7 +551,7 @@ func (r *renderer) external(i, hi, depth int) (int, bool) {
 	if !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "ftp://")) {
 		return i, false
 	}
-	end := strings.IndexAny(s, "]\n")
+	end := strings.IndexAny(s[:min(len(s), maxTagLen)], "]\n")
 	if end < 0 || s[end] != ']' {
 		return i, false
 	}
@@ -557,6 +561,8 @@ func (r *renderer) external(i, hi, depth int) (int, bool) {
 	}
 	return i + 1 + end + 1, true
 }
+
+const maxTagLen = 2048
 
 // dropContent are tags whose content is not prose.
 var dropContent = map[string]bool{
@@ -585,7 +591,9 @@ func (r *renderer) tag(i, hi int) (int, bool) {
 		return i, false
 	}
 	name := low[j:k]
-	gt := strings.IndexByte(s[k:hi], '>')
+	// a tag ends within maxTagLen bytes; bounding the search keeps
+	// "<a<a<a…" linear
+	gt := strings.IndexByte(s[k:min(hi, k+maxTagLen)], '>')
 	if gt < 0 {
 		return i, false
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -203,4 +204,18 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLinearTime guards against quadratic behaviour on hostile markup: a
+// megabyte of repeated openers must parse in well under a second.
+func TestLinearTime(t *testing.T) {
+	for _, unit := range []string{"{{", "[[", "<a", "[http://x ", "( ) ", "<ref>", "{|\n", "'''", "[[a|", "{{a|"} {
+		src := strings.Repeat(unit, (1<<20)/len(unit))
+		start := time.Now()
+		p := Parse("'''x''' " + src)
+		Description(p.Lead, 300)
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("%q×%d took %v", unit, (1<<20)/len(unit), el)
+		}
+	}
 }

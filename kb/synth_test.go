@@ -1,0 +1,247 @@
+package kb
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSynthesizeSmall(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "kb")
+	sample, info, err := Synthesize(context.Background(), out, 20000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Counts.ExactSurfaces < 20000 {
+		t.Errorf("%d surfaces", info.Counts.ExactSurfaces)
+	}
+	k, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	for _, s := range sample[:2000] {
+		cs := k.Lookup(s)
+		if len(cs) == 0 {
+			t.Fatalf("sample surface %q not found", s)
+		}
+		if !slices.IsSortedFunc(cs, func(a, b Candidate) int {
+			if a.Prior > b.Prior {
+				return -1
+			}
+			if a.Prior < b.Prior {
+				return 1
+			}
+			return 0
+		}) {
+			t.Fatalf("%q candidates not sorted by prior", s)
+		}
+		if e := k.Entity(cs[0].Entity); e.Title == "" || e.QID == "" {
+			t.Fatalf("entity %+v", e)
+		}
+		if lc := k.Lookup(strings.ToLower(s)); len(lc) == 0 {
+			t.Fatalf("normalised %q not found", strings.ToLower(s))
+		}
+	}
+}
+
+// pct returns the p-th percentile of sorted durations.
+func pct(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return d[min(len(d)-1, int(p*float64(len(d))))]
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// TestScale measures a synthetic KB of LINKSTREAM_KB_SCALE surfaces
+// (skipped when unset): build time, size on disk, open time, look-up
+// latency percentiles (exact, normalised, misses), walker and entity
+// decoding. Set LINKSTREAM_KB_SCALE_DIR to keep the KB between runs.
+//
+//	LINKSTREAM_KB_SCALE=1000000 go test ./kb -run TestScale -v -timeout 30m
+func TestScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("LINKSTREAM_KB_SCALE"))
+	if n <= 0 {
+		t.Skip("set LINKSTREAM_KB_SCALE=1000000 to measure a synthetic KB of that many surfaces")
+	}
+	dir := os.Getenv("LINKSTREAM_KB_SCALE_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	out := filepath.Join(dir, "synthetic-"+strconv.Itoa(n))
+	start := time.Now()
+	sample, info, err := Synthesize(context.Background(), out, n, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("synthesised %d exact / %d normalised surfaces, %d entities, %d candidates in %v (Go heap peak-ish %d MB)",
+		info.Counts.ExactSurfaces, info.Counts.NormSurfaces, info.Counts.Entities, info.Counts.Candidates, time.Since(start).Round(time.Millisecond), ms.Sys>>20)
+	size := dirSize(out)
+	t.Logf("size on disk: %.1f MB = %.1f MB per million exact surfaces; files %v", float64(size)/1e6, float64(size)/1e6/(float64(info.Counts.ExactSurfaces)/1e6), info.Files)
+	sample = sample[:min(len(sample), 100000)]
+	runtime.GC()
+
+	// open time: the median of 21 opens (the files are in the page cache:
+	// mmap reads nothing at open, so this is the cost whatever the size)
+	var opens []time.Duration
+	for i := 0; i < 21; i++ {
+		t0 := time.Now()
+		k, err := Open(out)
+		opens = append(opens, time.Since(t0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Close()
+	}
+	slices.Sort(opens)
+	t.Logf("open: median %v, max %v", pct(opens, 0.5), opens[len(opens)-1])
+
+	k, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	measure := func(name string, queries []string, f func(string) int) {
+		lat := make([]time.Duration, 0, len(queries))
+		found := 0
+		t0 := time.Now()
+		for _, q := range queries {
+			s := time.Now()
+			found += min(1, f(q))
+			lat = append(lat, time.Since(s))
+		}
+		total := time.Since(t0)
+		slices.Sort(lat)
+		t.Logf("%-26s n=%d found=%d  p50 %v  p90 %v  p99 %v  p99.9 %v  max %v  mean %v (incl. ~%v timer)",
+			name, len(queries), found, pct(lat, .5), pct(lat, .9), pct(lat, .99), pct(lat, .999), lat[len(lat)-1], total/time.Duration(len(queries)), timerCost())
+	}
+	queries := func(m int, f func(string) string) []string {
+		q := make([]string, m)
+		for i := range q {
+			q[i] = f(sample[rng.IntN(len(sample))])
+		}
+		return q
+	}
+	exact := queries(200000, func(s string) string { return s })
+	measure("first 1000 after open", exact[:1000], func(s string) int { return len(k.Lookup(s)) })
+	measure("exact (warm)", exact, func(s string) int { return len(k.Lookup(s)) })
+	measure("normalised (lower-case)", queries(200000, strings.ToLower), func(s string) int { return len(k.Lookup(s)) })
+	measure("miss", queries(200000, func(s string) string { return s + "x" }), func(s string) int { return len(k.Lookup(s)) })
+	measure("lookup+entity of best", exact, func(s string) int {
+		cs := k.Lookup(s)
+		if len(cs) == 0 {
+			return 0
+		}
+		return len(k.Entity(cs[0].Entity).Title)
+	})
+	measure("walker (normalised key)", queries(200000, Normalize), func(s string) int {
+		w := k.Walker()
+		if !w.Step(s) {
+			return 0
+		}
+		if key, ok := w.Match(); ok {
+			return len(k.CandidatesOf(key))
+		}
+		return 0
+	})
+	measure("fuzzy, 1 edit", queries(2000, func(s string) string { return s[:len(s)-1] + "q" }), func(s string) int { return len(k.LookupFuzzy(s, 1)) })
+	runtime.ReadMemStats(&ms)
+	t.Logf("Go heap in use after the look-ups: %d MB (the KB itself is mapped, not on the heap)", ms.HeapInuse>>20)
+}
+
+func timerCost() time.Duration {
+	t0 := time.Now()
+	for i := 0; i < 1000; i++ {
+		_ = time.Since(t0)
+	}
+	return time.Since(t0) / 1000
+}
+
+// benchKB is a 200k-surface synthetic KB shared by the benchmarks.
+var benchKB struct {
+	k      *KB
+	sample []string
+}
+
+func openBenchKB(b *testing.B) (*KB, []string) {
+	if benchKB.k == nil {
+		out := filepath.Join(os.TempDir(), "linkstream-kb-bench-200k")
+		os.RemoveAll(out)
+		sample, _, err := Synthesize(context.Background(), out, 200000, 3)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k, err := Open(out)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchKB.k, benchKB.sample = k, sample
+	}
+	return benchKB.k, benchKB.sample
+}
+
+func BenchmarkLookupExact(b *testing.B) {
+	k, s := openBenchKB(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k.Lookup(s[i%len(s)])
+	}
+}
+
+func BenchmarkLookupNormalised(b *testing.B) {
+	k, s := openBenchKB(b)
+	low := make([]string, len(s))
+	for i := range s {
+		low[i] = strings.ToLower(s[i])
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k.Lookup(low[i%len(low)])
+	}
+}
+
+func BenchmarkWalker(b *testing.B) {
+	k, s := openBenchKB(b)
+	norm := make([]string, len(s))
+	var bytes int64
+	for i := range s {
+		norm[i] = Normalize(s[i])
+		bytes += int64(len(norm[i]))
+	}
+	b.SetBytes(bytes / int64(len(norm)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		w := k.Walker()
+		w.Step(norm[i%len(norm)])
+		w.Match()
+	}
+}
+
+func BenchmarkEntity(b *testing.B) {
+	k, _ := openBenchKB(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k.Entity(EntityID(i % k.Len()))
+	}
+}
