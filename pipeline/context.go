@@ -36,10 +36,17 @@ func termOf(word string) uint32 {
 	buf := lower[:0]
 	digits := true
 	for _, r := range word {
-		if !unicode.IsDigit(r) {
+		switch {
+		case 'A' <= r && r <= 'Z':
 			digits = false
+			buf = append(buf, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+			digits = digits && '0' <= r && r <= '9'
+			buf = append(buf, byte(r))
+		default:
+			digits = digits && unicode.IsDigit(r)
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		}
-		buf = utf8.AppendRune(buf, unicode.ToLower(r))
 	}
 	if digits {
 		return 0

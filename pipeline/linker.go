@@ -35,6 +35,7 @@ type Linker struct {
 	kb      *kb.KB
 	cfg     cfg
 	cands   *candidateCache
+	walks   *walkMemo
 	batch   *batcher
 	corpus  *corpusStats
 	scratch sync.Pool
@@ -55,7 +56,7 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Linker{kb: k, cfg: c, cands: cands, corpus: newCorpusStats()}
+	l := &Linker{kb: k, cfg: c, cands: cands, walks: newWalkMemo(k), corpus: newCorpusStats()}
 	l.scratch.New = func() any { return new(docScratch) }
 	if c.mode != Never {
 		enc := c.encoder
@@ -310,6 +311,18 @@ func methodOf(m *mention, ms *mentionScores) Method {
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// ErrNoCrossEncoder is returned by CrossEncode on a Linker in mode Never.
+var ErrNoCrossEncoder = errors.New("pipeline: the Linker has no cross-encoder (mode never)")
+
+// CrossEncode scores already encoded pairs through the Linker's shared
+// micro-batcher, batched with the pairs of every concurrent Link call.
+func (l *Linker) CrossEncode(ctx context.Context, encs []models.Encoded) ([]float32, error) {
+	if l.batch == nil {
+		return nil, ErrNoCrossEncoder
+	}
+	return l.batch.Score(ctx, encs)
+}
 
 // Stats is a snapshot of the Linker's counters.
 type Stats struct {

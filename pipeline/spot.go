@@ -19,29 +19,34 @@ type mention struct {
 }
 
 // normTokens holds every token of a document in the KB's normalised form,
-// in one buffer, so the spotter can walk the surface automaton without
-// normalising a token more than once.
+// in one buffer and separated by single spaces, so that the phrase of
+// tokens i..j is one slice of it: the spotter walks and memoises phrases
+// without building strings.
 type normTokens struct {
 	buf  []byte
-	offs []int // token i is buf[offs[i]:offs[i+1]]
+	offs []int // token i is buf[offs[i] : offs[i+1]-1]
 }
 
 func (n *normTokens) reset(text string, toks []token) {
 	n.buf, n.offs = n.buf[:0], append(n.offs[:0], 0)
 	for _, t := range toks {
 		n.buf = kb.AppendNormalized(n.buf, text[t.start:t.end])
+		n.buf = append(n.buf, ' ')
 		n.offs = append(n.offs, len(n.buf))
 	}
 }
 
-func (n *normTokens) of(i int) string {
-	b := n.buf[n.offs[i]:n.offs[i+1]]
+// phrase is tokens [from, to) joined by single spaces.
+func (n *normTokens) phrase(from, to int) string {
+	b := n.buf[n.offs[from] : n.offs[to]-1]
 	if len(b) == 0 {
 		return ""
 	}
 	// The buffer is not written again until the next reset.
 	return unsafe.String(&b[0], len(b))
 }
+
+func (n *normTokens) of(i int) string { return n.phrase(i, i+1) }
 
 // nameBreak reports whether the text between two tokens ends a name: a
 // name runs across spaces, hyphens, apostrophes, commas, ampersands and
@@ -64,21 +69,16 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 			continue
 		}
 		found := matches[:0]
-		w := l.kb.Walker()
+		var st walkStep
 		for j := i; j < len(toks) && j-i < l.cfg.maxTokens; j++ {
-			if j > i {
-				if toks[j].sentenceStart || nameBreak(text[toks[j-1].end:toks[j].start]) || !w.Step(" ") {
-					break
-				}
-			}
-			if !w.Step(norm.of(j)) {
+			if j > i && (toks[j].sentenceStart || nameBreak(text[toks[j-1].end:toks[j].start])) {
 				break
 			}
-			if !toks[j].upper {
-				continue
+			if st = l.walks.walk(norm, i, j+1, st.w); !st.w.Alive() {
+				break
 			}
-			if key, ok := w.Match(); ok && len(found) < len(matches) {
-				found = append(found, match{j + 1, key})
+			if st.match && toks[j].upper && len(found) < len(matches) {
+				found = append(found, match{j + 1, st.key})
 			}
 		}
 		for k := len(found) - 1; k >= 0; k-- {

@@ -30,6 +30,8 @@ var commands = map[string]command{
 	"kb build":  {"build a knowledge base from Wikipedia dumps", runKBBuild},
 	"kb lookup": {"print the candidates of a surface form", runKBLookup},
 	"link":      {"link documents from a file or stdin to Wikipedia entities", runLink},
+	"eval":      {"score the linker against gold benchmarks", runEval},
+	"bench":     {"measure the linker's throughput and print a table", runBench},
 }
 
 func main() {
