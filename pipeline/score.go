@@ -28,8 +28,8 @@ var DefaultWeights = Weights{Prior: 1, Prominence: 0.15, Context: 4, Outlier: 1,
 // features of one candidate of one mention.
 type features struct {
 	prior, prominence, context, outlier float64
-	crossEncoder                       float64
-	hasCrossEncoder                    bool
+	crossEncoder                        float64
+	hasCrossEncoder                     bool
 }
 
 func (w Weights) cheap(f features) float64 {
