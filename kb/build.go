@@ -152,6 +152,10 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("kb: build: %w", err)
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private; a KB is shared read-only
+		os.RemoveAll(tmp)
+		return Info{}, fmt.Errorf("kb: build: %w", err)
+	}
 	done := false
 	defer func() {
 		if !done {

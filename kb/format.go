@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/blevesearch/vellum"
@@ -143,30 +144,49 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	if err := writeFile(fileTitles, fst(tb.titleKeys, func(i int) uint64 { return uint64(tb.titleVals[i]) })); err != nil {
 		return err
 	}
-	ncand := 0
+	// Candidate lists: the normalised surfaces' lists first, then the
+	// exact surfaces' lists that differ from their normalised one (most do
+	// not: a surface is often the only spelling of its normalised form, and
+	// then the exact record shares the list).
+	normOff := make([]uint64, len(tb.normCands))
+	var ncand uint64
+	for i, cs := range tb.normCands {
+		normOff[i] = ncand
+		ncand += uint64(len(cs))
+	}
+	exactOff := make([]uint64, len(tb.exactCands))
+	var extra [][]Candidate
+	for i, cs := range tb.exactCands {
+		if id, ok := tb.normIdx[Normalize(tb.exactKeys[i])]; ok && slices.Equal(cs, tb.normCands[id]) {
+			exactOff[i] = normOff[id]
+			continue
+		}
+		exactOff[i] = ncand
+		ncand += uint64(len(cs))
+		extra = append(extra, cs)
+	}
+	if ncand > math.MaxUint32 {
+		return fmt.Errorf("kb: %d candidates do not fit format version %d", ncand, FormatVersion)
+	}
 	if err := writeFile(fileSurfaces, func(w io.Writer) error {
 		var rec [surfaceRecSize]byte
-		emit := func(r surfRec, c []Candidate) error {
-			binary.LittleEndian.PutUint32(rec[0:], uint32(ncand))
+		emit := func(r surfRec, off uint64, c []Candidate) error {
+			binary.LittleEndian.PutUint32(rec[0:], uint32(off))
 			binary.LittleEndian.PutUint32(rec[4:], uint32(len(c)))
 			binary.LittleEndian.PutUint32(rec[8:], r.linked)
 			binary.LittleEndian.PutUint32(rec[12:], r.occ)
-			ncand += len(c)
 			_, err := w.Write(rec[:])
 			return err
 		}
 		for i := range tb.exactRecs {
-			if err := emit(tb.exactRecs[i], tb.exactCands[i]); err != nil {
+			if err := emit(tb.exactRecs[i], exactOff[i], tb.exactCands[i]); err != nil {
 				return err
 			}
 		}
 		for i := range tb.normRecs {
-			if err := emit(tb.normRecs[i], tb.normCands[i]); err != nil {
+			if err := emit(tb.normRecs[i], normOff[i], tb.normCands[i]); err != nil {
 				return err
 			}
-		}
-		if ncand > math.MaxUint32 {
-			return fmt.Errorf("%d candidates do not fit format version %d", ncand, FormatVersion)
 		}
 		return nil
 	}); err != nil {
@@ -174,7 +194,7 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	}
 	if err := writeFile(fileCandidates, func(w io.Writer) error {
 		var rec [candidateRecSize]byte
-		for _, list := range [][][]Candidate{tb.exactCands, tb.normCands} {
+		for _, list := range [][][]Candidate{tb.normCands, extra} {
 			for _, cs := range list {
 				for _, c := range cs {
 					binary.LittleEndian.PutUint32(rec[0:], uint32(c.Entity))
@@ -253,7 +273,7 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	info.Counts.NameOnly = tb.nameOnly
 	info.Counts.ExactSurfaces = len(tb.exactKeys)
 	info.Counts.NormSurfaces = len(tb.normKeys)
-	info.Counts.Candidates = ncand
+	info.Counts.Candidates = int(ncand)
 	info.Counts.Titles = len(tb.titleKeys)
 	info.Counts.WithQID = withQID
 	info.Counts.WithDescription = withDesc

@@ -89,6 +89,10 @@ func Synthesize(ctx context.Context, out string, surfaces int, seed uint64) ([]s
 	if err != nil {
 		return nil, Info{}, err
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it private; a KB is shared read-only
+		os.RemoveAll(tmp)
+		return nil, Info{}, err
+	}
 	defer os.RemoveAll(tmp)
 	info := Info{Created: time.Now().UTC().Truncate(time.Second), Inputs: []Input{{Kind: "synthetic", Name: fmt.Sprintf("seed-%d", seed)}},
 		LinkProbability: "synthetic: occurrences are random multiples of link counts"}
