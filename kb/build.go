@@ -314,11 +314,54 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 			}
 		}
 	}
+	// Dump files are read concurrently (up to one per worker): a dump split
+	// in parts (pages-articles1…27) then decompresses in parallel like a
+	// multistream one. Each file also has its own parsing workers.
+	var dumps []source
+	for _, s := range b.cfg.sources {
+		if s.kind == "dump" {
+			dumps = append(dumps, s)
+		}
+	}
+	if err := b.readDumps(ctx, prog, dumps); err != nil {
+		return err
+	}
 	for _, s := range b.cfg.sources {
 		var err error
 		switch s.kind {
-		case "dump":
-			err = dump.ReadFile(ctx, s.path, b.dumpOptions(prog), func(p *dump.Page) error {
+		case "wikitext":
+			err = dump.ReadWikitextDir(ctx, s.path, prog, func(p *dump.Page) error {
+				b.addPage(b.facts(p, true))
+				return nil
+			})
+		case "dbpedia":
+			err = b.acc.loadDBpedia(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })
+		}
+		if err != nil {
+			return fmt.Errorf("kb: build: %w", err)
+		}
+	}
+	return nil
+}
+
+func (b *builder) readDumps(ctx context.Context, prog *dump.Progress, dumps []source) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, b.cfg.workers)
+	errs := make([]error, len(dumps))
+	var wg sync.WaitGroup
+	for i, s := range dumps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			errs[i] = dump.ReadFile(ctx, s.path, b.dumpOptions(prog), func(p *dump.Page) error {
 				if isWikidataPage(p) {
 					if err := b.wd.addJSON([]byte(p.Text)); err != nil {
 						return fmt.Errorf("kb: build: %s: page %q: wikidata JSON: %w", s.path, p.Title, err)
@@ -331,14 +374,19 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 				b.addPage(b.facts(p, false))
 				return nil
 			})
-		case "wikitext":
-			err = dump.ReadWikitextDir(ctx, s.path, prog, func(p *dump.Page) error {
-				b.addPage(b.facts(p, true))
-				return nil
-			})
-		case "dbpedia":
-			err = b.acc.loadDBpedia(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })
+			if errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	// report the root cause, not the cancellations it caused
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("kb: build: %w", err)
 		}
+	}
+	for _, err := range errs {
 		if err != nil {
 			return fmt.Errorf("kb: build: %w", err)
 		}
