@@ -43,7 +43,13 @@ func realBrokers(t *testing.T) []string {
 // the test, so reruns against the same broker never see old records.
 func topics(t *testing.T, seeds []string, partitions int32) (in, out, dlq string) {
 	t.Helper()
-	base := fmt.Sprintf("%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(t.Name()))
+	base := fmt.Sprintf("%s-%d", name, time.Now().UnixNano())
 	in, out, dlq = base+".in", base+".out", base+".dlq"
 	adm := kadm.NewClient(newClient(t, seeds))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -11,13 +11,16 @@ import (
 // Phases of the service's own time, exported as
 // linkstream_phase_seconds_total{phase}: poll (waiting for fetched records
 // while work is available), decode, link (inside the Linker, summed over
-// concurrent calls), encode, end (flush, offset commit, transaction end).
+// concurrent calls), encode, flush (waiting for the cycle's produces to be
+// acknowledged) and commit (offsets and transaction end, or the offset
+// commit in at-least-once mode).
 const (
 	phasePoll   = "poll"
 	phaseDecode = "decode"
 	phaseLink   = "link"
 	phaseEncode = "encode"
-	phaseEnd    = "end"
+	phaseFlush  = "flush"
+	phaseCommit = "commit"
 )
 
 type metrics struct {
@@ -72,7 +75,7 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 	})
 	m.phase = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "linkstream_phase_seconds_total",
-		Help: "Time spent per phase: poll, decode, link (summed over concurrent calls), encode, end (flush + commit).",
+		Help: "Time spent per phase: poll, decode, link (summed over concurrent calls), encode, flush, commit.",
 	}, []string{"phase"})
 	m.docSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "linkstream_document_seconds",

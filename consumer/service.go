@@ -171,6 +171,9 @@ func (s *Service) newSession() (session, error) {
 		kgo.OnPartitionsRevoked(s.onRevoked),
 		kgo.OnPartitionsLost(s.onRevoked),
 		kgo.ClientID("linkstream-" + c.instanceID),
+		// Every cycle ends in a flush, so lingering only delays it: send
+		// outputs as soon as they are ready, overlapping the linking.
+		kgo.ProducerLinger(0),
 	}
 	if len(s.hooks) > 0 {
 		opts = append(opts, kgo.WithHooks(s.hooks...))
@@ -231,7 +234,21 @@ func (s *Service) runSession(ctx context.Context) error {
 			}
 			return fmt.Errorf("consumer: init producer id %q: %w", s.cfg.transactionalID(), err)
 		}
+	} else {
+		pctx, cancel := context.WithTimeout(ctx, s.cfg.session)
+		err := sess.client().Ping(pctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("consumer: no broker answers: %w", err)
+		}
 	}
+	// Ready: a broker answered and this instance can take partitions
+	// (it may get none when the group has more members than partitions).
+	s.ready.Store(true)
+	defer s.ready.Store(false)
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -375,6 +392,8 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error
 	endCtx, cancelEnd := s.endContext(ctx)
 	defer cancelEnd()
 	flushErr := cl.Flush(endCtx)
+	t1 := time.Now()
+	s.m.addPhase(phaseFlush, t1.Sub(t0))
 	cause := st.failed()
 	if cause == nil {
 		cause = flushErr
@@ -383,7 +402,7 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error
 		cause = workCtx.Err()
 	}
 	committed, err := sess.end(endCtx, cause == nil)
-	s.m.addPhase(phaseEnd, time.Since(t0))
+	s.m.addPhase(phaseCommit, time.Since(t1))
 	s.m.endSeconds.Observe(time.Since(t0).Seconds())
 	if committed {
 		s.m.cycles.WithLabelValues("committed").Inc()
@@ -477,8 +496,11 @@ func (s *Service) process(ctx context.Context, r *kgo.Record) outcome {
 	}
 	o := s.processDoc(ctx, r, start)
 	if o.err == nil {
-		span.SetAttributes(attribute.String("linkstream.outcome", string(o.reason)))
-		if o.reason != "" {
+		if o.reason == "" {
+			span.SetAttributes(attribute.String("linkstream.outcome", "linked"))
+		} else {
+			span.SetAttributes(attribute.String("linkstream.outcome", "dead_letter"),
+				attribute.String("linkstream.dead_letter.reason", string(o.reason)))
 			span.SetStatus(codes.Error, string(o.reason))
 		}
 		o.rec.Context = ctx
