@@ -165,7 +165,7 @@ func TestIntegrationSIGKILL(t *testing.T) {
 	in, out, dlq := topics(t, seeds, 6)
 	group := in + ".g"
 	docs := makeDocs("kill", 10000)
-	startChild(t, seeds, in, out, dlq, group, "a")
+	a := startChild(t, seeds, in, out, dlq, group, "a")
 	b := startChild(t, seeds, in, out, dlq, group, "b")
 	cl := newClient(t, seeds)
 	produced := make(chan struct{})
@@ -189,10 +189,25 @@ func TestIntegrationSIGKILL(t *testing.T) {
 	b.Wait()
 	t.Logf("SIGKILLed instance b at ~%d outputs", countOutputs(t, seeds, out))
 	time.Sleep(time.Second)
-	startChild(t, seeds, in, out, dlq, group, "b")
+	b2 := startChild(t, seeds, in, out, dlq, group, "b")
 	<-produced
 	outs := readOutputs(ctx, t, seeds, out, len(docs), 120*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
+
+	// SIGTERM: both instances commit, leave the group and exit 0 within
+	// the shutdown timeout (20s by default).
+	for name, c := range map[string]*exec.Cmd{"a": a, "b": b2} {
+		t0 := time.Now()
+		if err := c.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Wait(); err != nil {
+			t.Errorf("instance %s after SIGTERM: %v", name, err)
+		}
+		if d := time.Since(t0); d > 20*time.Second {
+			t.Errorf("instance %s took %v to stop", name, d)
+		}
+	}
 }
 
 // TestIntegrationPoison: (c) bad JSON, bad Avro, an unknown schema id, a
