@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kotel"
 	"go.opentelemetry.io/otel"
@@ -127,7 +128,7 @@ type alosSession struct{ cl *kgo.Client }
 func (a alosSession) client() *kgo.Client                         { return a.cl }
 func (a alosSession) poll(ctx context.Context, n int) kgo.Fetches { return a.cl.PollRecords(ctx, n) }
 func (a alosSession) begin() error                                { return nil }
-func (a alosSession) close()                                      { a.cl.Close() }
+func (a alosSession) close()                                      { a.cl.CloseAllowingRebalance() }
 func (a alosSession) end(ctx context.Context, commit bool) (bool, error) {
 	defer a.cl.AllowRebalance()
 	if commit {
@@ -245,6 +246,7 @@ func (s *Service) runSession(ctx context.Context) error {
 			return fmt.Errorf("consumer: no broker answers: %w", err)
 		}
 	}
+	s.checkTopics(ctx, sess.client())
 	// Ready: a broker answered and this instance can take partitions
 	// (it may get none when the group has more members than partitions).
 	s.ready.Store(true)
@@ -275,6 +277,25 @@ func (s *Service) runSession(ctx context.Context) error {
 		s.m.addPhase(phasePoll, time.Since(t0))
 		if err := s.cycle(ctx, sess, fs); err != nil {
 			return err
+		}
+	}
+}
+
+// checkTopics warns about missing topics: the service creates none, and
+// producing to a missing output or dead-letter topic fails every cycle
+// (unless the broker auto-creates topics).
+func (s *Service) checkTopics(ctx context.Context, cl *kgo.Client) {
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	want := []string{s.cfg.inputTopic, s.cfg.outputTopic, s.cfg.dlqTopic}
+	details, err := kadm.NewClient(cl).ListTopics(tctx, want...)
+	if err != nil {
+		s.log.Warn("cannot list topics", "err", err)
+		return
+	}
+	for _, t := range want {
+		if d, ok := details[t]; !ok || d.Err != nil {
+			s.log.Warn("topic does not exist (or is not visible); create it, or cycles producing to it abort until it appears", "topic", t)
 		}
 	}
 }

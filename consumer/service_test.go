@@ -289,9 +289,17 @@ func TestAtLeastOnce(t *testing.T) {
 	cl := newClient(t, seeds)
 	docs := makeDocs("alo", 400)
 	produceDocs(ctx, t, cl, "in", nil, docs)
-	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), ExactlyOnce(false), MaxInFlight(50))
+	_, stop := startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), ExactlyOnce(false), MaxInFlight(50))
 	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
+	// Leaving the group must not wait on the rebalance this mode blocks.
+	t0 := time.Now()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 3*time.Second {
+		t.Fatalf("at-least-once shutdown took %v", d)
+	}
 }
 
 func TestConfigValidation(t *testing.T) {
