@@ -23,6 +23,7 @@ type jsonlGold struct {
 	Title   *string `json:"title"`
 	Mention string  `json:"mention,omitempty"`
 	Type    string  `json:"type,omitempty"`
+	Foreign bool    `json:"foreign,omitempty"`
 }
 
 type jsonlDoc struct {
@@ -76,7 +77,7 @@ func ReadJSONL(r io.Reader) (*Dataset, error) {
 		runes := []rune(jd.Text)
 		n := utf8.RuneCountInString(jd.Text)
 		for _, jg := range jd.Gold {
-			g := Gold{Start: jg.Start, End: jg.End, Mention: jg.Mention, Type: jg.Type}
+			g := Gold{Start: jg.Start, End: jg.End, Mention: jg.Mention, Type: jg.Type, Foreign: jg.Foreign}
 			if jg.Title != nil {
 				g.Title = *jg.Title
 			}

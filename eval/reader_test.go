@@ -129,7 +129,7 @@ func TestReadWNEDSmall(t *testing.T) {
 }
 
 func TestReadJSONL(t *testing.T) {
-	src := `{"id":"a","text":"Ünter Berlin","gold":[{"start":6,"end":12,"title":"Berlin"},{"start":0,"end":5,"title":null},{"start":3,"end":99,"title":"X"}]}
+	src := `{"id":"a","text":"Ünter Berlin","gold":[{"start":6,"end":12,"title":"Berlin","foreign":true},{"start":0,"end":5,"title":null},{"start":3,"end":99,"title":"X"}]}
 
 {"id":"b","text":"x","gold":[]}
 `
@@ -137,7 +137,7 @@ func TestReadJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ds.Docs) != 2 || ds.Read.Linked != 1 || ds.Read.NIL != 1 || ds.Read.Dropped != 1 {
+	if len(ds.Docs) != 2 || ds.Read.Linked != 1 || ds.Read.NIL != 1 || ds.Read.Dropped != 1 || ds.Read.Foreign != 1 {
 		t.Fatalf("read = %+v docs %d", ds.Read, len(ds.Docs))
 	}
 	if g := ds.Docs[0].Gold[0]; g.Mention != "Berlin" {

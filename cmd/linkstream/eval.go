@@ -133,6 +133,9 @@ func runEval(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *preds != "" {
+			rep.Timing = eval.Timing{} // replaying a file measures nothing
+		}
 		if bw != nil {
 			if err := bw.Flush(); err != nil {
 				return fmt.Errorf("eval: write %s: %w", *errs, err)
