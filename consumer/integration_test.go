@@ -88,10 +88,14 @@ func childMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := func(k string) string { return os.Getenv("LSTEST_" + k) }
+	inflight := 256
+	if n, err := strconv.Atoi(env("MAX_IN_FLIGHT")); err == nil {
+		inflight = n
+	}
 	svc, err := New(ctx, &capsLinker{},
 		Brokers(strings.Split(env("BROKERS"), ",")...), Topics(env("IN"), env("OUT"), env("DLQ")),
 		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(6*time.Second),
-		TransactionTimeout(30*time.Second), MaxInFlight(256))
+		TransactionTimeout(30*time.Second), MaxInFlight(inflight), ExactlyOnce(env("DELIVERY") != "at-least-once"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 1
@@ -104,12 +108,13 @@ func childMain() int {
 }
 
 // startChild starts one consumer instance as a separate process.
-func startChild(t *testing.T, seeds []string, in, out, dlq, group, instance string) *exec.Cmd {
+func startChild(t *testing.T, seeds []string, in, out, dlq, group, instance string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "LINKSTREAM_TEST_CHILD=1",
 		"LSTEST_BROKERS="+strings.Join(seeds, ","), "LSTEST_IN="+in, "LSTEST_OUT="+out, "LSTEST_DLQ="+dlq,
 		"LSTEST_GROUP="+group, "LSTEST_INSTANCE="+instance)
+	cmd.Env = append(cmd.Env, env...)
 	if os.Getenv("LINKSTREAM_TEST_VERBOSE") != "" {
 		cmd.Stderr = os.Stderr
 	}
