@@ -143,7 +143,17 @@ func TestGensimRedirects(t *testing.T) {
 }
 
 func TestGensimDescriptionsClean(t *testing.T) {
-	k := openGensim(t)
+	checkDescriptions(t, openGensim(t))
+}
+
+// TestAllDescriptionsClean holds descriptions from every source (article
+// leads, raw wikitext, DBpedia abstracts, Wikidata) to the same rules.
+func TestAllDescriptionsClean(t *testing.T) {
+	checkDescriptions(t, openAll(t))
+}
+
+func checkDescriptions(t *testing.T, k *KB) {
+	t.Helper()
 	withDesc := 0
 	for id := 0; id < k.Len(); id++ {
 		e := k.Entity(EntityID(id))

@@ -75,10 +75,10 @@ type SurfaceInfo struct {
 	// LinkProbability = Linked / Occurrences: how often the surface is a
 	// link where it occurs in the input text. 1 when never seen unlinked
 	// (or only known from anchor lists), 0 when never linked.
-	LinkProbability float32
-	Linked          uint32 // times seen as anchor text
-	Occurrences     uint32 // times seen in text, linked or not (normalised form)
-	Candidates      int
+	LinkProbability float32 `json:"link_probability"`
+	Linked          uint32  `json:"linked"`      // times seen as anchor text
+	Occurrences     uint32  `json:"occurrences"` // times seen in text, linked or not (normalised form)
+	Candidates      int     `json:"candidates"`
 }
 
 // SurfaceKey names one surface of the normalised index, as found by a

@@ -51,10 +51,14 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Uncompressed >= 0 {
-		return fmt.Sprintf("dump %s: at byte %d (decompressed byte %d): %v", e.Path, e.Offset, e.Uncompressed, e.Err)
+	what := e.Err.Error()
+	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		what = "truncated: the compressed data ends in the middle of a stream (" + what + ")"
 	}
-	return fmt.Sprintf("dump %s: at byte %d: %v", e.Path, e.Offset, e.Err)
+	if e.Uncompressed >= 0 {
+		return fmt.Sprintf("dump %s: at byte %d (decompressed byte %d): %s", e.Path, e.Offset, e.Uncompressed, what)
+	}
+	return fmt.Sprintf("dump %s: at byte %d: %s", e.Path, e.Offset, what)
 }
 
 func (e *Error) Unwrap() []error { return []error{ErrCorrupt, e.Err} }

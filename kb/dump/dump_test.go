@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -51,18 +52,18 @@ func TestReadGensim(t *testing.T) {
 	if prog.XML.Load() < 5<<20 || prog.Bytes.Load() == 0 || prog.Pages.Load() != int64(len(got)) {
 		t.Errorf("progress %d pages %d bytes %d xml", prog.Pages.Load(), prog.Bytes.Load(), prog.XML.Load())
 	}
-	var redirects, withText int
+	var redirects, withText atomic.Int64
 	ReadFile(context.Background(), p, Options{}, func(pg *Page) error {
 		if pg.Redirect != "" {
-			redirects++
+			redirects.Add(1)
 		}
 		if len(pg.Text) > 1000 {
-			withText++
+			withText.Add(1)
 		}
 		return nil
 	})
-	if redirects != 100 || withText < 100 {
-		t.Errorf("%d redirects, %d pages with text", redirects, withText)
+	if redirects.Load() != 100 || withText.Load() < 100 {
+		t.Errorf("%d redirects, %d pages with text", redirects.Load(), withText.Load())
 	}
 }
 

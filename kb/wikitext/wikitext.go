@@ -551,8 +551,8 @@ func (r *renderer) external(i, hi, depth int) (int, bool) {
 	if !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "ftp://")) {
 		return i, false
 	}
-	end := strings.IndexAny(s[:min(len(s), maxTagLen)], "]\n")
-	if end < 0 || s[end] != ']' {
+	end := strings.IndexAny(s[1:min(len(s), maxTagLen)], "[]\n") + 1
+	if end <= 0 || s[end] != ']' {
 		return i, false
 	}
 	body := s[:end]
@@ -593,8 +593,8 @@ func (r *renderer) tag(i, hi int) (int, bool) {
 	name := low[j:k]
 	// a tag ends within maxTagLen bytes; bounding the search keeps
 	// "<a<a<a…" linear
-	gt := strings.IndexByte(s[k:min(hi, k+maxTagLen)], '>')
-	if gt < 0 {
+	gt := strings.IndexAny(s[k:min(hi, k+maxTagLen)], "<>")
+	if gt < 0 || s[k+gt] != '>' {
 		return i, false
 	}
 	end := k + gt + 1
