@@ -204,7 +204,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	prog2.Total.Store(pass2Total)
 	stop = b.report(prog2, "pass 2/2")
 	oc := newOccurrenceCounter(tb)
-	err = b.pass2(ctx, prog2, oc)
+	err = b.pass2(ctx, prog2, oc, tb)
 	stop()
 	if err != nil {
 		return Info{}, err
@@ -218,7 +218,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 		}
 	}
 	info.Build.Pass2Sec = time.Since(t1).Seconds()
-	info.LinkProbability = "exact: every normalised surface counted at every token position of the plain text of all articles and abstracts (second pass over the text kept from the first)"
+	info.LinkProbability = "exact: every normalised surface counted at every token position of the plain text of all articles and abstracts (second pass over the text kept from the first); in the article of an entity the surface may name, only its linked occurrences count (articles do not link to themselves)"
 	if cfg.sample > 1 {
 		info.LinkProbability = fmt.Sprintf("approximate: occurrences counted in 1 page of %d (by title hash) and scaled by %d", cfg.sample, cfg.sample)
 	}
@@ -397,7 +397,11 @@ func (b *builder) readDumps(ctx context.Context, prog *dump.Progress, dumps []so
 // addPage merges a page's facts and spills its text for pass 2.
 func (b *builder) addPage(f *pageFacts) {
 	if f.redirect == "" && !f.disambig && b.sampled(f.title) {
-		b.spill.add(f.text)
+		anchors := make([]string, len(f.links))
+		for i, l := range f.links {
+			anchors[i] = l.Anchor
+		}
+		b.spill.add(spilled{f.title, strings.Join(anchors, "\x00"), f.text})
 	}
 	f.text = ""
 	b.acc.addPage(f)
@@ -427,17 +431,23 @@ func (b *builder) sampled(title string) bool {
 
 // pass2 counts surface occurrences in the plain text spilled by pass 1
 // and in the DBpedia abstracts.
-func (b *builder) pass2(ctx context.Context, prog *dump.Progress, oc *occurrenceCounter) error {
-	count := func(feed func(ch chan<- string) error) error {
+func (b *builder) pass2(ctx context.Context, prog *dump.Progress, oc *occurrenceCounter, tb *tables) error {
+	self := func(title string) EntityID {
+		if id, ok := b.acc.titles.ids[title]; ok {
+			return EntityID(tb.eidOf[b.acc.resolve(id)])
+		}
+		return NoEntity
+	}
+	count := func(feed func(ch chan<- spilled) error) error {
 		var wg sync.WaitGroup
-		ch := make(chan string, 64)
+		ch := make(chan spilled, 64)
 		for w := 0; w < b.cfg.workers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for t := range ch {
 					if ctx.Err() == nil {
-						oc.count(t)
+						oc.count(t.text, t.anchors, self(t.title))
 					}
 				}
 			}()
@@ -450,12 +460,12 @@ func (b *builder) pass2(ctx context.Context, prog *dump.Progress, oc *occurrence
 		}
 		return err
 	}
-	err := count(func(ch chan<- string) error {
-		return b.spill.texts(func(t string) {
+	err := count(func(ch chan<- spilled) error {
+		return b.spill.texts(func(p spilled) {
 			prog.Pages.Add(1)
-			prog.XML.Add(int64(len(t)))
-			prog.Bytes.Add(int64(len(t)))
-			ch <- t
+			prog.XML.Add(int64(len(p.text)))
+			prog.Bytes.Add(int64(len(p.text)))
+			ch <- p
 		})
 	})
 	if err != nil {
@@ -465,11 +475,11 @@ func (b *builder) pass2(ctx context.Context, prog *dump.Progress, oc *occurrence
 		if s.kind != "dbpedia" {
 			continue
 		}
-		err := count(func(ch chan<- string) error {
+		err := count(func(ch chan<- spilled) error {
 			return dbpediaTexts(ctx, s.path, func(n int64) { prog.Bytes.Add(n) }, func(title, text string) {
 				if b.sampled(title) {
 					prog.Pages.Add(1)
-					ch <- text
+					ch <- spilled{title: title, text: text}
 				}
 			})
 		})

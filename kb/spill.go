@@ -20,7 +20,7 @@ type spill struct {
 	path  string
 	f     *os.File
 	zw    *s2.Writer
-	ch    chan string
+	ch    chan spilled
 	done  chan struct{}
 	err   error
 	bytes int64
@@ -32,7 +32,7 @@ func newSpill(path string) (*spill, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kb: build: spill: %w", err)
 	}
-	s := &spill{path: path, f: f, zw: s2.NewWriter(f, s2.WriterConcurrency(2)), ch: make(chan string, 256), done: make(chan struct{})}
+	s := &spill{path: path, f: f, zw: s2.NewWriter(f, s2.WriterConcurrency(2)), ch: make(chan spilled, 256), done: make(chan struct{})}
 	go s.run()
 	return s, nil
 }
@@ -40,26 +40,35 @@ func newSpill(path string) (*spill, error) {
 func (s *spill) run() {
 	defer close(s.done)
 	var hdr [binary.MaxVarintLen64]byte
-	for t := range s.ch {
+	put := func(str string) {
 		if s.err != nil {
-			continue
+			return
 		}
-		n := binary.PutUvarint(hdr[:], uint64(len(t)))
+		n := binary.PutUvarint(hdr[:], uint64(len(str)))
 		if _, err := s.zw.Write(hdr[:n]); err != nil {
 			s.err = err
-			continue
+			return
 		}
-		if _, err := io.WriteString(s.zw, t); err != nil {
+		if _, err := io.WriteString(s.zw, str); err != nil {
 			s.err = err
 		}
-		s.bytes += int64(len(t))
+	}
+	for t := range s.ch {
+		put(t.title)
+		put(t.anchors)
+		put(t.text)
+		s.bytes += int64(len(t.text))
 	}
 }
 
-// add queues one text; safe for concurrent use until finish.
-func (s *spill) add(text string) {
-	if text != "" {
-		s.ch <- text
+// spilled is one page kept for pass 2: its title, the anchor texts of
+// its links (NUL-separated) and its plain text.
+type spilled struct{ title, anchors, text string }
+
+// add queues one page; safe for concurrent use until finish.
+func (s *spill) add(p spilled) {
+	if p.text != "" {
+		s.ch <- p
 	}
 }
 
@@ -81,27 +90,42 @@ func (s *spill) finish() error {
 	return nil
 }
 
-// texts calls fn with every text spilled, in order.
-func (s *spill) texts(fn func(string)) error {
+// texts calls fn with every page spilled, in order.
+func (s *spill) texts(fn func(spilled)) error {
 	f, err := os.Open(s.path)
 	if err != nil {
 		return fmt.Errorf("kb: build: spill: %w", err)
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(s2.NewReader(f), 1<<20)
-	for {
+	get := func() (string, error) {
 		n, err := binary.ReadUvarint(r)
+		if err != nil {
+			return "", err
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return "", err
+		}
+		return string(b), nil
+	}
+	for {
+		title, err := get()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("kb: build: spill: %w", err)
 		}
-		b := make([]byte, n)
-		if _, err := io.ReadFull(r, b); err != nil {
+		anchors, err := get()
+		if err != nil {
 			return fmt.Errorf("kb: build: spill: %w", err)
 		}
-		fn(string(b))
+		text, err := get()
+		if err != nil {
+			return fmt.Errorf("kb: build: spill: %w", err)
+		}
+		fn(spilled{title, anchors, text})
 	}
 }
 
