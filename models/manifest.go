@@ -50,9 +50,10 @@ func corrupt(path string, cause error) error {
 
 // Manifest is models/manifest.json: what deps.sh fetches and derives.
 type Manifest struct {
-	Runtime      Runtime     `json:"runtime"`
-	DefaultModel string      `json:"default_model"`
-	Models       []ModelInfo `json:"models"`
+	Runtime      Runtime               `json:"runtime"`
+	Sources      map[string]DataSource `json:"sources"`
+	DefaultModel string                `json:"default_model"`
+	Models       []ModelInfo           `json:"models"`
 }
 
 // Runtime describes the pinned ONNX Runtime shared library.

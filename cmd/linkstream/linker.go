@@ -56,6 +56,19 @@ func (o *openedLinker) modelID() string {
 	return o.encoder.ModelID()
 }
 
+// kbVersion names the KB in output records: its content hash, shortened
+// ("sha256:0123456789ab"), which changes whenever the KB's data does.
+func (o *openedLinker) kbVersion() string {
+	h := o.kb.Info().ContentHash
+	if len(h) > len("sha256:")+12 {
+		h = h[:len("sha256:")+12]
+	}
+	if h == "" {
+		return "unknown"
+	}
+	return h
+}
+
 func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 	if f.kbDir == "" {
 		return nil, errors.New("no knowledge base: pass --kb KBDIR (build one with `linkstream kb build`, or run `make demo`, which builds the demo KB)")

@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"link":      {"link documents from a file or stdin to Wikipedia entities", runLink},
 	"eval":      {"score the linker against gold benchmarks", runEval},
 	"bench":     {"measure the linker's throughput and print a table", runBench},
+	"demo":      {"link a dozen news texts through an in-process Kafka, end to end", runDemo},
 }
 
 func main() {

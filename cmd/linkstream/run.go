@@ -92,10 +92,7 @@ func runRun(ctx context.Context, args []string) error {
 	}
 	defer linker.Close()
 	if *kbVersion == "" {
-		*kbVersion = "unknown"
-		if h := linker.kb.Info().ContentHash; h != "" {
-			*kbVersion = "sha256:" + h[:min(12, len(h))]
-		}
+		*kbVersion = linker.kbVersion()
 	}
 	if *modelID == "" {
 		*modelID = linker.modelID()

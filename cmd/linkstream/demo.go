@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/linkstream/linkstream/consumer"
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/models"
+	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/producer"
+	"github.com/linkstream/linkstream/schemas"
+)
+
+// demoTexts are short news-like texts about entities of the gensim
+// Wikipedia excerpt that the demo KB is built from.
+var demoTexts = []string{
+	"Andre Agassi won a charity match in Alabama on Sunday, and Agassi thanked the crowd.",
+	"Fifty years after Apollo 11, engineers who worked on Apollo 8 met astronauts in Alaska.",
+	"Albert Einstein's letters on relativity will be auctioned next month; Einstein scholars expect record bids.",
+	"Angola and Algeria signed an oil agreement at a summit also attended by envoys from Albania.",
+	"A new stage version of Atlas Shrugged, the novel by Ayn Rand, opens in Alberta this week.",
+	"Historians compared Abraham Lincoln with Alexander the Great; Lincoln, they wrote, was the better statesman.",
+	"Delegates from Azerbaijan and Afghanistan met in Andorra to discuss trade routes across Asia.",
+	"Al Gore spoke about rising sea levels in the Atlantic Ocean at a conference in Aruba.",
+	"Students of Aristotle and Arthur Schopenhauer debated ethics at a summer school in Aberdeen.",
+	"The Greek god Apollo and the hero Achilles feature in a new museum exhibition about myths.",
+	"Films by Andrei Tarkovsky were shown in a retrospective before the Academy Awards.",
+	"Aldous Huxley's novels and Animal Farm topped a reading list compiled by teachers in Austin.",
+}
+
+// runDemo links the demo texts through the whole service in one process:
+// a Kafka cluster in memory (kfake), the consumer group with exactly-once
+// output, the real cross-encoder, and a KB built from the Wikipedia excerpt
+// that `make deps` fetched. It prints every linked document and exits.
+func runDemo(ctx context.Context, args []string) error {
+	fs := newFlagSet("demo", "[--kb KBDIR] [--mode never|ambiguous|always]")
+	var lf linkerFlags
+	lf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if lf.kbDir == "" {
+		dir, cleanup, err := buildDemoKB(ctx)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		lf.kbDir = dir
+	}
+	linker, err := lf.open()
+	if err != nil {
+		return err
+	}
+	defer linker.Close()
+
+	const input, output, dlq = "news", "news-linked", "news.dlq"
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, input), kfake.SeedTopics(3, output), kfake.SeedTopics(1, dlq))
+	if err != nil {
+		return fmt.Errorf("demo: in-process Kafka: %w", err)
+	}
+	defer cluster.Close()
+	brokers := cluster.ListenAddrs()
+	fmt.Fprintf(os.Stderr, "demo: in-process Kafka at %v; producing %d documents to %q\n", brokers, len(demoTexts), input)
+	if err := produceDemo(ctx, brokers, input); err != nil {
+		return err
+	}
+
+	svc, err := consumer.New(ctx, linker,
+		consumer.Brokers(brokers...), consumer.Topics(input, output, dlq),
+		consumer.Group("linkstream-demo"), consumer.InstanceID("demo"), consumer.ExactlyOnce(true),
+		consumer.Versions(linker.kbVersion(), linker.modelID()),
+		consumer.Logger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(runCtx) }()
+
+	docs, readErr := readDemoOutput(ctx, brokers, output, len(demoTexts))
+	stop()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("demo: service: %w", err)
+	}
+	if readErr != nil {
+		return readErr
+	}
+	for i, text := range demoTexts {
+		d := docs[demoID(i)]
+		fmt.Printf("\n%s\n", text)
+		printLinked(os.Stdout, d.record, &d.doc)
+	}
+	st := linker.Stats()
+	fmt.Printf("\n%d documents, %d mentions, %d linked, %d NIL; cross-encoder: %d mentions in %d batches (mean %.1f pairs); candidate cache hit ratio %.2f\n",
+		st.Documents, st.Mentions, st.Links, st.NIL, st.CrossEncoded, st.Batches.Batches, st.Batches.MeanBatch, st.Cache.HitRatio)
+	return nil
+}
+
+func demoID(i int) string { return fmt.Sprintf("demo-%02d", i+1) }
+
+// buildDemoKB builds the demo KB from the cached gensim excerpt into a
+// temporary directory (a few seconds; always current with this binary).
+func buildDemoKB(ctx context.Context) (string, func(), error) {
+	dump, err := models.GensimDump()
+	if err != nil {
+		return "", nil, err
+	}
+	tmp, err := os.MkdirTemp("", "linkstream-demo-kb-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	dir := filepath.Join(tmp, "kb")
+	fmt.Fprintf(os.Stderr, "demo: building the demo KB from %s\n", filepath.Base(dump))
+	if _, err := kb.Build(ctx, dir, kb.Dump(dump)); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("demo: %w", err)
+	}
+	return dir, cleanup, nil
+}
+
+func produceDemo(ctx context.Context, brokers []string, topic string) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	now := time.Now().UTC()
+	for i, text := range demoTexts {
+		v, _ := json.Marshal(pipeline.Document{ID: demoID(i), Text: text, Lang: "en", PublishedAt: &now})
+		if err := cl.ProduceSync(ctx, &kgo.Record{Key: []byte(demoID(i)), Value: v}).FirstErr(); err != nil {
+			return fmt.Errorf("demo: produce: %w", err)
+		}
+	}
+	return nil
+}
+
+type demoOutput struct {
+	record *kgo.Record
+	doc    schemas.LinkedDocument
+}
+
+// readDemoOutput reads the committed output until every document arrived.
+func readDemoOutput(ctx context.Context, brokers []string, topic string, n int) (map[string]demoOutput, error) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	dec := producer.NewOutputDecoder(nil)
+	out := make(map[string]demoOutput, n)
+	for len(out) < n {
+		fetches := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("demo: %d of %d linked documents arrived: %w", len(out), n, ctx.Err())
+		}
+		var decodeErr error
+		fetches.EachRecord(func(r *kgo.Record) {
+			d, err := dec.Decode(ctx, r.Value)
+			if err != nil {
+				decodeErr = err
+				return
+			}
+			out[d.ID] = demoOutput{r, d}
+		})
+		if decodeErr != nil {
+			return nil, fmt.Errorf("demo: %w", decodeErr)
+		}
+	}
+	return out, nil
+}
