@@ -149,7 +149,7 @@ EOF
 	(cd "$b" && CARGO_TARGET_DIR=$b/target cargo build --release --lib >"$b/cargo.log" 2>&1) ||
 		{ tail -n 30 "$b/cargo.log" >&2; die "cargo build of libtokenizers.a failed (log: $b/cargo.log)"; }
 	cp "$b/target/release/libtokenizers.a" "$dir/libtokenizers.a"
-	rm -rf "$b/target/release/build" "$b/target/release/deps" "$b/target/release/incremental" "$f/vendor"
+	rm -rf "$b/target" "$f/vendor" "$f/target"
 	write_stamp "$dir" "$key" libtokenizers.a
 	say "tokenizers $TOKENIZERS_VERSION: built (tiktoken-rs git dependency served by release $TIKTOKEN_RS_VERSION) -> $dir/libtokenizers.a"
 }

@@ -14,7 +14,8 @@ pair depends on that pair only:
         fp32 initializer; DynamicQuantizeLinear/MatMulInteger chains become
         plain MatMul. Same weights as the source, no activation quantisation.
   qdq   the fp32 variant statically quantised (QDQ, uint8 activations, int8
-        weights, MatMul only) with scales calibrated once on sentence pairs
+        weights, MatMul with constant weights except the FFN down-projection)
+        with scales calibrated once on sentence pairs
         taken from the Wikipedia excerpt plus a few news-like pairs: fixed
         scales, so batch-stable, and int8 speed on VNNI CPUs.
 
@@ -244,6 +245,12 @@ def main():
         per_channel=False,
         calibrate_method=CalibrationMethod.MinMax,
         extra_options={"MatMulConstBOnly": True},
+        # The FFN down-projections read GELU outputs, whose long tail a
+        # per-tensor uint8 scale fits badly: quantising them tripled the
+        # error against fp32 (max |d logit| 1.64 -> 0.53 when left in fp32).
+        nodes_to_exclude=[n.name for n in fp32.graph.node
+                          if n.op_type == "MatMul" and "/output/dense/" in n.name
+                          and "/attention/" not in n.name],
     )
     copy_tokenizer(src, qdq_dir)
 
