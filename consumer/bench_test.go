@@ -109,7 +109,7 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 	rctx, rcancel := context.WithCancel(ctx)
 	defer rcancel()
 	rcl := newClient(t, seeds, kgo.ConsumeTopics(out), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.FetchMaxWait(50*time.Millisecond))
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.FetchMaxWait(10*time.Millisecond))
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
