@@ -118,18 +118,19 @@ func (a *accumulator) prepare() *tables {
 	})
 	trip = mergeTriples(trip)
 	// order exact surfaces by string
-	bySurf := map[uint32][]triple{}
+	// the accumulator's maps are done with: let the collector have them
+	a.anchors, a.pseudo, a.surf.ids = nil, nil, nil
+	// groups of trip by surface, as dense [start, end) ranges
+	span := make([][2]uint32, len(a.surf.strs))
+	var sids []uint32
 	for i := 0; i < len(trip); {
 		j := i
 		for j < len(trip) && trip[j].s == trip[i].s {
 			j++
 		}
-		bySurf[trip[i].s] = trip[i:j]
+		span[trip[i].s] = [2]uint32{uint32(i), uint32(j)}
+		sids = append(sids, trip[i].s)
 		i = j
-	}
-	sids := make([]uint32, 0, len(bySurf))
-	for s := range bySurf {
-		sids = append(sids, s)
 	}
 	slices.SortFunc(sids, func(x, y uint32) int { return strings.Compare(a.surf.strs[x], a.surf.strs[y]) })
 	normTrip := make([]triple, 0, len(trip))
@@ -149,7 +150,7 @@ func (a *accumulator) prepare() *tables {
 		return id
 	}
 	for _, s := range sids {
-		ts := bySurf[s]
+		ts := trip[span[s][0]:span[s][1]]
 		tb.exactKeys = append(tb.exactKeys, a.surf.strs[s])
 		tb.exactRecs = append(tb.exactRecs, surfRec{linked: a.linked[s]})
 		tb.exactCands = append(tb.exactCands, a.rank(ts, inl))
