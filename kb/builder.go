@@ -39,7 +39,7 @@ type titleAcc struct {
 	qid         uint32
 	inlinks     uint32
 	description string
-	descRank    uint8 // 2: from an article lead, 1: from an abstract
+	descRank    uint8 // descFrom…
 }
 
 // pageFacts is what one article contributes, computed concurrently by
@@ -147,17 +147,36 @@ func (a *accumulator) setRedirect(alias, target string) {
 	a.accs[al].redirect = int32(tg)
 }
 
+// Description sources, weakest first.
+const (
+	descFromWikidata uint8 = 1 + iota
+	descFromAbstract
+	descFromArticle
+)
+
+// setType keeps the type from the strongest source; between equal sources
+// (the same title in two dumps read concurrently) the smaller type wins, so
+// that the result does not depend on which file was read first.
 func (a *accumulator) setType(t uint32, typ Type, src uint8) {
 	acc := &a.accs[t]
-	if src > acc.typeSrc {
+	if src > acc.typeSrc || (src == acc.typeSrc && src != typeNone && typ < acc.typ) {
 		acc.typ, acc.typeSrc = typ, src
 	}
 }
 
+// setDescription keeps the description from the strongest source; between
+// equal sources the smaller string wins (deterministic, as for setType).
 func (a *accumulator) setDescription(t uint32, d string, rank uint8) {
 	acc := &a.accs[t]
-	if d != "" && rank > acc.descRank {
+	if d != "" && (rank > acc.descRank || (rank == acc.descRank && d < acc.description)) {
 		acc.description, acc.descRank = d, rank
+	}
+}
+
+// setPageID keeps the smallest page id seen for a title.
+func (a *accumulator) setPageID(t uint32, id int64) {
+	if acc := &a.accs[t]; id > 0 && (acc.pageID <= 0 || id < acc.pageID) {
+		acc.pageID = id
 	}
 }
 
@@ -200,10 +219,8 @@ func (a *accumulator) addPage(f *pageFacts) {
 		a.stats.Articles++
 	}
 	acc.article = true
-	if f.pageID > 0 && acc.pageID <= 0 {
-		acc.pageID = f.pageID
-	}
-	a.setDescription(t, f.description, 2)
+	a.setPageID(t, f.pageID)
+	a.setDescription(t, f.description, descFromArticle)
 	if f.typeSrc > 0 {
 		a.setType(t, f.typ, f.typeSrc)
 	}

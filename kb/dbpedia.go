@@ -256,8 +256,8 @@ func (a *accumulator) loadDBpedia(ctx context.Context, dir string, descLen int, 
 		}},
 		{"page_ids", func(t ntriple) {
 			if id, _, ok := subject(t); ok && !t.objIRI {
-				if n, err := strconv.ParseInt(t.obj, 10, 64); err == nil && a.accs[id].pageID <= 0 {
-					a.accs[id].pageID = n
+				if n, err := strconv.ParseInt(t.obj, 10, 64); err == nil {
+					a.setPageID(id, n)
 				}
 			}
 		}},
@@ -276,12 +276,12 @@ func (a *accumulator) loadDBpedia(ctx context.Context, dir string, descLen int, 
 		}},
 		{"short_abstracts", func(t ntriple) {
 			if id, _, ok := subject(t); ok && !t.objIRI {
-				a.setDescription(id, wikitext.Description(t.obj, descLen), 1)
+				a.setDescription(id, wikitext.Description(t.obj, descLen), descFromAbstract)
 			}
 		}},
 		{"long_abstracts", func(t ntriple) {
 			if id, _, ok := subject(t); ok && !t.objIRI && a.accs[id].description == "" {
-				a.setDescription(id, wikitext.Description(t.obj, descLen), 1)
+				a.setDescription(id, wikitext.Description(t.obj, descLen), descFromAbstract)
 			}
 		}},
 		{"instance_types_transitive", a.dbpediaType},

@@ -218,7 +218,7 @@ func (w *wikidataSet) apply(a *accumulator) int {
 			a.addPseudo(al, title)
 		}
 		if f.description != "" {
-			a.setDescription(t, wikitext.Description(f.description, wikitext.DefaultDescriptionLen), 1)
+			a.setDescription(t, wikitext.Description(f.description, wikitext.DefaultDescriptionLen), descFromWikidata)
 		}
 		n++
 		for _, c := range f.p31 {
