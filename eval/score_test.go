@@ -210,6 +210,15 @@ func TestEvaluateHandMade(t *testing.T) {
 	if !strings.Contains(table.String(), "50.0") { // micro F1
 		t.Errorf("table lacks micro F1 50.0:\n%s", table.String())
 	}
+	table.Reset()
+	if err := WriteMarkdown(&table, rep); err != nil {
+		t.Fatal(err)
+	}
+	// inKB 2/3, desc 1/3, P .4, R 2/3, F1 .5, macro .75, covered 2/3,
+	// accuracy 2/3 and 1/2 on covered gold.
+	if row := "| hand | - | 2 | 3 | 66.7 | 33.3 | 40.0 | 66.7 | 50.0 | 75.0 | 66.7 | 66.7 | 50.0 |"; !strings.Contains(table.String(), row) {
+		t.Errorf("markdown lacks %q:\n%s", row, table.String())
+	}
 }
 
 func TestEvaluateNoKB(t *testing.T) {

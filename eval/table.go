@@ -82,3 +82,33 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// WriteMarkdown prints the rows of WriteTable as a Markdown table, with the
+// mode label, for EVALUATION.md.
+func WriteMarkdown(w io.Writer, reps ...*Report) error {
+	var b strings.Builder
+	b.WriteString("| dataset | mode | docs | linked gold | inKB% | desc% | P | R | F1 | macro F1 | covered F1 | gold-span acc | acc covered | docs/s |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range reps {
+		inKB, desc, covF1, dis, disCov := "-", "-", "-", "-", "-"
+		if r.Coverage != nil {
+			inKB, desc = pct(r.Coverage.InKB), pct(r.Coverage.WithDesc)
+		}
+		if r.Covered != nil {
+			covF1 = pct(r.Covered.Micro.F1)
+		}
+		if r.Disamb != nil {
+			dis, disCov = pct(r.Disamb.Accuracy), pct(r.Disamb.AccuracyCovered)
+		}
+		rate := "-"
+		if r.Timing.Seconds > 0 {
+			rate = fmt.Sprintf("%.1f", r.Timing.DocsPerSec)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r.Dataset, orDash(r.Labels["mode"]), r.Docs, r.GoldLinked, inKB, desc,
+			pct(r.All.Micro.P), pct(r.All.Micro.R), pct(r.All.Micro.F1), pct(r.All.Macro.F1),
+			covF1, dis, disCov, rate)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -51,6 +51,7 @@ func runEval(ctx context.Context, args []string) error {
 	workers := fs.Int("concurrency", 4*runtime.GOMAXPROCS(0), "documents linked at once")
 	goldSpans := fs.Bool("gold-spans", true, "also link the gold spans to measure disambiguation accuracy")
 	details := fs.Bool("details", true, "print counts, coverage and per-type rows under the table")
+	markdown := fs.Bool("markdown", false, "also print the table in Markdown, for EVALUATION.md")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -146,6 +147,12 @@ func runEval(ctx context.Context, args []string) error {
 	}
 	if err := eval.WriteTable(os.Stdout, reports...); err != nil {
 		return err
+	}
+	if *markdown {
+		fmt.Println()
+		if err := eval.WriteMarkdown(os.Stdout, reports...); err != nil {
+			return err
+		}
 	}
 	if *details {
 		for _, r := range reports {
