@@ -60,7 +60,7 @@ section "news benchmarks (GERBIL strong annotation match; coverage-limited KB, s
 for mode in $MODES; do
 	echo "-- mode $mode"
 	"$BIN" eval --kb "$OUT/kb" --mode "$mode" --data "$DATA" --dataset all \
-		--out "$OUT/news-$mode.json" --errors "$OUT/news-$mode.errors.jsonl" --details=false
+		--out "$OUT/news-$mode.json" --errors "$OUT/news-$mode.errors.jsonl" --details=false --markdown
 done
 
 section "Wikipedia self-linking"
@@ -75,7 +75,7 @@ sets=$(ls "$OUT"/selflink/*.jsonl | paste -sd, -)
 for mode in $MODES; do
 	echo "-- mode $mode"
 	"$BIN" eval --kb "$OUT/kb-selflink" --mode "$mode" --dataset "$sets" \
-		--out "$OUT/selflink-$mode.json" --errors "$OUT/selflink-$mode.errors.jsonl" --details=false
+		--out "$OUT/selflink-$mode.json" --errors "$OUT/selflink-$mode.errors.jsonl" --details=false --markdown
 done
 
 if [[ ${EVAL_PEER:-1} != 0 ]]; then
@@ -87,9 +87,9 @@ if [[ ${EVAL_PEER:-1} != 0 ]]; then
 		--model "$CACHE/$model_dir" --lookup-cmd "$BIN kb lookup --kb $OUT/kb --json --top 5" \
 		--stats "$OUT/peer.stats.json"
 	"$BIN" eval --kb "$OUT/kb" --dataset "$OUT/news.docs.jsonl" --predictions "$OUT/peer.links.jsonl" \
-		--out "$OUT/peer.json" --errors "$OUT/peer.errors.jsonl" --details=false
+		--out "$OUT/peer.json" --errors "$OUT/peer.errors.jsonl" --details=false --markdown
 	"$BIN" eval --kb "$OUT/kb" --mode ambiguous --dataset "$OUT/news.docs.jsonl" --gold-spans=false \
-		--out "$OUT/race-linkstream.json" --details=false
+		--out "$OUT/race-linkstream.json" --details=false --markdown
 	python3 - "$OUT" <<'PYEOF'
 import json, sys
 out = sys.argv[1]
