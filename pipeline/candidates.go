@@ -12,14 +12,17 @@ import (
 // candidate is a KB entity as the scorer needs it: decoded once, kept in the
 // cache with its description vector.
 type candidate struct {
-	entity  kb.EntityID
-	title   string
-	qid     string
-	typ     string
-	prior   float64
-	inlinks uint32
-	desc    string
-	vec     termVector
+	entity kb.EntityID
+	title  string
+	// titleNorm and baseNorm are the title, and the title without its
+	// qualifier, as kb.Normalize folds them: for the string match.
+	titleNorm, baseNorm string
+	qid                 string
+	typ                 string
+	prior               float64
+	inlinks             uint32
+	desc                string
+	vec                 termVector
 }
 
 // smoothedLinkProb is the surface's link probability with a Laplace prior:
@@ -84,14 +87,16 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 	for i, kc := range cands {
 		ent := c.kb.Entity(kc.Entity)
 		e.cands[i] = candidate{
-			entity:  kc.Entity,
-			title:   ent.Title,
-			qid:     ent.QID,
-			typ:     ent.Type.String(),
-			prior:   float64(kc.Prior),
-			inlinks: ent.Inlinks,
-			desc:    ent.Description,
-			vec:     vectorOf(ent.Title+" "+ent.Description, c.idf),
+			entity:    kc.Entity,
+			title:     ent.Title,
+			titleNorm: kb.Normalize(ent.Title),
+			baseNorm:  kb.Normalize(baseTitle(ent.Title)),
+			qid:       ent.QID,
+			typ:       ent.Type.String(),
+			prior:     float64(kc.Prior),
+			inlinks:   ent.Inlinks,
+			desc:      ent.Description,
+			vec:       vectorOf(ent.Title+" "+ent.Description, c.idf),
 		}
 	}
 	return e
@@ -101,7 +106,7 @@ func (e *surfaceEntry) cost() int64 {
 	n := int64(unsafe.Sizeof(*e))
 	for i := range e.cands {
 		cd := &e.cands[i]
-		n += int64(unsafe.Sizeof(*cd)) + int64(len(cd.title)+len(cd.qid)+len(cd.desc)) + int64(len(cd.vec.terms))*8
+		n += int64(unsafe.Sizeof(*cd)) + int64(len(cd.title)+len(cd.titleNorm)+len(cd.baseNorm)+len(cd.qid)+len(cd.desc)) + int64(len(cd.vec.terms))*8
 	}
 	return n
 }

@@ -56,7 +56,8 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		if !ok || full.start >= tok.start {
 			continue
 		}
-		mentions = append(mentions, mention{tokFrom: t, tokTo: t + 1, start: tok.start, end: tok.end, entry: mentions[full.mention].entry, follows: full.mention})
+		mentions = append(mentions, mention{tokFrom: t, tokTo: t + 1, start: tok.start, end: tok.end, norm: norm.of(t),
+			entry: mentions[full.mention].entry, follows: full.mention})
 		scores = append(scores, mentionScores{best: -1, second: -1})
 	}
 	return mentions, scores

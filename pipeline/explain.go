@@ -18,6 +18,7 @@ type CandidateScore struct {
 	Title        string   `json:"title"`
 	Prior        float64  `json:"prior"`
 	Inlinks      uint32   `json:"inlinks"`
+	StringMatch  float64  `json:"string_match"`
 	Context      float64  `json:"context"`
 	CrossEncoder *float64 `json:"cross_encoder,omitempty"`
 	Probability  float64  `json:"probability"`
@@ -36,7 +37,7 @@ func (l *Linker) explanations(text string, mentions []mention, scores []mentionS
 		for j, f := range ms.feats {
 			cs := CandidateScore{
 				Title: entry.cands[j].title, Prior: round3(f.prior), Inlinks: entry.cands[j].inlinks,
-				Context: round3(f.context), Probability: round3(ms.p[j]),
+				StringMatch: f.stringMatch, Context: round3(f.context), Probability: round3(ms.p[j]),
 			}
 			if f.hasCrossEncoder {
 				v := round3(f.crossEncoder)

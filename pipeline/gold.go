@@ -23,7 +23,8 @@ func (l *Linker) goldMentions(text string, toks []token, spans []Span, out []men
 		}
 		start, end := byteAt[sp.Start], byteAt[sp.End]
 		from, to := tokenRange(toks, start, end)
-		out = append(out, mention{tokFrom: from, tokTo: to, start: start, end: end, entry: l.lookupSpan(text[start:end]), follows: -1})
+		out = append(out, mention{tokFrom: from, tokTo: to, start: start, end: end,
+			norm: kb.Normalize(text[start:end]), entry: l.lookupSpan(text[start:end]), follows: -1})
 	}
 	return out
 }

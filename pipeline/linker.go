@@ -187,9 +187,10 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 	for j := range cands {
 		c := &cands[j]
 		ms.feats[j] = features{
-			prior:      c.prior,
-			prominence: math.Log1p(float64(c.inlinks)),
-			context:    float64(window.cosine(c.vec)),
+			prior:       c.prior,
+			prominence:  math.Log1p(float64(c.inlinks)),
+			stringMatch: stringMatch(m.norm, c),
+			context:     float64(window.cosine(c.vec)),
 		}
 		if l.cfg.downweight {
 			ms.feats[j].outlier = l.corpus.penalty(c.entity)

@@ -2,11 +2,13 @@ package pipeline
 
 import (
 	"math"
+	"strings"
 )
 
 // Weights are the coefficients of the log-linear candidate score
 //
 //	z(e) = Prior·ln(p(e|m) + 0.001) + Prominence·ln(1 + inlinks(e))
+//	     + StringMatch·match(mention, title(e))
 //	     + Context·cos(context, description(e)) − Outlier·penalty(e)
 //	     + CrossEncoder·logit(context, description(e))
 //
@@ -17,23 +19,24 @@ import (
 type Weights struct {
 	Prior        float64 `json:"prior"`
 	Prominence   float64 `json:"prominence"`
+	StringMatch  float64 `json:"string_match"`
 	Context      float64 `json:"context"`
 	Outlier      float64 `json:"outlier"`
 	CrossEncoder float64 `json:"cross_encoder"`
 }
 
 // DefaultWeights were set by hand on the development data (see EVALUATION.md).
-var DefaultWeights = Weights{Prior: 1, Prominence: 0.15, Context: 4, Outlier: 1, CrossEncoder: 0.8}
+var DefaultWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context: 4, Outlier: 1, CrossEncoder: 0.8}
 
 // features of one candidate of one mention.
 type features struct {
-	prior, prominence, context, outlier float64
-	crossEncoder                        float64
-	hasCrossEncoder                     bool
+	prior, prominence, stringMatch, context, outlier float64
+	crossEncoder                                     float64
+	hasCrossEncoder                                  bool
 }
 
 func (w Weights) cheap(f features) float64 {
-	return w.Prior*math.Log(f.prior+0.001) + w.Prominence*f.prominence + w.Context*f.context - w.Outlier*f.outlier
+	return w.Prior*math.Log(f.prior+0.001) + w.Prominence*f.prominence + w.StringMatch*f.stringMatch + w.Context*f.context - w.Outlier*f.outlier
 }
 
 func (w Weights) full(f features) float64 {
@@ -78,3 +81,50 @@ func ambiguity(p []float64, best, second int) float64 {
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// stringMatch is the seed paper's string match between a mention and a
+// candidate's title, both normalised: 1 when they are equal, ½ when the
+// title only adds a qualifier ("Cupertino, California", "Asia
+// (mythology)"), ¼ when the mention is some of the title's words ("Merkel"
+// of "Angela Merkel"), else 0.
+func stringMatch(mention string, c *candidate) float64 {
+	switch {
+	case mention == c.titleNorm:
+		return 1
+	case mention == c.baseNorm:
+		return 0.5
+	case containsWords(c.titleNorm, mention):
+		return 0.25
+	}
+	return 0
+}
+
+// containsWords reports whether the words of part occur in whole as a run
+// of whole words.
+func containsWords(whole, part string) bool {
+	for i := 0; i+len(part) <= len(whole); {
+		j := strings.Index(whole[i:], part)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(part)
+		if (j == 0 || whole[j-1] == ' ') && (end == len(whole) || whole[end] == ' ') {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// baseTitle strips a title's qualifier: "Asia (mythology)" → "Asia",
+// "Cupertino, California" → "Cupertino".
+func baseTitle(title string) string {
+	if i := strings.Index(title, " ("); i > 0 && strings.HasSuffix(title, ")") {
+		return title[:i]
+	}
+	if i := strings.Index(title, ", "); i > 0 {
+		return title[:i]
+	}
+	return title
+}

@@ -12,7 +12,9 @@ import (
 type mention struct {
 	tokFrom, tokTo int
 	start, end     int
-	entry          *surfaceEntry
+	// norm is the mention as kb.Normalize folds it.
+	norm  string
+	entry *surfaceEntry
 	// follows is the index of the earlier mention whose entity this short
 	// form was taken to mean (document-level expansion), or -1.
 	follows int
@@ -83,10 +85,11 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			e := l.cands.get(found[k].key)
-			if !l.spottable(text, toks, i, found[k].to, e) {
+			if !l.spottable(text, toks, i, found[k].to, e) || partOfLongerName(text, toks, i, found[k].to) {
 				continue
 			}
-			out = append(out, mention{tokFrom: i, tokTo: found[k].to, start: toks[i].start, end: toks[found[k].to-1].end, entry: e, follows: -1})
+			out = append(out, mention{tokFrom: i, tokTo: found[k].to, start: toks[i].start, end: toks[found[k].to-1].end,
+				norm: norm.phrase(i, found[k].to), entry: e, follows: -1})
 			i = found[k].to - 1
 			break
 		}
@@ -126,4 +129,41 @@ func isAcronym(word string) bool {
 		n++
 	}
 	return n >= 2
+}
+
+// partOfLongerName reports whether a one-word match is only a piece of a
+// longer capitalised name the KB does not know ("Bank" of "World Bank",
+// "Co" of "Toyota Motor Co."): linking the piece would link the wrong
+// thing. Titles before a name ("President Bush") and a capital that only
+// opens the sentence do not make the name longer.
+func partOfLongerName(text string, toks []token, from, to int) bool {
+	if to-from != 1 {
+		return false
+	}
+	joined := func(a, b int) bool { // tokens a and b (a < b) are one name's words
+		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(text[toks[a].end:toks[b].start], ",\n;:()[]{}\"|/“”«»")
+	}
+	if to < len(toks) && joined(to-1, to) {
+		return true
+	}
+	for j := from - 1; j >= 0 && joined(j, j+1); j-- {
+		if !toks[j].upper {
+			break
+		}
+		if _, title := honorifics[text[toks[j].start:toks[j].end]]; !title && !toks[j].sentenceStart {
+			return true
+		}
+	}
+	return false
+}
+
+// honorifics are words that stand before a name without being part of it.
+var honorifics = map[string]struct{}{
+	"President": {}, "Prime": {}, "Minister": {}, "Secretary": {}, "Senator": {}, "Sen": {}, "Sen.": {},
+	"Governor": {}, "Gov": {}, "Gov.": {}, "Representative": {}, "Rep": {}, "Rep.": {}, "Mayor": {},
+	"King": {}, "Queen": {}, "Prince": {}, "Princess": {}, "Pope": {}, "Sheikh": {}, "Chancellor": {},
+	"General": {}, "Gen": {}, "Gen.": {}, "Judge": {}, "Justice": {}, "Chief": {}, "Premier": {},
+	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Mr.": {}, "Mrs.": {}, "Ms.": {}, "Dr.": {}, "Sir": {},
+	"Lord": {}, "Lady": {}, "Coach": {}, "Director": {}, "Chairman": {}, "Ambassador": {}, "Vice": {},
+	"Former": {}, "Foreign": {}, "Defense": {}, "Defence": {}, "Attorney": {}, "Commissioner": {},
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,8 +18,14 @@ type token struct {
 	sentenceStart bool
 }
 
-// tokenize splits text into tokens. Invalid UTF-8 bytes count as separators,
-// so offsets always fall on rune boundaries of the valid parts.
+// tokenize splits text into tokens: the words that kb.Normalize keeps
+// apart. The KB folds dashes, slashes and white space into separators and
+// drops other punctuation, so a token runs through apostrophes, dots and
+// ampersands between word characters ("O'Donnell", "U.S", "AT&T") and stops
+// at everything else. A possessive "'s" is left out of the token, and the
+// closing dot of a dotted abbreviation is kept in it ("U.S."). Invalid
+// UTF-8 bytes count as separators, so offsets always fall on rune
+// boundaries of the valid parts.
 func tokenize(text string, dst []token) []token {
 	dst = dst[:0]
 	sentenceStart := true
@@ -31,24 +38,58 @@ func tokenize(text string, dst []token) []token {
 			i += size
 			continue
 		}
-		start := i
-		for i < len(text) {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
-				break
-			}
-			i += size
-		}
+		start, end, next := scanWord(text, i)
 		first, _ := utf8.DecodeRuneInString(text[start:])
 		dst = append(dst, token{
 			start:         start,
-			end:           i,
+			end:           end,
 			upper:         unicode.IsUpper(first) || unicode.IsDigit(first),
 			sentenceStart: sentenceStart,
 		})
 		sentenceStart = false
+		i = next
 	}
 	return dst
+}
+
+// scanWord reads the token starting at i. It returns the token's bounds and
+// where scanning goes on (past a possessive it left out).
+func scanWord(text string, i int) (start, end, next int) {
+	start, end = i, i
+	dotted := false
+	for j := i; j < len(text); {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		if isWordRune(r) && !(r == utf8.RuneError && size == 1) {
+			j += size
+			end = j
+			continue
+		}
+		if isJoiner(r) && j+size < len(text) {
+			if r2, size2 := utf8.DecodeRuneInString(text[j+size:]); isWordRune(r2) && !(r2 == utf8.RuneError && size2 == 1) {
+				dotted = dotted || r == '.'
+				j += size
+				continue
+			}
+		}
+		break
+	}
+	next = end
+	word := text[start:end]
+	for _, suffix := range []string{"'s", "’s"} {
+		if len(word) > len(suffix) && strings.HasSuffix(word, suffix) {
+			return start, end - len(suffix), next
+		}
+	}
+	if dotted && end < len(text) && text[end] == '.' {
+		end++ // "U.S." keeps its closing dot
+		next = end
+	}
+	return start, end, next
+}
+
+// isJoiner: punctuation that kb.Normalize drops inside a word.
+func isJoiner(r rune) bool {
+	return r == '\'' || r == '’' || r == '.' || r == '&'
 }
 
 func isWordRune(r rune) bool {

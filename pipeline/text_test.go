@@ -1,8 +1,13 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/linkstream/linkstream/eval"
+	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/kb"
 )
 
 func TestTokenizeOffsetsAndFlags(t *testing.T) {
@@ -12,7 +17,7 @@ func TestTokenizeOffsetsAndFlags(t *testing.T) {
 	for _, tk := range toks {
 		words = append(words, text[tk.start:tk.end])
 	}
-	want := []string{"Tim", "Cook", "met", "Angela", "Merkel", "in", "Berlin", "The", "U", "S", "team", "won", "3", "1", "Mr", "Smith", "left", "São", "Paulo"}
+	want := []string{"Tim", "Cook", "met", "Angela", "Merkel", "in", "Berlin", "The", "U.S.", "team", "won", "3", "1", "Mr", "Smith", "left", "São", "Paulo"}
 	if len(words) != len(want) {
 		t.Fatalf("tokens %q, want %q", words, want)
 	}
@@ -25,13 +30,47 @@ func TestTokenizeOffsetsAndFlags(t *testing.T) {
 	for _, tk := range toks {
 		starts[text[tk.start:tk.end]] = tk.sentenceStart
 	}
-	for word, start := range map[string]bool{"Tim": true, "The": true, "Mr": true, "Smith": false, "S": false, "team": false, "São": true, "Merkel": false} {
+	for word, start := range map[string]bool{"Tim": true, "The": true, "Mr": true, "Smith": false, "U.S.": false, "team": false, "São": true, "Merkel": false} {
 		if starts[word] != start {
 			t.Errorf("%q sentenceStart = %v, want %v", word, starts[word], start)
 		}
 	}
-	if toks[2].upper || !toks[0].upper || !toks[12].upper {
-		t.Errorf("upper flags wrong: met=%v Tim=%v 3=%v", toks[2].upper, toks[0].upper, toks[12].upper)
+	if toks[2].upper || !toks[0].upper || !toks[11].upper {
+		t.Errorf("upper flags wrong: met=%v Tim=%v 3=%v", toks[2].upper, toks[0].upper, toks[11].upper)
+	}
+}
+
+func TestTokenizeJoinsWhatTheKBJoins(t *testing.T) {
+	text := "O'Donnell told AT&T and Iran's envoy in Washington, D.C., that Coca-Cola's U.N. office (Geneva) opened."
+	var words []string
+	for _, tk := range tokenize(text, nil) {
+		words = append(words, text[tk.start:tk.end])
+	}
+	want := "O'Donnell|told|AT&T|and|Iran|envoy|in|Washington|D.C.|that|Coca|Cola|U.N.|office|Geneva|opened"
+	if got := strings.Join(words, "|"); got != want {
+		t.Fatalf("tokens\n %s\nwant\n %s", got, want)
+	}
+}
+
+// The spotter walks the KB's normalised surfaces token by token: each token
+// must normalise to exactly one KB word. Checked on real news text.
+func TestTokensNormaliseToOneKBWord(t *testing.T) {
+	ds, err := eval.Open(kbtest.Need(t, "eval/wned/msnbc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range ds.Docs {
+		for _, tk := range tokenize(d.Text, nil) {
+			word := d.Text[tk.start:tk.end]
+			if norm := kb.Normalize(word); norm == "" || strings.Contains(norm, " ") {
+				t.Fatalf("token %q normalises to %q", word, norm)
+			}
+			n++
+		}
+	}
+	if n < 10000 {
+		t.Fatalf("only %d tokens checked", n)
 	}
 }
 
