@@ -45,12 +45,12 @@ type KB struct {
 	strs     []byte
 	nExact   uint32
 	unmap    []func() error
-	readers  sync.Pool // *fstReaders
-	levOnce  [3]sync.Once
-	lev      [3]levBuilder
+	// allocation-free readers of the three FSTs for look-ups and walks;
+	// the vellum values above serve fuzzy search and iteration
+	exactR, normR, titlesR fstReader
+	levOnce                [3]sync.Once
+	lev                    [3]levBuilder
 }
-
-type fstReaders struct{ exact, norm, titles *vellum.Reader }
 
 var littleEndian = func() bool {
 	x := uint16(1)
@@ -85,12 +85,14 @@ func Open(dir string) (*KB, error) {
 			k.Close()
 		}
 	}()
+	mapped := map[string][]byte{}
 	load := func(name string) ([]byte, error) {
 		data, unmap, err := mapFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, fmt.Errorf("kb: open %s: %w", dir, err)
 		}
 		k.unmap = append(k.unmap, unmap)
+		mapped[name] = data
 		if want, ok := info.Files[name]; ok && want != int64(len(data)) {
 			return nil, fmt.Errorf("kb: open %s: %s has %d bytes, format.json says %d: %w", dir, name, len(data), want, ErrCorruptKB)
 		}
@@ -132,12 +134,18 @@ func Open(dir string) (*KB, error) {
 		return nil, fmt.Errorf("kb: open %s: record files are not whole records: %w", dir, ErrCorruptKB)
 	}
 	k.nExact = uint32(info.Counts.ExactSurfaces)
-	k.readers.New = func() any {
-		r := &fstReaders{}
-		r.exact, _ = k.exact.Reader()
-		r.norm, _ = k.norm.Reader()
-		r.titles, _ = k.titles.Reader()
-		return r
+	if commonOnce.Do(learnCommonCodes); commonErr != nil {
+		return nil, fmt.Errorf("kb: open %s: %w", dir, commonErr)
+	}
+	for _, x := range []struct {
+		f *vellum.FST
+		r *fstReader
+		n string
+	}{{k.exact, &k.exactR, fileExact}, {k.norm, &k.normR, fileNorm}, {k.titles, &k.titlesR, fileTitles}} {
+		data, _ := mapped[x.n]
+		if *x.r, err = newFSTReader(data); err != nil {
+			return nil, fmt.Errorf("kb: open %s: %s: %v: %w", dir, x.n, err, ErrCorruptKB)
+		}
 	}
 	ok = true
 	return k, nil
@@ -162,16 +170,6 @@ func (k *KB) Info() Info { return k.info }
 // Len returns the number of entities; ids run from 0 to Len()-1.
 func (k *KB) Len() int { return len(k.ents) / entityRecSize }
 
-func (k *KB) get(f func(*fstReaders) *vellum.Reader, key []byte) (uint64, bool) {
-	r := k.readers.Get().(*fstReaders)
-	v, ok, err := f(r).Get(key)
-	k.readers.Put(r)
-	return v, ok && err == nil
-}
-
-func exactReader(r *fstReaders) *vellum.Reader { return r.exact }
-func normReader(r *fstReaders) *vellum.Reader  { return r.norm }
-func titleReader(r *fstReaders) *vellum.Reader { return r.titles }
 
 // record returns the surface record n, ok false when out of range.
 func (k *KB) record(n uint64) (off, cnt, linked, occ uint32, ok bool) {
@@ -212,18 +210,18 @@ func (k *KB) find(surface string) (uint64, bool) {
 	}
 	var buf [128]byte
 	key := append(buf[:0], s...)
-	if n, ok := k.get(exactReader, key); ok {
+	if n, ok := k.exactR.get(key); ok {
 		return n, true
 	}
 	nk := AppendNormalized(buf[:0], s)
 	if len(nk) == 0 {
 		return 0, false
 	}
-	if n, ok := k.get(normReader, nk); ok {
+	if n, ok := k.normR.get(nk); ok {
 		return n, true
 	}
 	if len(nk) > 4 && string(nk[:4]) == "the " {
-		if n, ok := k.get(normReader, nk[4:]); ok {
+		if n, ok := k.normR.get(nk[4:]); ok {
 			return n, true
 		}
 	}
@@ -319,7 +317,7 @@ func (k *KB) EntityByTitle(title string) (EntityID, bool) {
 	if t == "" {
 		return NoEntity, false
 	}
-	v, ok := k.get(titleReader, []byte(t))
+	v, ok := k.titlesR.get([]byte(t))
 	if !ok || v > math.MaxUint32 || v >= uint64(k.Len()) {
 		return NoEntity, false
 	}
@@ -328,9 +326,10 @@ func (k *KB) EntityByTitle(title string) (EntityID, bool) {
 
 // Walker walks the normalised surfaces byte by byte, for longest-match
 // spotting. It is a small value: copy it to remember a position and try a
-// longer continuation from the copy. The zero Walker is dead.
+// longer continuation from the copy. It does not allocate. The zero Walker
+// is dead.
 type Walker struct {
-	f    *vellum.FST
+	r    *fstReader
 	addr int
 	out  uint64
 	live bool
@@ -338,7 +337,7 @@ type Walker struct {
 
 // Walker returns a walker at the empty prefix.
 func (k *KB) Walker() Walker {
-	return Walker{f: k.norm, addr: k.norm.Start(), live: true}
+	return Walker{r: &k.normR, addr: k.normR.root, live: true}
 }
 
 // Step consumes the bytes of s. It returns false, and the walker is dead
@@ -348,8 +347,8 @@ func (w *Walker) Step(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		next, out := w.f.AcceptWithVal(w.addr, s[i])
-		if !w.f.CanMatch(next) {
+		next, out := w.r.step(w.addr, s[i])
+		if next == fstNone {
 			w.live = false
 			return false
 		}
@@ -368,7 +367,7 @@ func (w Walker) Match() (SurfaceKey, bool) {
 	if !w.live {
 		return 0, false
 	}
-	ok, fin := w.f.IsMatchWithVal(w.addr)
+	ok, fin := w.r.final(w.addr)
 	if !ok {
 		return 0, false
 	}
