@@ -170,7 +170,6 @@ func (k *KB) Info() Info { return k.info }
 // Len returns the number of entities; ids run from 0 to Len()-1.
 func (k *KB) Len() int { return len(k.ents) / entityRecSize }
 
-
 // record returns the surface record n, ok false when out of range.
 func (k *KB) record(n uint64) (off, cnt, linked, occ uint32, ok bool) {
 	if n >= uint64(len(k.surfaces)/surfaceRecSize) {
