@@ -95,12 +95,13 @@ type lookupCand struct {
 
 // runKBLookup: linkstream kb lookup --kb KBDIR [--json] [--fuzzy N] [--top K] SURFACE...
 func runKBLookup(ctx context.Context, args []string) error {
-	fs := newFlagSet("kb lookup", "--kb KBDIR [--json] [--fuzzy 0|1|2] [--top K] \"New York\" [more surfaces]")
+	fs := newFlagSet("kb lookup", "--kb KBDIR [--json] [--fuzzy 0|1|2] [--top K] \"New York\" [more surfaces] | --kb KBDIR --info | --kb KBDIR --verify")
 	dir := fs.String("kb", "", "KB directory")
 	asJSON := fs.Bool("json", false, "one JSON object per surface, for scripts")
 	fuzzy := fs.Int("fuzzy", 2, "when nothing matches, allow this many edits (0 = off)")
 	top := fs.Int("top", 10, "candidates to show")
 	info := fs.Bool("info", false, "print the KB's format.json and exit")
+	verify := fs.Bool("verify", false, "re-read every file, check the content hash, and exit")
 	if err := parseFlags(fs, reorderFlags(fs, args)); err != nil {
 		return err
 	}
@@ -112,6 +113,13 @@ func runKBLookup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer k.Close()
+	if *verify {
+		if err := k.Verify(); err != nil {
+			return err
+		}
+		fmt.Printf("%s: ok (%s)\n", *dir, k.Info().ContentHash)
+		return nil
+	}
 	if *info {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
