@@ -6,9 +6,8 @@
 // positions and progress counters; it knows nothing of wikitext or of the
 // knowledge base. Memory is bounded by the largest page times the number of
 // workers, not by the size of the dump.
-package dump
-
 //
 // Errors about the content of a dump wrap ErrCorrupt and are *Error values
 // naming the file and the byte offset (in the file as stored, and in the
 // decompressed XML).
+package dump
