@@ -285,6 +285,14 @@ EOF
 }
 
 main() {
+	# Two runs at once (parallel `make test`s) would derive into the same
+	# directories: the second waits for the first, then finds it all cached.
+	exec 9>"$CACHE/.deps.lock"
+	if ! flock -n 9; then
+		say "waiting for another make deps on $CACHE"
+		flock 9
+	fi
+
 	# The Rust build is the long pole: run it in the background meanwhile.
 	local tok_log
 	tok_log=$(mktemp)
