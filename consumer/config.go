@@ -31,6 +31,7 @@ type cfg struct {
 	modelID      string
 	registry     *sr.Client
 	maxInFlight  int
+	cycleTarget  time.Duration
 	concurrency  int
 	maxDocBytes  int
 	dlqMaxValue  int
@@ -44,6 +45,7 @@ type cfg struct {
 	permanentIf  func(error) bool
 	collectors   []prometheus.Collector
 	tracing      bool
+	profiling    bool
 	logger       *slog.Logger
 	kgoOpts      []kgo.Opt
 }
@@ -54,6 +56,7 @@ func defaultCfg() cfg {
 		kbVersion:    "unknown",
 		modelID:      "none",
 		maxInFlight:  1024,
+		cycleTarget:  5 * time.Second,
 		concurrency:  256,
 		maxDocBytes:  1 << 20,
 		dlqMaxValue:  900 << 10,
@@ -87,6 +90,9 @@ func (c *cfg) validate() error {
 	}
 	if c.maxInFlight < 1 || c.concurrency < 1 || c.maxAttempts < 1 || c.maxDocBytes < 1 {
 		errs = append(errs, errors.New("max in-flight, concurrency, max attempts and max document bytes must be positive"))
+	}
+	if c.cycleTarget <= 0 || (c.exactlyOnce && c.cycleTarget > c.txnTimeout/2) {
+		errs = append(errs, fmt.Errorf("cycle target %v must be positive and at most half the transaction timeout %v", c.cycleTarget, c.txnTimeout))
 	}
 	if c.exactlyOnce && c.txnTimeout < c.linkTimeout {
 		errs = append(errs, fmt.Errorf("transaction timeout %v is shorter than the link timeout %v: a slow cycle would be fenced", c.txnTimeout, c.linkTimeout))
@@ -150,6 +156,15 @@ func Registry(cl *sr.Client) Opt { return optFunc(func(c *cfg) { c.registry = cl
 // documents; smaller ones lower latency and memory.
 func MaxInFlight(n int) Opt { return optFunc(func(c *cfg) { c.maxInFlight = n }) }
 
+// CycleTarget is the duration a cycle aims at. The number of documents
+// polled per cycle adapts to the measured linking rate so that a cycle
+// takes about this long (never more than MaxInFlight documents, growing at
+// most twofold per cycle from 32): a slow Linker (a cross-encoder on CPU)
+// gets small cycles that finish well inside the transaction timeout, a fast
+// one gets full cycles that amortise the commit. Default 5s; at most half
+// the transaction timeout.
+func CycleTarget(d time.Duration) Opt { return optFunc(func(c *cfg) { c.cycleTarget = d }) }
+
 // Concurrency bounds the Linker calls running at once across all lanes.
 // Default 256: enough to keep a micro-batcher's batches full.
 func Concurrency(n int) Opt { return optFunc(func(c *cfg) { c.concurrency = n }) }
@@ -201,6 +216,10 @@ func Collectors(cs ...prometheus.Collector) Opt {
 // context in record headers, and a processing span per document, on the
 // global OpenTelemetry tracer provider (see SetupTracing). Default off.
 func Tracing(on bool) Opt { return optFunc(func(c *cfg) { c.tracing = on }) }
+
+// Profiling serves Go's pprof profiles under /debug/pprof/ on Handler.
+// Default off: profiles reveal internals and cost CPU while taken.
+func Profiling(on bool) Opt { return optFunc(func(c *cfg) { c.profiling = on }) }
 
 // Logger sets the logger. Default slog.Default().
 func Logger(l *slog.Logger) Opt { return optFunc(func(c *cfg) { c.logger = l }) }

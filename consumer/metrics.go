@@ -32,6 +32,7 @@ type metrics struct {
 	lag         *prometheus.GaugeVec
 	inflight    prometheus.Gauge
 	paused      prometheus.Gauge
+	cycleTarget prometheus.Gauge
 	assigned    prometheus.Gauge
 	phase       *prometheus.CounterVec
 	docSeconds  prometheus.Histogram
@@ -69,6 +70,10 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 		Name: "linkstream_fetch_paused",
 		Help: "1 while fetching is paused because the in-flight bound is reached.",
 	})
+	m.cycleTarget = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "linkstream_cycle_limit_documents",
+		Help: "Documents the next cycle may poll, adapted to the linking rate (see CycleTarget).",
+	})
 	m.assigned = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "linkstream_assigned_partitions",
 		Help: "Input partitions assigned to this instance.",
@@ -93,7 +98,7 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	})
 	cs := []prometheus.Collector{
-		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.inflight, m.paused, m.assigned,
+		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.inflight, m.paused, m.cycleTarget, m.assigned,
 		m.phase, m.docSeconds, m.cycleDocs, m.endSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -223,6 +224,7 @@ func (s *Service) runSession(ctx context.Context) error {
 	}
 	s.m.assigned.Set(0)
 	defer s.closeSession(sess)
+	size := newCycleSizer(s.cfg.maxInFlight, s.cfg.cycleTarget)
 	if s.cfg.exactlyOnce {
 		// Initialise the producer id now, before joining work: with our
 		// stable transactional id this aborts a crashed predecessor's open
@@ -259,7 +261,9 @@ func (s *Service) runSession(ctx context.Context) error {
 			return nil
 		}
 		t0 := time.Now()
-		fs := sess.poll(ctx, s.cfg.maxInFlight)
+		n := size.n
+		s.m.cycleTarget.Set(float64(n))
+		fs := sess.poll(ctx, n)
 		if ctx.Err() != nil {
 			// Polled but never begun: nothing to commit or abort; the
 			// records are read again by whoever owns the partitions next.
@@ -278,7 +282,7 @@ func (s *Service) runSession(ctx context.Context) error {
 		}
 		s.ready.Store(true)
 		s.m.addPhase(phasePoll, time.Since(t0))
-		if err := s.cycle(ctx, sess, fs); err != nil {
+		if err := s.cycle(ctx, sess, fs, n, size); err != nil {
 			return err
 		}
 	}
@@ -318,6 +322,33 @@ func (s *Service) closeSession(sess session) {
 	}
 }
 
+// cycleSizer adapts the documents per cycle to the measured processing
+// rate so that a cycle lasts about target.
+type cycleSizer struct {
+	n, max int
+	rate   float64 // documents/s, smoothed
+	target time.Duration
+}
+
+func newCycleSizer(max int, target time.Duration) *cycleSizer {
+	return &cycleSizer{n: min(max, 32), max: max, target: target}
+}
+
+// observe records that docs documents took d to process (end excluded).
+func (z *cycleSizer) observe(docs int, d time.Duration) {
+	if docs == 0 || d <= 0 {
+		return
+	}
+	r := float64(docs) / d.Seconds()
+	if z.rate == 0 {
+		z.rate = r
+	} else {
+		z.rate = 0.7*z.rate + 0.3*r
+	}
+	want := int(math.Round(z.rate * z.target.Seconds()))
+	z.n = max(1, min(want, z.max, 2*z.n))
+}
+
 // cycleState collects what the lanes of one cycle did.
 type cycleState struct {
 	mu        sync.Mutex
@@ -350,7 +381,7 @@ type outcome struct {
 }
 
 // cycle links the polled records and commits or aborts them as one unit.
-func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error {
+func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit int, size *cycleSizer) error {
 	cl := sess.client()
 	n := fs.NumRecords()
 	st := &cycleState{dead: map[producer.Reason]int{}}
@@ -361,7 +392,7 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error
 	// Backpressure: a full cycle stops background fetching until most of
 	// it is done, so at most MaxInFlight documents plus one fetch are held.
 	var paused atomic.Bool
-	if n >= s.cfg.maxInFlight {
+	if n >= limit {
 		cl.PauseFetchTopics(s.cfg.inputTopic)
 		paused.Store(true)
 		s.m.paused.Set(1)
@@ -391,7 +422,8 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error
 			st.fail(fmt.Errorf("produce to %s: %w", r.Topic, err))
 		}
 	}
-	low := int64(s.cfg.maxInFlight / 4)
+	low := int64(limit / 4)
+	started := time.Now()
 	var wg sync.WaitGroup
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
 		if len(p.Records) == 0 {
@@ -409,6 +441,7 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches) error
 	})
 	wg.Wait()
 	s.m.inflight.Set(0)
+	size.observe(n, time.Since(started))
 
 	// End: flush, then commit only if every record was processed and
 	// every produce acknowledged.

@@ -321,3 +321,57 @@ func TestConfigValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCycleSizer(t *testing.T) {
+	z := newCycleSizer(1024, 5*time.Second)
+	if z.n != 32 {
+		t.Fatalf("start %d", z.n)
+	}
+	z.observe(32, 10*time.Millisecond) // fast: grows, at most twofold
+	if z.n != 64 {
+		t.Fatalf("after a fast cycle: %d, want 64", z.n)
+	}
+	for i := 0; i < 10; i++ {
+		z.observe(z.n, 10*time.Millisecond)
+	}
+	if z.n != 1024 {
+		t.Fatalf("fast linker: %d, want the cap 1024", z.n)
+	}
+	slow := newCycleSizer(1024, 5*time.Second)
+	for i := 0; i < 20; i++ { // 0.4 documents/s, like a cross-encoder on a busy CPU
+		slow.observe(slow.n, time.Duration(float64(slow.n)/0.4*float64(time.Second)))
+	}
+	if slow.n != 2 {
+		t.Fatalf("slow linker: %d documents per cycle, want 2 (5s at 0.4 docs/s)", slow.n)
+	}
+}
+
+// TestSlowLinkerCyclesStayShort: with a slow linker the cycles shrink to
+// the target, so no transaction outlives its timeout and nothing aborts.
+func TestSlowLinkerCyclesStayShort(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 2)
+	cl := newClient(t, seeds)
+	docs := makeDocs("slow", 60)
+	produceDocs(ctx, t, cl, "in", nil, docs)
+	svc, _ := startService(t, &capsLinker{delay: 100 * time.Millisecond}, Brokers(seeds...), InstanceID("a"),
+		Concurrency(2), CycleTarget(400*time.Millisecond))
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
+	checkExactlyOnce(t, outs, docMap(docs))
+	snap := map[string]float64{}
+	mfs, _ := svc.Registry().Gather()
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			switch mf.GetName() {
+			case "linkstream_cycles_total":
+				snap[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			case "linkstream_cycle_limit_documents":
+				snap["limit"] = m.GetGauge().GetValue()
+			}
+		}
+	}
+	// 2 concurrent calls of 100ms: 20 docs/s, 8 per 400ms cycle.
+	if snap["aborted"] != 0 || snap["limit"] < 2 || snap["limit"] > 16 {
+		t.Fatalf("cycles %v: want none aborted and a limit near 8", snap)
+	}
+}

@@ -41,7 +41,8 @@ func runRun(ctx context.Context, args []string) error {
 		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the KB's content hash)")
 		modelID     = fs.String("model-id", "", "model id written into output records (default: the cross-encoder's)")
 		startAtEnd  = fs.Bool("start-at-end", false, "a new group starts at the end of the input topic instead of the beginning")
-		maxInFlight = fs.Int("max-in-flight", 1024, "documents per cycle (transaction); fetching pauses while a full cycle is in flight")
+		maxInFlight = fs.Int("max-in-flight", 1024, "most documents per cycle (transaction); fetching pauses while a full cycle is in flight")
+		cycleTarget = fs.Duration("cycle-target", 5*time.Second, "cycle duration to aim at: documents per cycle adapt to the linking rate (at most half --txn-timeout)")
 		concurrency = fs.Int("concurrency", 256, "Linker calls in flight across all partitions")
 		maxDocBytes = fs.Int("max-doc-bytes", 1<<20, "larger record values go to the dead-letter topic")
 		dlqMaxValue = fs.Int("dlq-max-value-bytes", 900<<10, "larger original values are left out of dead letters (size and sha256 in headers); 0 keeps all")
@@ -54,6 +55,7 @@ func runRun(ctx context.Context, args []string) error {
 		txnTimeout  = fs.Duration("txn-timeout", 40*time.Second, "transaction timeout (exactly-once)")
 		httpAddr    = fs.String("http-addr", "127.0.0.1:9464", "address of /metrics, /healthz and /readyz (empty: off)")
 		logLevel    = fs.String("log-level", "info", "debug, info, warn or error")
+		pprofOn     = fs.Bool("pprof", false, "also serve Go's /debug/pprof/ profiles on --http-addr")
 	)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -107,6 +109,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.StartAtEnd(*startAtEnd),
 		consumer.Versions(*kbVersion, *modelID),
 		consumer.MaxInFlight(*maxInFlight),
+		consumer.CycleTarget(*cycleTarget),
 		consumer.Concurrency(*concurrency),
 		consumer.MaxDocumentBytes(*maxDocBytes),
 		consumer.DeadLetterMaxValue(*dlqMaxValue),
@@ -116,6 +119,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.SessionTimeout(*session),
 		consumer.TransactionTimeout(*txnTimeout),
 		consumer.Tracing(tracing),
+		consumer.Profiling(*pprofOn),
 		consumer.Logger(log),
 		// The pipeline's invalid-input errors will fail the same way again.
 		consumer.PermanentIf(func(err error) bool {
