@@ -7,10 +7,19 @@
 // (exactly-once, the default) or after the output is acknowledged
 // (at-least-once).
 //
-// Work runs in cycles: poll at most MaxInFlight records, link them, produce
-// their outputs and dead letters, then commit or abort the cycle as a whole.
-// While a full cycle is in flight, fetching is paused (backpressure), so
-// memory is bounded by MaxInFlight documents plus one fetch response.
+// Work runs in cycles: poll a batch of records, link them, produce their
+// outputs and dead letters, then commit or abort the cycle as a whole (one
+// transaction in exactly-once mode). The batch size adapts to the linking
+// rate so that a cycle lasts about CycleTarget (a slow cross-encoder gets
+// small cycles that finish well inside the transaction timeout) and never
+// exceeds MaxInFlight. While a full cycle is in flight, fetching is paused
+// (backpressure), so memory is bounded by MaxInFlight documents plus one
+// fetch response.
+//
+// A Service takes seed brokers and raw franz-go options (ClientOpts), so
+// the demo and the tests run it against an in-process kfake cluster
+// exactly as `linkstream run` runs it against a real one (see
+// Example_inProcess).
 //
 // Records that cannot be decoded, are empty, too large, not UTF-8, or fail
 // permanently in the Linker go to the dead-letter topic with their original
