@@ -190,7 +190,10 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	info.Build.Pass1Sec = time.Since(t0).Seconds()
 	info.Build.Workers = cfg.workers
 	info.Build.WikidataQID = b.wd.apply(b.acc)
-	tb := b.acc.prepare()
+	tb, err := b.acc.prepare()
+	if err != nil {
+		return Info{}, err
+	}
 
 	// pass 2: occurrences of every surface in text
 	t1 := time.Now()
@@ -213,7 +216,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 		tb.normRecs[i].occ = oc.counts[i] * uint32(cfg.sample)
 	}
 	for i, k := range tb.exactKeys {
-		if id, ok := tb.normIdx[Normalize(k)]; ok {
+		if id, ok := tb.normID(Normalize(k)); ok {
 			tb.exactRecs[i].occ = tb.normRecs[id].occ
 		}
 	}

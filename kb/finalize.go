@@ -1,7 +1,9 @@
 package kb
 
 import (
+	"bytes"
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -18,7 +20,9 @@ type tables struct {
 	exactKeys  []string
 	exactRecs  []surfRec
 	normKeys   []string
-	normIdx    map[string]uint32 // norm key → index in normKeys
+	normIdx    map[string]uint32 // norm key → index in normKeys; nil once normFST is built
+	normFST    []byte            // norm.fst as written: key → len(exactKeys) + index
+	normR      fstReader         // reads normFST
 	normRecs   []surfRec
 	exactCands [][]Candidate
 	normCands  [][]Candidate
@@ -39,7 +43,7 @@ type triple struct {
 
 // prepare assigns entity ids and builds the candidate lists of every exact
 // and normalised surface. Occurrences are filled in later (pass 2).
-func (a *accumulator) prepare() *tables {
+func (a *accumulator) prepare() (*tables, error) {
 	n := len(a.accs)
 	referenced := make([]bool, n)
 	mark := func(m map[uint64]uint32) {
@@ -199,6 +203,22 @@ func (a *accumulator) prepare() *tables {
 		tb.normIdx[keys[newID]] = uint32(newID)
 	}
 	tb.normKeys = keys
+	// The normalised FST is built now: pass 2 walks it to count
+	// occurrences, and it replaces the map (much smaller at scale).
+	var buf bytes.Buffer
+	if err := buildFST(&buf, tb.normKeys, func(i int) uint64 { return uint64(len(tb.exactKeys) + i) }); err != nil {
+		return nil, fmt.Errorf("kb: build: normalised surfaces: %w", err)
+	}
+	tb.normFST = buf.Bytes()
+	commonOnce.Do(learnCommonCodes)
+	if commonErr != nil {
+		return nil, commonErr
+	}
+	r, err := newFSTReader(tb.normFST)
+	if err != nil {
+		return nil, err
+	}
+	tb.normR, tb.normIdx = r, nil
 
 	// titles: entities and the redirects that reach one
 	tm := map[string]uint32{}
@@ -212,7 +232,16 @@ func (a *accumulator) prepare() *tables {
 	for i, k := range tb.titleKeys {
 		tb.titleVals[i] = tm[k]
 	}
-	return tb
+	return tb, nil
+}
+
+// normID returns the index of a normalised surface.
+func (tb *tables) normID(key string) (uint32, bool) {
+	v, ok := tb.normR.get([]byte(key))
+	if !ok || v < uint64(len(tb.exactKeys)) || v-uint64(len(tb.exactKeys)) >= uint64(len(tb.normKeys)) {
+		return 0, false
+	}
+	return uint32(v - uint64(len(tb.exactKeys))), true
 }
 
 // addSurnames makes the family name of every person with an article a

@@ -121,24 +121,12 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 		return nil
 	}
 	fst := func(keys []string, val func(i int) uint64) func(io.Writer) error {
-		return func(w io.Writer) error {
-			b, err := vellum.New(w, nil)
-			if err != nil {
-				return err
-			}
-			for i, k := range keys {
-				if err := b.Insert([]byte(k), val(i)); err != nil {
-					return fmt.Errorf("key %q: %w", k, err)
-				}
-			}
-			return b.Close()
-		}
+		return func(w io.Writer) error { return buildFST(w, keys, val) }
 	}
-	ne := len(tb.exactKeys)
 	if err := writeFile(fileExact, fst(tb.exactKeys, func(i int) uint64 { return uint64(i) })); err != nil {
 		return err
 	}
-	if err := writeFile(fileNorm, fst(tb.normKeys, func(i int) uint64 { return uint64(ne + i) })); err != nil {
+	if err := writeFile(fileNorm, func(w io.Writer) error { _, err := w.Write(tb.normFST); return err }); err != nil {
 		return err
 	}
 	if err := writeFile(fileTitles, fst(tb.titleKeys, func(i int) uint64 { return uint64(tb.titleVals[i]) })); err != nil {
@@ -157,7 +145,7 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	exactOff := make([]uint64, len(tb.exactCands))
 	var extra [][]Candidate
 	for i, cs := range tb.exactCands {
-		if id, ok := tb.normIdx[Normalize(tb.exactKeys[i])]; ok && slices.Equal(cs, tb.normCands[id]) {
+		if id, ok := tb.normID(Normalize(tb.exactKeys[i])); ok && slices.Equal(cs, tb.normCands[id]) {
 			exactOff[i] = normOff[id]
 			continue
 		}
@@ -307,3 +295,17 @@ type countWriter struct{ n int64 }
 func (c *countWriter) Write(b []byte) (int, error) { c.n += int64(len(b)); return len(b), nil }
 
 var _ hash.Hash = sha256.New()
+
+// buildFST writes an FST of keys (sorted, distinct) with the given values.
+func buildFST(w io.Writer, keys []string, val func(i int) uint64) error {
+	b, err := vellum.New(w, nil)
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if err := b.Insert([]byte(k), val(i)); err != nil {
+			return fmt.Errorf("key %q: %w", k, err)
+		}
+	}
+	return b.Close()
+}

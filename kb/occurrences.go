@@ -1,18 +1,19 @@
 package kb
 
 import (
+	"bytes"
 	"strings"
 	"sync/atomic"
 )
 
 // occurrenceCounter counts, exactly, how often each normalised surface
-// occurs in plain text: at every token start it extends the phrase token by
-// token while the phrase is a prefix of some surface, counting every phrase
-// that is a whole surface (so "New York" and "New York City" both count in
-// "New York City"). Safe for concurrent use.
+// occurs in plain text: from every token start it walks the normalised
+// surfaces' FST while some surface continues the text, counting every token
+// boundary where a whole surface ends (so "New York" and "New York City"
+// both count in "New York City"). Safe for concurrent use.
 type occurrenceCounter struct {
-	surfaces  map[string]uint32 // normalised surface → index
-	prefixes  map[string]struct{}
+	r         fstReader // norm.fst: values are nExact + index
+	nExact    uint64
 	maxTokens int
 	counts    []uint32
 	cands     [][]Candidate // per normalised surface
@@ -32,15 +33,8 @@ func (oc *occurrenceCounter) names(id uint32, self EntityID) bool {
 }
 
 func newOccurrenceCounter(tb *tables) *occurrenceCounter {
-	oc := &occurrenceCounter{surfaces: tb.normIdx, prefixes: map[string]struct{}{}, maxTokens: tb.maxTokens, counts: make([]uint32, len(tb.normKeys)), cands: tb.normCands}
-	for _, k := range tb.normKeys {
-		for i := 0; i < len(k); i++ {
-			if k[i] == ' ' {
-				oc.prefixes[k[:i]] = struct{}{}
-			}
-		}
-	}
-	return oc
+	return &occurrenceCounter{r: tb.normR, nExact: uint64(len(tb.exactKeys)), maxTokens: tb.maxTokens,
+		counts: make([]uint32, len(tb.normKeys)), cands: tb.normCands}
 }
 
 // count adds the occurrences in the text of the page of entity self
@@ -52,42 +46,53 @@ func newOccurrenceCounter(tb *tables) *occurrenceCounter {
 func (oc *occurrenceCounter) count(text, anchors string, self EntityID) {
 	var linkedHere map[string]uint32 // built on first need
 	norm := AppendNormalized(make([]byte, 0, len(text)), text)
-	// token boundaries of the normalised text
-	var starts []int
-	for i := 0; i < len(norm); i++ {
-		if i == 0 || norm[i-1] == ' ' {
-			starts = append(starts, i)
-		}
-	}
-	for ti, s := range starts {
-		for tj := ti; tj < len(starts) && tj-ti < oc.maxTokens; tj++ {
-			end := len(norm)
-			if tj+1 < len(starts) {
-				end = starts[tj+1] - 1
-			}
-			phrase := norm[s:end]
-			if id, ok := oc.surfaces[string(phrase)]; ok {
-				if !oc.names(id, self) {
-					atomic.AddUint32(&oc.counts[id], 1)
-				} else {
-					if linkedHere == nil {
-						linkedHere = map[string]uint32{}
-						for _, a := range strings.Split(anchors, "\x00") {
-							if n := Normalize(a); n != "" {
-								linkedHere[n]++
-							}
-						}
-					}
-					// each linked occurrence counts once: spend it
-					if linkedHere[string(phrase)] > 0 {
-						linkedHere[string(phrase)]--
-						atomic.AddUint32(&oc.counts[id], 1)
-					}
+	for s := 0; s < len(norm); {
+		addr, out := oc.r.root, uint64(0)
+		tokens := 0
+		for i := s; i <= len(norm); i++ {
+			if i == len(norm) || norm[i] == ' ' {
+				tokens++
+				if ok, fin := oc.r.final(addr); ok {
+					oc.hit(out+fin, norm[s:i], anchors, self, &linkedHere)
+				}
+				if i == len(norm) || tokens >= oc.maxTokens {
+					break
 				}
 			}
-			if _, ok := oc.prefixes[string(phrase)]; !ok {
+			next, o := oc.r.step(addr, norm[i])
+			if next == fstNone {
 				break
 			}
+			addr, out = next, out+o
 		}
+		j := bytes.IndexByte(norm[s:], ' ')
+		if j < 0 {
+			break
+		}
+		s += j + 1
+	}
+}
+
+func (oc *occurrenceCounter) hit(val uint64, phrase []byte, anchors string, self EntityID, linkedHere *map[string]uint32) {
+	if val < oc.nExact || val-oc.nExact >= uint64(len(oc.counts)) {
+		return
+	}
+	id := uint32(val - oc.nExact)
+	if !oc.names(id, self) {
+		atomic.AddUint32(&oc.counts[id], 1)
+		return
+	}
+	if *linkedHere == nil {
+		*linkedHere = map[string]uint32{}
+		for _, a := range strings.Split(anchors, "\x00") {
+			if n := Normalize(a); n != "" {
+				(*linkedHere)[n]++
+			}
+		}
+	}
+	// each linked occurrence counts once: spend it
+	if (*linkedHere)[string(phrase)] > 0 {
+		(*linkedHere)[string(phrase)]--
+		atomic.AddUint32(&oc.counts[id], 1)
 	}
 }

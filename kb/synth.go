@@ -77,7 +77,10 @@ func Synthesize(ctx context.Context, out string, surfaces int, seed uint64) ([]s
 		}
 	}
 	a.stats.Articles = int64(nEnt)
-	tb := a.prepare()
+	tb, err := a.prepare()
+	if err != nil {
+		return nil, Info{}, err
+	}
 	for i := range tb.normRecs {
 		tb.normRecs[i].occ = tb.normRecs[i].linked * uint32(1+rng.IntN(20))
 	}
