@@ -204,8 +204,9 @@ func (s *Service) newSession() (session, error) {
 func (s *Service) onAssigned(_ context.Context, _ *kgo.Client, m map[string][]int32) {
 	n := len(m[s.cfg.inputTopic])
 	s.m.assigned.Add(float64(n))
-	s.ready.Store(true)
-	s.log.Info("partitions assigned", "topic", s.cfg.inputTopic, "partitions", m[s.cfg.inputTopic])
+	if n > 0 {
+		s.log.Info("partitions assigned", "topic", s.cfg.inputTopic, "partitions", m[s.cfg.inputTopic])
+	}
 }
 
 func (s *Service) onRevoked(_ context.Context, _ *kgo.Client, m map[string][]int32) {
