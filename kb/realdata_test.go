@@ -243,3 +243,32 @@ func TestAllSourcesLookups(t *testing.T) {
 		t.Errorf("no entity got a QID from the wikidata minidump")
 	}
 }
+
+// TestMinidumpAloneTypes builds from the dbpedia-minidump alone (the
+// enwiki pages and the wikidata pages, auto-detected in a --dump): the
+// types come from those pages' own infoboxes and categories.
+func TestMinidumpAloneTypes(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "kb")
+	if _, err := Build(context.Background(), out, Dump(needData(t, miniDump)), Dump(needData(t, wdDump))); err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	for title, want := range map[string]Type{"Angela Merkel": PER, "IBM": ORG, "Berlin": LOC, "Samsung": ORG, "Atlantic Ocean": LOC, "Arthur Schopenhauer": PER} {
+		id, ok := k.EntityByTitle(title)
+		if !ok {
+			t.Errorf("%s not in the KB", title)
+			continue
+		}
+		if got := k.Entity(id).Type; got != want {
+			t.Errorf("%s: type %v, want %v", title, got, want)
+		}
+	}
+	if id, ok := k.EntityByTitle("Baby Rose"); !ok || k.Entity(id).QID != "Q75197918" {
+		t.Errorf("wikidata pages inside a --dump were not read as Wikidata")
+	}
+}
