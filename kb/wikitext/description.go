@@ -81,7 +81,20 @@ func tidyParens(s string) string {
 			i = j - 1
 			continue
 		}
-		if (c == ' ') && i+1 < len(s) && (s[i+1] == ',' || s[i+1] == '.' || s[i+1] == ';' || s[i+1] == ')' || s[i+1] == ':') {
+		if c == ' ' && i+1 < len(s) {
+			// space before closing punctuation goes ("word ." → "word."),
+			// but not before ".NET" or ",5": only when the mark ends a word
+			n := s[i+1]
+			if n == ')' || ((n == ',' || n == '.' || n == ';' || n == ':') && (i+2 == len(s) || s[i+2] == ' ')) {
+				continue
+			}
+		}
+		if c == '[' && i+1 < len(s) && s[i+1] == ']' {
+			// empty brackets left by a removed pronunciation
+			if n := len(b); n > 0 && b[n-1] == ' ' {
+				b = b[:n-1]
+			}
+			i++
 			continue
 		}
 		if c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
