@@ -35,6 +35,21 @@ type builtKB struct {
 	kb   *KB
 	info Info
 	err  error
+	dir  string
+}
+
+// TestMain removes the KBs built once for the whole test binary.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, b := range []*builtKB{&gensimKB, &allKB} {
+		if b.kb != nil {
+			b.kb.Close()
+		}
+		if b.dir != "" {
+			os.RemoveAll(b.dir)
+		}
+	}
+	os.Exit(code)
 }
 
 var gensimKB, allKB builtKB
@@ -61,6 +76,7 @@ func (b *builtKB) get(t testing.TB, opts ...BuildOption) *KB {
 			b.err = err
 			return
 		}
+		b.dir = dir
 		out := filepath.Join(dir, "kb")
 		b.info, b.err = Build(context.Background(), out, append(opts, Workers(2))...)
 		if b.err == nil {
