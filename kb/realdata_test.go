@@ -49,6 +49,10 @@ func TestMain(m *testing.M) {
 			os.RemoveAll(b.dir)
 		}
 	}
+	if benchKB.k != nil {
+		benchKB.k.Close()
+		os.RemoveAll(benchKB.dir)
+	}
 	os.Exit(code)
 }
 

@@ -209,6 +209,7 @@ func timerCost() time.Duration {
 var benchKB struct {
 	k      *KB
 	sample []string
+	dir    string
 }
 
 func openBenchKB(b *testing.B) (*KB, []string) {
@@ -223,7 +224,7 @@ func openBenchKB(b *testing.B) (*KB, []string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchKB.k, benchKB.sample = k, sample
+		benchKB.k, benchKB.sample, benchKB.dir = k, sample, out
 	}
 	return benchKB.k, benchKB.sample
 }
