@@ -157,7 +157,7 @@ func (a *accumulator) prepare() (*tables, error) {
 		ts := trip[span[s][0]:span[s][1]]
 		tb.exactKeys = append(tb.exactKeys, a.surf.strs[s])
 		tb.exactRecs = append(tb.exactRecs, surfRec{linked: a.linked[s]})
-		tb.exactCands = append(tb.exactCands, a.rank(ts, inl))
+		tb.exactCands = append(tb.exactCands, a.rank(ts, inl, tb.entTitle, Normalize(a.surf.strs[s])))
 		nk := Normalize(a.surf.strs[s])
 		keys := []string{nk}
 		if strings.HasPrefix(nk, "the ") && len(nk) > 4 {
@@ -199,7 +199,7 @@ func (a *accumulator) prepare() (*tables, error) {
 	for newID, old := range order {
 		keys[newID] = tb.normKeys[old]
 		tb.normRecs[newID] = surfRec{linked: normLinked[old]}
-		tb.normCands[newID] = a.rank(byNorm[old], inl)
+		tb.normCands[newID] = a.rank(byNorm[old], inl, tb.entTitle, keys[newID])
 		tb.normIdx[keys[newID]] = uint32(newID)
 	}
 	tb.normKeys = keys
@@ -291,8 +291,10 @@ func mergeTriples(t []triple) []triple {
 }
 
 // rank turns the (entity, count) pairs of one surface into candidates
-// sorted by prior, then inlinks, then id; at most maxCandidates.
-func (a *accumulator) rank(ts []triple, inl []uint32) []Candidate {
+// sorted by prior; equal counts go first to the entity whose title (without
+// its "(qualifier)") is the surface, then by inlinks, then by id. At most
+// maxCandidates. norm is the surface's normalised form.
+func (a *accumulator) rank(ts []triple, inl []uint32, entTitle []uint32, norm string) []Candidate {
 	var total uint64
 	for _, t := range ts {
 		total += uint64(t.count)
@@ -301,9 +303,22 @@ func (a *accumulator) rank(ts []triple, inl []uint32) []Candidate {
 	for i, t := range ts {
 		c[i] = Candidate{Entity: EntityID(t.e), Count: t.count, Prior: float32(float64(t.count) / float64(total))}
 	}
+	named := func(e EntityID) bool {
+		t := a.titles.strs[entTitle[e]]
+		if k := strings.Index(t, " ("); k > 0 {
+			t = t[:k]
+		}
+		return Normalize(t) == norm || Normalize(strings.TrimPrefix(t, "The ")) == norm
+	}
 	slices.SortFunc(c, func(x, y Candidate) int {
 		if x.Count != y.Count {
 			return cmp.Compare(y.Count, x.Count)
+		}
+		if nx, ny := named(x.Entity), named(y.Entity); nx != ny {
+			if nx {
+				return -1
+			}
+			return 1
 		}
 		if inl[x.Entity] != inl[y.Entity] {
 			return cmp.Compare(inl[y.Entity], inl[x.Entity])

@@ -348,3 +348,21 @@ func TestContentHashDeterministic(t *testing.T) {
 		t.Errorf("content hash differs between identical builds: %s vs %s", ka.Info().ContentHash, kb.Info().ContentHash)
 	}
 }
+
+// TestTieGoesToTheNamedEntity: when counts tie, the entity whose title is
+// the surface ranks first, even against one with more inlinks.
+func TestTieGoesToTheNamedEntity(t *testing.T) {
+	k, _ := buildTest(t, []page{
+		{"Berlin", "'''Berlin''' is a city."},
+		{"Humboldt University of Berlin", "'''Humboldt University''' is a university."},
+		{"A", "In [[Humboldt University of Berlin|Berlin]] and at [[Humboldt University of Berlin]]."},
+		{"B", "See [[Humboldt University of Berlin]]."},
+	})
+	cs := k.Lookup("Berlin")
+	if len(cs) != 2 || cs[0].Count != cs[1].Count {
+		t.Fatalf("precondition: a tie, got %+v", cs)
+	}
+	if got := k.Entity(cs[0].Entity).Title; got != "Berlin" {
+		t.Errorf("tie went to %q (inlinks %d vs %d)", got, k.Inlinks(cs[0].Entity), k.Inlinks(cs[1].Entity))
+	}
+}
