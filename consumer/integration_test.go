@@ -70,6 +70,15 @@ func topics(t *testing.T, seeds []string, partitions int32) (in, out, dlq string
 			t.Fatalf("create topic %s: %v", tp.name, err)
 		}
 	}
+	// Delete them afterwards: a broker full of old test topics restarts
+	// slowly (the restart test waits for it).
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := adm.DeleteTopics(ctx, in, out, dlq); err != nil {
+			t.Logf("delete test topics: %v", err)
+		}
+	})
 	return in, out, dlq
 }
 
