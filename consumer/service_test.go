@@ -375,3 +375,28 @@ func TestSlowLinkerCyclesStayShort(t *testing.T) {
 		t.Fatalf("cycles %v: want none aborted and a limit near 8", snap)
 	}
 }
+
+// TestShutdownAbortsStuckCycle: when the cycle in flight cannot finish in
+// the shutdown budget (a linker stuck for 30s), Run aborts it and returns
+// in time; the next instance links those documents exactly once.
+func TestShutdownAbortsStuckCycle(t *testing.T) {
+	ctx := context.Background()
+	seeds := newFake(t, 2)
+	cl := newClient(t, seeds)
+	docs := makeDocs("stuck", 20)
+	produceDocs(ctx, t, cl, "in", nil, docs)
+	stuck := &capsLinker{delay: 30 * time.Second}
+	svc, stop := startService(t, stuck, Brokers(seeds...), InstanceID("a"), ShutdownTimeout(3*time.Second))
+	waitFor(t, 10*time.Second, func() bool { return svc.ready.Load() })
+	time.Sleep(500 * time.Millisecond) // let the first cycle start
+	t0 := time.Now()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > 4*time.Second {
+		t.Fatalf("shutdown took %v with a 3s budget", d)
+	}
+	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"))
+	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
+	checkExactlyOnce(t, outs, docMap(docs))
+}
