@@ -111,6 +111,13 @@ EOF
 	say "fetched $(ls "$LIBS" | wc -l) jars ($(du -sh "$LIBS" | cut -f1)), manifest sha256 $KAFKA_JARS_SHA256"
 }
 
+check_java() {
+	command -v java >/dev/null || die "java (17+) is not installed: Apache Kafka $KAFKA_VERSION needs a Java 17 runtime"
+	local v
+	v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+	[[ -n $v && $v -ge 17 ]] || die "java is version ${v:-unknown}; Apache Kafka $KAFKA_VERSION needs 17 or newer"
+}
+
 running() {
 	[[ -f $PIDFILE ]] || return 1
 	local pid
@@ -251,6 +258,7 @@ up)
 		echo "$ADDR"
 		exit 0
 	fi
+	check_java
 	rm -rf "$STATE"
 	mkdir -p "$STATE"
 	write_config
@@ -262,6 +270,7 @@ up)
 restart)
 	fetch
 	[[ -f $STATE/server.properties ]] || die "no broker state in $STATE: run 'up' first"
+	check_java
 	stop
 	start
 	say "Apache Kafka $KAFKA_VERSION restarted at $ADDR on the same data (pid $(cat "$PIDFILE"))"
