@@ -43,6 +43,7 @@ type cfg struct {
 	ambiguity      float64
 	nilThreshold   float64
 	topK           int
+	crossTopK      int
 	window         int
 	maxTokens      int
 	minLinkProb    float64
@@ -63,6 +64,7 @@ func defaultCfg() cfg {
 		ambiguity:      0.25,
 		nilThreshold:   0.2,
 		topK:           8,
+		crossTopK:      3,
 		window:         40,
 		maxTokens:      8,
 		minLinkProb:    0.01,
@@ -82,8 +84,8 @@ func (c *cfg) validate() error {
 	if c.mode != Never && c.encoder == nil {
 		errs = append(errs, fmt.Errorf("cross-encoder mode %q needs a model: pass pipeline.CrossEncoder(...) or use mode never", c.mode))
 	}
-	if c.topK < 1 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 {
-		errs = append(errs, errors.New("top-k, max tokens, max batch and workers must be ≥ 1, and the queue at least one batch long"))
+	if c.topK < 1 || c.crossTopK < 2 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 {
+		errs = append(errs, errors.New("top-k, max tokens, max batch and workers must be ≥ 1, cross-encoder top-k ≥ 2, and the queue at least one batch long"))
 	}
 	if c.ambiguity < 0 || c.ambiguity > 1 || c.nilThreshold < 0 || c.nilThreshold > 1 {
 		errs = append(errs, errors.New("ambiguity and NIL thresholds must lie in [0, 1]"))
@@ -112,6 +114,11 @@ func NILThreshold(t float64) Option { return optFunc(func(c *cfg) { c.nilThresho
 
 // TopK sets how many candidates by prior a mention keeps (default 8).
 func TopK(k int) Option { return optFunc(func(c *cfg) { c.topK = k }) }
+
+// CrossEncoderTopK sets how many of a mention's candidates, best cheap
+// score first, the cross-encoder reranks (default 3). The model's cost
+// grows with it; candidates below the cheap score's top few are rarely right.
+func CrossEncoderTopK(k int) Option { return optFunc(func(c *cfg) { c.crossTopK = k }) }
 
 // ContextWindow sets how many words either side of a mention form its
 // context (default 40).

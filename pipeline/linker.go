@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -220,7 +221,7 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 			continue
 		}
 		query := crossEncoderQuery(text, toks, &mentions[i])
-		for j := range mentions[i].entry.cands {
+		for _, j := range topByProbability(ms.p, l.cfg.crossTopK) {
 			c := &mentions[i].entry.cands[j]
 			encs = append(encs, l.cfg.encoder.Encode(query, c.title+": "+c.desc))
 			refs = append(refs, ref{i, j})
@@ -240,11 +241,38 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 	}
 	for i := range scores {
 		if scores[i].crossEncoded {
+			floorCrossEncoder(scores[i].feats)
 			scores[i].rescore(l.cfg.weights)
 			l.crossEncoded.Add(1)
 		}
 	}
 	return nil
+}
+
+// topByProbability lists the indices of the k most probable candidates.
+func topByProbability(p []float64, k int) []int {
+	idx := make([]int, len(p))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+	return idx[:min(k, len(idx))]
+}
+
+// floorCrossEncoder gives the candidates the model did not score its lowest
+// logit: being left out must not help them.
+func floorCrossEncoder(feats []features) {
+	lowest := math.Inf(1)
+	for _, f := range feats {
+		if f.hasCrossEncoder {
+			lowest = math.Min(lowest, f.crossEncoder)
+		}
+	}
+	for j := range feats {
+		if !feats[j].hasCrossEncoder {
+			feats[j].crossEncoder, feats[j].hasCrossEncoder = lowest, true
+		}
+	}
 }
 
 // crossEncoderQuery is the mention in its sentence-sized context: the
