@@ -189,8 +189,14 @@ java_cmd() {
 
 format() {
 	local id
-	id=$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$STATE/format.log" | tail -1)
-	[[ -n $id ]] || die "could not generate a cluster id (see $STATE/format.log)"
+	# A cluster id is 16 random bytes in URL-safe base64 without padding
+	# (what `kafka-storage random-uuid` prints), made here to spare a JVM.
+	# Like Kafka, never start it with "-", which would read as a flag.
+	id=-
+	while [[ $id == -* ]]; do
+		id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	done
+	[[ ${#id} -eq 22 ]] || die "could not generate a cluster id"
 	java_cmd kafka.tools.StorageTool format -t "$id" -c "$STATE/server.properties" \
 		>>"$STATE/format.log" 2>&1 || {
 		cat "$STATE/format.log" >&2
