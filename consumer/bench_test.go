@@ -33,6 +33,10 @@ import (
 // LINKSTREAM_BENCH_SECONDS (default 20) and measures produce→linked latency
 // at a read_committed reader. LINKSTREAM_BENCH_DELIVERY=at-least-once
 // switches mode; LINKSTREAM_BENCH_INSTANCES (default "1,2").
+// LINKSTREAM_BENCH_LINK_DELAY (e.g. 5ms) and LINKSTREAM_BENCH_CONCURRENCY
+// (e.g. 8) make the test linker latency-bound (it sleeps, as a linker
+// waiting on an accelerator would), to show scaling by partitions when
+// the instances are not starved of CPU.
 func TestBenchEndToEnd(t *testing.T) {
 	if os.Getenv("LINKSTREAM_BENCH") == "" {
 		t.Skip("set LINKSTREAM_BENCH=1 to run the end-to-end benchmark")
@@ -95,7 +99,9 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 		var cs []*exec.Cmd
 		for i := 0; i < instances; i++ {
 			cs = append(cs, startChild(t, seeds, in, out, dlq, group, strconv.Itoa(i),
-				"LSTEST_DELIVERY="+mode, "LSTEST_MAX_IN_FLIGHT=1024"))
+				"LSTEST_DELIVERY="+mode, "LSTEST_MAX_IN_FLIGHT=1024",
+				"LSTEST_LINK_DELAY="+os.Getenv("LINKSTREAM_BENCH_LINK_DELAY"),
+				"LSTEST_CONCURRENCY="+os.Getenv("LINKSTREAM_BENCH_CONCURRENCY")))
 		}
 		return cs
 	}

@@ -101,7 +101,12 @@ func childMain() int {
 	if n, err := strconv.Atoi(env("MAX_IN_FLIGHT")); err == nil {
 		inflight = n
 	}
-	svc, err := New(ctx, &capsLinker{},
+	delay, _ := time.ParseDuration(env("LINK_DELAY"))
+	concurrency := 256
+	if n, err := strconv.Atoi(env("CONCURRENCY")); err == nil {
+		concurrency = n
+	}
+	svc, err := New(ctx, &capsLinker{delay: delay}, Concurrency(concurrency),
 		Brokers(strings.Split(env("BROKERS"), ",")...), Topics(env("IN"), env("OUT"), env("DLQ")),
 		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(6*time.Second),
 		TransactionTimeout(30*time.Second), MaxInFlight(inflight), ExactlyOnce(env("DELIVERY") != "at-least-once"))
