@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// Phases of the service's own time, exported as
+// Phases of the service's wall time, exported as
 // linkstream_phase_seconds_total{phase}: poll (waiting for fetched records
 // while work is available), decode, link (inside the Linker, summed over
 // concurrent calls), encode, flush (waiting for the cycle's produces to be
@@ -80,7 +80,7 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 	})
 	m.phase = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "linkstream_phase_seconds_total",
-		Help: "Time spent per phase: poll, decode, link (summed over concurrent calls), encode, flush, commit.",
+		Help: "Wall time per phase: poll, flush and commit once per cycle; decode, link and encode per document, summed over concurrent documents and including time waiting for a CPU (use a CPU profile for shares of CPU).",
 	}, []string{"phase"})
 	m.docSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "linkstream_document_seconds",
