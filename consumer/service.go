@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kotel"
 	"go.opentelemetry.io/otel"
@@ -93,7 +94,7 @@ func (s *Service) Run(ctx context.Context) error {
 		if err == nil {
 			continue
 		}
-		s.log.Error("consumer session failed; rebuilding it", "err", err, "backoff", backoff)
+		s.log.Error("consumer session failed; rebuilding it", "err", err, "backoff", backoff, "hint", s.hint(err))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -289,6 +290,22 @@ func (s *Service) runSession(ctx context.Context) error {
 	}
 }
 
+// hint explains the failures whose cause is a configuration mistake.
+func (s *Service) hint(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, kerr.ProducerFenced), errors.Is(err, kerr.InvalidProducerEpoch):
+		return fmt.Sprintf("the transaction was fenced: either another running instance uses the same instance id (transactional id %q), or a cycle outlived the transaction timeout %v (lower the cycle target or raise the timeout)",
+			s.cfg.transactionalID(), s.cfg.txnTimeout)
+	case errors.Is(err, kerr.UnknownTopicOrPartition):
+		return "a topic does not exist: the service creates none"
+	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
+		return "a record exceeds the topic's max.message.bytes: lower the dead-letter value cap or raise the topic limit"
+	}
+	return ""
+}
+
 // checkTopics warns about missing topics: the service creates none, and
 // producing to a missing output or dead-letter topic fails every cycle
 // (unless the broker auto-creates topics).
@@ -480,7 +497,8 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 		})
 	} else {
 		s.m.cycles.WithLabelValues("aborted").Inc()
-		s.log.Warn("cycle aborted; its records will be processed again", "documents", n, "cause", cause, "err", err)
+		s.log.Warn("cycle aborted; its records will be processed again", "documents", n, "cause", cause, "err", err,
+			"hint", s.hint(errors.Join(cause, err)))
 	}
 	if err != nil {
 		return fmt.Errorf("consumer: end cycle: %w", err)

@@ -3,6 +3,7 @@ package consumer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -399,4 +401,21 @@ func TestShutdownAbortsStuckCycle(t *testing.T) {
 	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"))
 	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
+}
+
+func TestHints(t *testing.T) {
+	s, err := New(context.Background(), &capsLinker{}, Brokers("x:1"), Topics("in", "out", ""), Group("g"), InstanceID("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fenced := fmt.Errorf("produce to out: %w", kerr.InvalidProducerEpoch)
+	if h := s.hint(fenced); !strings.Contains(h, `"g.a"`) || !strings.Contains(h, "instance id") {
+		t.Errorf("fenced hint %q", h)
+	}
+	if h := s.hint(fmt.Errorf("x: %w", kerr.UnknownTopicOrPartition)); !strings.Contains(h, "topic") {
+		t.Errorf("topic hint %q", h)
+	}
+	if h := s.hint(errors.New("other")); h != "" {
+		t.Errorf("hint for an unrelated error: %q", h)
+	}
 }
