@@ -76,7 +76,7 @@ fetch() {
 	# shellcheck disable=SC2064
 	trap "rm -rf '$tmp'" RETURN
 	cat >"$tmp/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
+<project>
   <modelVersion>4.0.0</modelVersion>
   <groupId>linkstream</groupId>
   <artifactId>kafka-broker-jars</artifactId>
