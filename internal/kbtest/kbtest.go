@@ -52,11 +52,25 @@ func Need(t testing.TB, rel string) string {
 
 type built struct {
 	once sync.Once
+	dir  string
 	kb   *kb.KB
 	err  error
 }
 
 var gensim, mini, all built
+
+// RemoveAll closes the KBs built so far and deletes their directories; a
+// package's TestMain calls it after the tests ran.
+func RemoveAll() {
+	for _, b := range []*built{&gensim, &mini, &all} {
+		if b.kb != nil {
+			b.kb.Close()
+		}
+		if b.dir != "" {
+			os.RemoveAll(b.dir)
+		}
+	}
+}
 
 // Gensim is the KB of the gensim enwiki excerpt (106 articles, 100 redirects).
 func Gensim(t testing.TB) *kb.KB {
@@ -81,12 +95,12 @@ func All(t testing.TB) *kb.KB {
 func (b *built) get(t testing.TB, opts ...kb.BuildOption) *kb.KB {
 	t.Helper()
 	b.once.Do(func() {
-		dir, err := os.MkdirTemp("", "linkstream-kbtest-")
-		if err != nil {
+		var err error
+		if b.dir, err = os.MkdirTemp("", "linkstream-kbtest-"); err != nil {
 			b.err = err
 			return
 		}
-		out := filepath.Join(dir, "kb")
+		out := filepath.Join(b.dir, "kb")
 		if _, b.err = kb.Build(context.Background(), out, opts...); b.err == nil {
 			b.kb, b.err = kb.Open(out)
 		}
