@@ -54,7 +54,8 @@ section() { printf '\n== %s ==\n' "$*"; }
 
 section "evaluation KB: everything in $KBSRC"
 "$BIN" kb build "${kb_inputs[@]}" --out "$OUT/kb" --quiet
-"$BIN" kb lookup --kb "$OUT/kb" --info | head -40
+"$BIN" kb lookup --kb "$OUT/kb" --info >"$OUT/kb-info.json"
+echo "KB info: $OUT/kb-info.json"
 
 section "news benchmarks (GERBIL strong annotation match; coverage-limited KB, see EVALUATION.md)"
 for mode in $MODES; do
