@@ -20,6 +20,7 @@ type linkerFlags struct {
 	nilThreshold float64
 	cuda         int
 	threads      int
+	maxLength    int
 }
 
 func (f *linkerFlags) register(fs *flag.FlagSet) {
@@ -30,6 +31,7 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.nilThreshold, "nil-threshold", 0.2, "score under which a mention is reported as NIL")
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
+	fs.IntVar(&f.maxLength, "max-length", 128, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
 // openedLinker is a Linker with the KB and model it owns.
@@ -113,7 +115,7 @@ func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
 	if dir == "" {
 		dir = paths.ModelDir
 	}
-	var opts []models.Opt
+	opts := []models.Opt{models.MaxLength(f.maxLength)}
 	if f.threads > 0 {
 		opts = append(opts, models.IntraOpThreads(f.threads))
 	}

@@ -33,6 +33,8 @@ var commands = map[string]command{
 	"eval":      {"score the linker against gold benchmarks", runEval},
 	"bench":     {"measure the linker's throughput and print a table", runBench},
 	"demo":      {"link a dozen news texts through an in-process Kafka, end to end", runDemo},
+	"run":       {"link a Kafka topic into another, as a consumer group member", runRun},
+	"tail":      {"print an output topic's linked documents", runTail},
 }
 
 func main() {

@@ -18,11 +18,6 @@ import (
 	"github.com/linkstream/linkstream/pipeline"
 )
 
-func init() {
-	commands["run"] = command{"link a Kafka topic into another, as a consumer group member", runRun}
-	commands["tail"] = command{"print an output topic's linked documents", runTail}
-}
-
 // runRun is `linkstream run`: one member of the linking consumer group.
 func runRun(ctx context.Context, args []string) error {
 	fs := newFlagSet("run", "--brokers HOST:PORT --input-topic T --output-topic T --group G [flags]")
