@@ -14,14 +14,15 @@
 #     (bench/peer) and Linkstream on the same documents, in this one run.
 #
 # Tables go to stdout; JSON reports and error files to out/eval/.
-# Environment: LINKSTREAM_DATA (default ../shared/data), EVAL_MODES (default
+# Environment: LINKSTREAM_DATA (default ../shared/data), EVAL_OUT (default
+# out/eval), EVAL_MODES (default
 # "never ambiguous always"), EVAL_PEER (default 1), LINKSTREAM_CACHE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DATA=${LINKSTREAM_DATA:-../shared/data}
 BIN=${LINKSTREAM_BIN:-bin/linkstream}
-OUT=out/eval
+OUT=${EVAL_OUT:-out/eval}
 MODES=${EVAL_MODES:-never ambiguous always}
 CACHE=${LINKSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/linkstream}
 
