@@ -11,6 +11,11 @@
 # the MS MARCO cross-encoder (source int8 model plus the derived batch-stable
 # variants), and the Wikipedia dump excerpt shipped in gensim.
 # One line per item on stdout: "deps: <item> <version>: fetched|built|cached ...".
+#
+# Needs: go, cargo, npm, python3 (with venv and pip), sha256sum, flock.
+# Environment: LINKSTREAM_CACHE, TOKENIZERS_VERSION, ORT_VERSION (the
+# Makefile exports them), PYTHON (default python3), DEPS_VERIFY=1 to re-hash
+# every cached file instead of trusting unchanged size and mtime.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
