@@ -35,3 +35,18 @@ func GensimDump() (string, error) {
 	}
 	return p, nil
 }
+
+// RuntimeLibrary returns the cached ONNX Runtime library, or a *FileError
+// naming it and saying "run: make deps". Unlike Default it does not need the
+// default model: for callers that bring their own (--model DIR).
+func RuntimeLibrary() (string, error) {
+	m, err := manifest()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(CacheDir(), filepath.FromSlash(m.Runtime.File))
+	if _, err := os.Stat(p); err != nil {
+		return "", missing(p)
+	}
+	return p, nil
+}

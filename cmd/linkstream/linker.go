@@ -104,15 +104,19 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 }
 
 func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
-	paths, err := models.Default()
+	lib, err := models.RuntimeLibrary()
 	if err != nil {
 		return nil, err
 	}
-	if err := models.InitRuntime(paths.ORTLibrary); err != nil {
+	if err := models.InitRuntime(lib); err != nil {
 		return nil, err
 	}
 	dir := f.modelDir
 	if dir == "" {
+		paths, err := models.Default()
+		if err != nil {
+			return nil, err
+		}
 		dir = paths.ModelDir
 	}
 	opts := []models.Opt{models.MaxLength(f.maxLength)}
