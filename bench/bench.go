@@ -106,7 +106,7 @@ func Batcher(ctx context.Context, l *pipeline.Linker, encs []models.Encoded, con
 	if _, err := l.CrossEncode(ctx, encs[:1]); err != nil { // warm-up
 		return Throughput{}, err
 	}
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var firstErr error
 	var errOnce sync.Once
 	start := time.Now()
@@ -125,11 +125,12 @@ func Batcher(ctx context.Context, l *pipeline.Linker, encs []models.Encoded, con
 					errOnce.Do(func() { firstErr = err })
 					return
 				}
+				done.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	return Throughput{Pairs: next.Load(), Elapsed: time.Since(start)}, firstErr
+	return Throughput{Pairs: done.Load(), Elapsed: time.Since(start)}, firstErr
 }
 
 // FixedLengthPairs encodes (query, passage) pairs that all fill exactly
@@ -176,4 +177,21 @@ func Print(w io.Writer, rows []Row) error {
 		fmt.Fprintf(tw, " %s\t %s\t %s\t %s\n", r.What, r.Value, r.Unit, r.Note)
 	}
 	return tw.Flush()
+}
+
+// MiniLM is the shape of the MS MARCO MiniLM cross-encoders (L-12 and L-6,
+// hidden 384, feed-forward 1536): what FLOPs counts need.
+type MiniLM struct{ Layers, Hidden, FFN int }
+
+// MiniLML12 is the default model's shape.
+var MiniLML12 = MiniLM{Layers: 12, Hidden: 384, FFN: 1536}
+
+// FLOPs of one pair of n tokens: per layer and token the four attention
+// projections (4·h²), the feed-forward (2·h·ffn) and the attention itself
+// (2·n·h) multiply-adds, two FLOPs each. Embeddings, norms, softmax and the
+// classifier add under 1%.
+func (m MiniLM) FLOPs(n int) float64 {
+	h, f := float64(m.Hidden), float64(m.FFN)
+	perToken := 4*h*h + 2*h*f + 2*float64(n)*h
+	return 2 * float64(m.Layers) * float64(n) * perToken
 }

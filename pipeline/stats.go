@@ -17,6 +17,9 @@ type BatchStats struct {
 	MeanRun time.Duration
 	// PaddingWaste is the share of the model's token slots that were padding.
 	PaddingWaste float64
+	// Slots is the token positions the model computed: pairs × their
+	// batch's padded length, summed over batches.
+	Slots int64
 }
 
 type batchStats struct {
@@ -49,8 +52,8 @@ func (s *batchStats) snapshot() BatchStats {
 	if out.Pairs > 0 {
 		out.MeanWait = time.Duration(s.waitNanos.Load() / out.Pairs)
 	}
-	if slots := s.slots.Load(); slots > 0 {
-		out.PaddingWaste = 1 - float64(s.tokens.Load())/float64(slots)
+	if out.Slots = s.slots.Load(); out.Slots > 0 {
+		out.PaddingWaste = 1 - float64(s.tokens.Load())/float64(out.Slots)
 	}
 	return out
 }
