@@ -20,7 +20,7 @@ import (
 )
 
 // TestBenchEndToEnd measures the Kafka side on the real broker (see
-// BENCHMARKS-kafka.md). Each instance is a separate process (this test
+// BENCHMARKS.md, "Kafka service"). Each instance is a separate process (this test
 // binary re-executed, running consumer.Service with the cheap test
 // linker), so its CPU time is its own. It runs only with LINKSTREAM_BENCH=1:
 //

@@ -175,7 +175,7 @@ func (s *Service) newSession() (session, error) {
 		kgo.OnPartitionsLost(s.onRevoked),
 		kgo.ClientID("linkstream-" + c.instanceID),
 		// A short linger batches a cycle's outputs into few produce
-		// requests. Measured on the real broker (BENCHMARKS-kafka.md),
+		// requests. Measured on the real broker (BENCHMARKS.md, "Kafka service"),
 		// linger 0 (one tiny transactional request per document) made
 		// the end-of-cycle flush the bottleneck: p50 latency ~50 ms
 		// against ~8 ms with 3 ms.

@@ -80,7 +80,6 @@ func ambiguity(p []float64, best, second int) float64 {
 	return p[second] / p[best]
 }
 
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // stringMatch is the seed paper's string match between a mention and a
 // candidate's title, both normalised: 1 when they are equal, ½ when the
