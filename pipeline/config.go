@@ -84,7 +84,6 @@ func defaultCfg() cfg {
 		maxWait:        5 * time.Millisecond,
 		maxPending:     1024,
 		workers:        1,
-		idf:            uniformIDF,
 		weights:        DefaultWeights,
 	}
 }
@@ -161,7 +160,8 @@ func InferenceWorkers(n int) Option { return optFunc(func(c *cfg) { c.workers = 
 // their prominence predicts (the corpus statistics). Off by default.
 func DownweightOutliers(on bool) Option { return optFunc(func(c *cfg) { c.downweight = on }) }
 
-// WithIDF sets the term weights of the context similarity.
+// WithIDF sets the term weights of the context similarity (default: KBIDF
+// over the KB's descriptions).
 func WithIDF(idf IDF) Option { return optFunc(func(c *cfg) { c.idf = idf }) }
 
 // WithWeights sets the feature weights of the score (see Weights).

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"math"
 	"testing"
+
+	"github.com/linkstream/linkstream/internal/kbtest"
 )
 
 func TestContextWindowSlidesLikeARecount(t *testing.T) {
@@ -57,5 +59,17 @@ func TestTermOfSkipsStopWordsAndNumbers(t *testing.T) {
 	}
 	if termOf("Berlin") == 0 || termOf("Berlin") != termOf("berlin") || termOf("Berlin") == termOf("Paris") {
 		t.Error("termOf must hash content words case-insensitively and distinctly")
+	}
+}
+
+func TestKBIDFWeighsRareWordsMore(t *testing.T) {
+	k := kbtest.All(t)
+	idf := KBIDF(k, idfSample)
+	common, rare := idf(termOf("century")), idf(termOf("cooperative"))
+	if !(rare > common) || common <= 0 {
+		t.Fatalf("idf(century) = %v, idf(cooperative) = %v: want the rarer word heavier", common, rare)
+	}
+	if small := KBIDF(kbtest.Mini(t), idfSample); small(termOf("century")) != 1 {
+		t.Fatalf("a KB with under %d descriptions should weigh words uniformly", idfMinDocs)
 	}
 }

@@ -53,6 +53,9 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	if c.idf == nil {
+		c.idf = KBIDF(k, idfSample)
+	}
 	cands, err := newCandidateCache(k, c.cacheBytes, c.topK, c.idf)
 	if err != nil {
 		return nil, err

@@ -80,7 +80,6 @@ func ambiguity(p []float64, best, second int) float64 {
 	return p[second] / p[best]
 }
 
-
 // stringMatch is the seed paper's string match between a mention and a
 // candidate's title, both normalised: 1 when they are equal, ½ when the
 // title only adds a qualifier ("Cupertino, California", "Asia
