@@ -33,9 +33,11 @@ demo: build
 test: deps
 	scripts/test.sh
 
+# Go benchmarks of every package, then the linker's table on the evaluation
+# KB when `make eval` has built it, else on the demo KB.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
-	$(BIN) bench
+	$(GO) test -run '^$$' -bench . -benchtime 1s ./...
+	$(BIN) bench $(if $(wildcard out/eval/kb/format.json),--kb out/eval/kb)
 
 eval: build
 	scripts/eval.sh

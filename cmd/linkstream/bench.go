@@ -17,7 +17,7 @@ import (
 // the cross-encoder through the micro-batcher against ONNX Runtime in a
 // tight loop, and documents per second (and F1) per cross-encoder mode.
 func runBench(ctx context.Context, args []string) error {
-	fs := newFlagSet("bench", "--kb KBDIR [--model DIR] [--dataset msnbc] [--duration 5s]")
+	fs := newFlagSet("bench", "[--kb KBDIR] [--model DIR] [--dataset msnbc] [--duration 5s]   (no --kb: the demo KB)")
 	var lf linkerFlags
 	lf.register(fs)
 	dataset := fs.String("dataset", "msnbc", "documents to link (a dataset name or path, as for eval): news text, and gold for the F1 column")
@@ -27,6 +27,14 @@ func runBench(ctx context.Context, args []string) error {
 	concurrency := fs.Int("concurrency", 16, "documents in flight for the per-mode rows")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if lf.kbDir == "" {
+		dir, cleanup, err := buildDemoKB(ctx)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		lf.kbDir = dir
 	}
 	ds, err := eval.Open(eval.ResolveName(*dataDir, *dataset))
 	if err != nil {
