@@ -28,14 +28,11 @@ func runBench(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if lf.kbDir == "" {
-		dir, cleanup, err := buildDemoKB(ctx)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		lf.kbDir = dir
+	cleanup, err := lf.demoKBUnlessGiven(ctx)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	ds, err := eval.Open(eval.ResolveName(*dataDir, *dataset))
 	if err != nil {
 		return err

@@ -50,14 +50,11 @@ func runDemo(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if lf.kbDir == "" {
-		dir, cleanup, err := buildDemoKB(ctx)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		lf.kbDir = dir
+	cleanup, err := lf.demoKBUnlessGiven(ctx)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	linker, err := lf.open()
 	if err != nil {
 		return err
@@ -108,6 +105,20 @@ func runDemo(ctx context.Context, args []string) error {
 }
 
 func demoID(i int) string { return fmt.Sprintf("demo-%02d", i+1) }
+
+// demoKBUnlessGiven points --kb at a freshly built demo KB when no KB was
+// given; cleanup removes it.
+func (f *linkerFlags) demoKBUnlessGiven(ctx context.Context) (cleanup func(), err error) {
+	if f.kbDir != "" {
+		return func() {}, nil
+	}
+	dir, cleanup, err := buildDemoKB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.kbDir = dir
+	return cleanup, nil
+}
 
 // buildDemoKB builds the demo KB from the cached gensim excerpt into a
 // temporary directory (a few seconds; always current with this binary).
