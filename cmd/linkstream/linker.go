@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ type linkerFlags struct {
 	cuda         int
 	threads      int
 	maxLength    int
+	weights      string
 }
 
 func (f *linkerFlags) register(fs *flag.FlagSet) {
@@ -31,6 +33,7 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.nilThreshold, "nil-threshold", pipeline.DefaultNILThreshold, "score under which a mention is reported as NIL")
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
+	fs.StringVar(&f.weights, "weights", "", `score weights as JSON, e.g. {"prior":1,"prominence":0.15,"string_match":2,"context":4,"outlier":1,"cross_encoder":0.8} (missing keys keep their defaults)`)
 	fs.IntVar(&f.maxLength, "max-length", 128, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
@@ -79,12 +82,19 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 	if err != nil {
 		return nil, err
 	}
+	weights := pipeline.DefaultWeights
+	if f.weights != "" {
+		if err := json.Unmarshal([]byte(f.weights), &weights); err != nil {
+			return nil, fmt.Errorf("--weights: %w", err)
+		}
+	}
 	k, err := kb.Open(f.kbDir)
 	if err != nil {
 		return nil, err
 	}
 	o := &openedLinker{kb: k}
 	opts := []pipeline.Option{
+		pipeline.WithWeights(weights),
 		pipeline.CrossEncoderMode(mode),
 		pipeline.AmbiguityThreshold(f.ambiguity),
 		pipeline.NILThreshold(f.nilThreshold),
