@@ -47,6 +47,11 @@ func runDemo(ctx context.Context, args []string) error {
 	fs := newFlagSet("demo", "[--kb KBDIR] [--mode never|ambiguous|always]")
 	var lf linkerFlags
 	lf.register(fs)
+	// The demo KB's candidates are whole articles with descriptions, so the
+	// demo lets the model weigh more of them than the calibrated default
+	// (tuned on a KB where almost nothing has a description).
+	fs.Lookup("ambiguity").DefValue = "0.25"
+	lf.ambiguity = 0.25
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
