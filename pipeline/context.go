@@ -154,7 +154,8 @@ func (w *contextWindow) cosine(v termVector) float32 {
 	return dot / (v.norm * float32(math.Sqrt(w.norm2)))
 }
 
-// text returns the window's words as a string: the cross-encoder's query.
+// windowText is the text of tokens [from, to): the cross-encoder query is
+// built from it.
 func windowText(text string, toks []token, from, to int) string {
 	from, to = max(from, 0), min(to, len(toks))
 	if from >= to {
