@@ -113,6 +113,11 @@ type Disamb struct {
 	LinkedCovered   int     `json:"linked_covered"`
 	CorrectCovered  int     `json:"correct_covered"`
 	AccuracyCovered float64 `json:"accuracy_covered"`
+	// Recalled: linked gold whose entity is among the candidates the
+	// linker weighed for its span (candidate recall, what disambiguation
+	// can at best get right).
+	Recalled        int     `json:"recalled"`
+	CandidateRecall float64 `json:"candidate_recall"`
 	NILGold         int     `json:"nil_gold"`
 	NILKept         int     `json:"nil_kept"`
 	Seconds         float64 `json:"seconds"`
@@ -324,6 +329,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 		disamb.Accuracy = ratio(disamb.Correct, disamb.Linked)
 		disamb.Precision = ratio(disamb.Correct, disamb.Answered)
 		disamb.AccuracyCovered = ratio(disamb.CorrectCovered, disamb.LinkedCovered)
+		disamb.CandidateRecall = ratio(disamb.Recalled, disamb.Linked)
 		disamb.Seconds = dElapsed.Seconds()
 		rep.Disamb = disamb
 	}
@@ -432,6 +438,12 @@ func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, go
 		st.Linked++
 		if g.inKB {
 			st.LinkedCovered++
+		}
+		for _, cd := range dd.Candidates {
+			if k, _ := canonical(c.kb, cd.Title); k == g.key {
+				st.Recalled++
+				break
+			}
 		}
 		if key != "" {
 			st.Answered++

@@ -167,6 +167,11 @@ func TestEvaluateHandMade(t *testing.T) {
 	if d.Linked != 3 || d.Correct != 2 || d.Answered != 2 || d.LinkedCovered != 2 || d.CorrectCovered != 1 || d.NILGold != 1 || d.NILKept != 1 {
 		t.Errorf("disamb = %+v", d)
 	}
+	// Only the Cupertino decision lists candidates, the gold among them:
+	// candidate recall 1/3.
+	if d.Recalled != 1 || !near(d.CandidateRecall, 1.0/3) {
+		t.Errorf("candidate recall %d (%v), want 1 of 3", d.Recalled, d.CandidateRecall)
+	}
 	if !near(d.Accuracy, 2.0/3) || !near(d.Precision, 1) || !near(d.AccuracyCovered, 0.5) {
 		t.Errorf("disamb rates = %+v", d)
 	}
@@ -216,7 +221,7 @@ func TestEvaluateHandMade(t *testing.T) {
 	}
 	// inKB 2/3, desc 1/3, P .4, R 2/3, F1 .5, macro .75, covered 2/3,
 	// accuracy 2/3 and 1/2 on covered gold.
-	if row := "| hand | - | 2 | 3 | 66.7 | 33.3 | 40.0 | 66.7 | 50.0 | 75.0 | 66.7 | 66.7 | 50.0 |"; !strings.Contains(table.String(), row) {
+	if row := "| hand | - | 2 | 3 | 66.7 | 33.3 | 40.0 | 66.7 | 50.0 | 75.0 | 66.7 | 33.3 | 66.7 | 50.0 |"; !strings.Contains(table.String(), row) {
 		t.Errorf("markdown lacks %q:\n%s", row, table.String())
 	}
 }

@@ -38,24 +38,25 @@ type optFunc func(*cfg)
 func (f optFunc) apply(c *cfg) { f(c) }
 
 type cfg struct {
-	encoder        *models.CrossEncoder
-	mode           Mode
-	ambiguity      float64
-	nilThreshold   float64
-	topK           int
-	crossTopK      int
-	window         int
-	maxTokens      int
-	minLinkProb    float64
-	minLinkProbBOS float64
-	cacheBytes     int64
-	maxBatch       int
-	maxWait        time.Duration
-	maxPending     int
-	workers        int
-	downweight     bool
-	idf            IDF
-	weights        Weights
+	encoder         *models.CrossEncoder
+	mode            Mode
+	ambiguity       float64
+	nilThreshold    float64
+	topK            int
+	crossTopK       int
+	window          int
+	maxTokens       int
+	minLinkProb     float64
+	minLinkProbBOS  float64
+	commonWordPrior float64
+	cacheBytes      int64
+	maxBatch        int
+	maxWait         time.Duration
+	maxPending      int
+	workers         int
+	downweight      bool
+	idf             IDF
+	weights         Weights
 }
 
 // Defaults of the thresholds, calibrated on the development sets (MSNBC and
@@ -70,21 +71,22 @@ const (
 
 func defaultCfg() cfg {
 	return cfg{
-		mode:           Ambiguous,
-		ambiguity:      DefaultAmbiguityThreshold,
-		nilThreshold:   DefaultNILThreshold,
-		topK:           8,
-		crossTopK:      3,
-		window:         40,
-		maxTokens:      8,
-		minLinkProb:    0.01,
-		minLinkProbBOS: 0.2,
-		cacheBytes:     64 << 20,
-		maxBatch:       32,
-		maxWait:        5 * time.Millisecond,
-		maxPending:     1024,
-		workers:        1,
-		weights:        DefaultWeights,
+		mode:            Ambiguous,
+		ambiguity:       DefaultAmbiguityThreshold,
+		nilThreshold:    DefaultNILThreshold,
+		topK:            8,
+		crossTopK:       3,
+		window:          40,
+		maxTokens:       8,
+		minLinkProb:     0.01,
+		minLinkProbBOS:  0.2,
+		commonWordPrior: 0.5,
+		cacheBytes:      64 << 20,
+		maxBatch:        32,
+		maxWait:         5 * time.Millisecond,
+		maxPending:      1024,
+		workers:         1,
+		weights:         DefaultWeights,
 	}
 }
 
@@ -141,6 +143,12 @@ func ContextWindow(words int) Option { return optFunc(func(c *cfg) { c.window = 
 func MinLinkProbability(midSentence, sentenceStart float64) Option {
 	return optFunc(func(c *cfg) { c.minLinkProb, c.minLinkProbBOS = midSentence, sentenceStart })
 }
+
+// CommonWordPrior sets the prior the best candidate of a one-word surface
+// that is also a common word (kb.SurfaceInfo.LowerSense: "Page", "March")
+// needs for the word to be spotted inside a sentence (default 0.5); such a
+// word opening a sentence is never spotted alone.
+func CommonWordPrior(p float64) Option { return optFunc(func(c *cfg) { c.commonWordPrior = p }) }
 
 // CacheBytes bounds the candidate cache (default 64 MiB).
 func CacheBytes(n int64) Option { return optFunc(func(c *cfg) { c.cacheBytes = n }) }
