@@ -459,7 +459,14 @@ func (l *aliasLoader) emit() {
 		group := l.entries[i:j]
 		i = j
 		cands = cands[:0]
-		clear(pos)
+		// clear costs what the map once grew to: after one key with
+		// thousands of candidates, clearing it for each of millions of
+		// small keys would take minutes
+		if len(pos) > 64 {
+			pos = map[uint32]int{}
+		} else {
+			clear(pos)
+		}
 		at := func(t uint32) *cand {
 			k, ok := pos[t]
 			if !ok {
