@@ -42,7 +42,6 @@ type cfg struct {
 	shutdown     time.Duration
 	session      time.Duration
 	txnTimeout   time.Duration
-	permanentIf  func(error) bool
 	collectors   []prometheus.Collector
 	tracing      bool
 	profiling    bool
@@ -201,10 +200,6 @@ func SessionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.sessi
 // TransactionTimeout is how long the broker lets a transaction stay open
 // before aborting it. Default 30s; must exceed the slowest cycle.
 func TransactionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.txnTimeout = d }) }
-
-// PermanentIf adds a test for permanent Linker errors besides ErrPermanent,
-// e.g. the pipeline's own sentinels for invalid input.
-func PermanentIf(fn func(error) bool) Opt { return optFunc(func(c *cfg) { c.permanentIf = fn }) }
 
 // Collectors registers extra Prometheus collectors (the Linker's batch,
 // cache and NIL figures) on the service's /metrics registry.

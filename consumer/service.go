@@ -21,7 +21,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -30,7 +30,7 @@ import (
 // run it with Run; one Service runs one Run at a time.
 type Service struct {
 	cfg     cfg
-	linker  Linker
+	linker  link.Linker
 	log     *slog.Logger
 	m       *metrics
 	dec     *decoders // nil without a registry
@@ -45,7 +45,7 @@ type Service struct {
 
 // New validates the configuration and, with a registry, registers the
 // output schema.
-func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
+func New(ctx context.Context, linker link.Linker, opts ...Opt) (*Service, error) {
 	c := defaultCfg()
 	for _, o := range opts {
 		o.apply(&c)
@@ -604,7 +604,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 			return outcome{err: ctx.Err()}
 		}
 		reason := producer.ReasonRetries
-		if s.permanent(err) {
+		if permanent(err) {
 			reason = producer.ReasonPermanent
 		}
 		return s.deadLetter(r, reason, err, attempts)
@@ -631,14 +631,10 @@ func (s *Service) deadLetter(r *kgo.Record, reason producer.Reason, cause error,
 	return outcome{rec: producer.DeadLetter(r, s.cfg.dlqTopic, reason, cause, attempts, s.cfg.dlqMaxValue), reason: reason}
 }
 
-func (s *Service) permanent(err error) bool {
-	return errors.Is(err, ErrPermanent) || (s.cfg.permanentIf != nil && s.cfg.permanentIf(err))
-}
-
 // decodeRetrying decodes r, retrying transient registry failures; when
 // they outlast the retry budget the error aborts the cycle (the registry
 // is down: dead-lettering good records would be wrong).
-func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (pipeline.Document, error) {
+func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (link.Document, error) {
 	for attempt := 1; ; attempt++ {
 		doc, err := s.decode(ctx, r)
 		var de *decodeError
@@ -653,7 +649,7 @@ func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (pipeline.D
 
 // link calls the Linker with the retry policy, returning how many attempts
 // it made.
-func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Result, int, error) {
+func (s *Service) link(ctx context.Context, doc link.Document) (link.Result, int, error) {
 	for attempt := 1; ; attempt++ {
 		lctx, cancel := context.WithTimeout(ctx, s.cfg.linkTimeout)
 		res, err := s.linker.Link(lctx, doc)
@@ -661,7 +657,7 @@ func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Res
 		if err == nil {
 			return res, attempt, nil
 		}
-		if ctx.Err() != nil || s.permanent(err) || attempt >= s.cfg.maxAttempts {
+		if ctx.Err() != nil || permanent(err) || attempt >= s.cfg.maxAttempts {
 			return res, attempt, err
 		}
 		s.m.retries.Inc()

@@ -16,8 +16,8 @@ import (
 
 	"github.com/linkstream/linkstream/consumer"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
-	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -154,7 +154,7 @@ func produceDemo(ctx context.Context, brokers []string, topic string) error {
 	defer cl.Close()
 	now := time.Now().UTC()
 	for i, text := range demoTexts {
-		v, _ := json.Marshal(pipeline.Document{ID: demoID(i), Text: text, Lang: "en", PublishedAt: &now})
+		v, _ := json.Marshal(link.Document{ID: demoID(i), Text: text, Lang: "en", PublishedAt: &now})
 		if err := cl.ProduceSync(ctx, &kgo.Record{Key: []byte(demoID(i)), Value: v}).FirstErr(); err != nil {
 			return fmt.Errorf("demo: produce: %w", err)
 		}

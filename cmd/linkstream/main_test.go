@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -23,7 +24,7 @@ func TestKBBuildAndLinkContract(t *testing.T) {
 	if err := dispatch(ctx, []string{"kb", "build", "--quiet", "--dump", kbtest.Need(t, kbtest.MiniDump), "--out", kbDir}); err != nil {
 		t.Fatal(err)
 	}
-	docs := []pipeline.Document{
+	docs := []link.Document{
 		{ID: "d1", Text: "Angela Merkel met IBM executives in Berlin."},
 		{ID: "d2", Text: ""},
 		{ID: "d3", Text: "Zürich: Merkel und IBM."},

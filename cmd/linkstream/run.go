@@ -116,10 +116,6 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.Tracing(tracing),
 		consumer.Profiling(*pprofOn),
 		consumer.Logger(log),
-		// The pipeline's invalid-input errors will fail the same way again.
-		consumer.PermanentIf(func(err error) bool {
-			return errors.Is(err, pipeline.ErrInvalidText) || errors.Is(err, pipeline.ErrTooLarge)
-		}),
 		consumer.Collectors(linkerCollector{linker.Linker}),
 	}
 	if *registry != "" {
