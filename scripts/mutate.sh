@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# scripts/mutate.sh: a rerunnable mutation check. Each named mutation below
+# is a deliberate break of one behaviour the tests must guard (a sed
+# expression on one file). For each, the script copies the tracked tree to a
+# scratch folder, applies the mutation there (never to the working tree),
+# runs that package's tests, and reports the mutation "killed" (a test
+# failed) or "SURVIVED" (every test passed: a behaviour nobody checks). At
+# the end it prints the score per package: killed / applied.
+#
+#   scripts/mutate.sh                 every mutation
+#   scripts/mutate.sh pipeline        only the mutations of these packages
+#   scripts/mutate.sh -l              list the mutations
+#
+# A mutation whose expression no longer matches its file (the code moved
+# on) is reported "not applied" and left out of the score: update its
+# expression to the new code rather than drop it.
+#
+# Environment: MUTATE_TIMEOUT (go test -timeout per mutation, default 10m),
+# MUTATE_RUN (a go test -run filter, default all tests), plus whatever the
+# package tests need (CGO_LDFLAGS for the native packages, as `make test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# name | package | file | sed expression (applied with sed -E)
+MUTATIONS=$(cat <<'EOF'
+ambiguity-gate-inverted|pipeline|pipeline/linker.go|s/ambiguity\(ms\.p, ms\.best, ms\.second\) < l\.cfg\.ambiguity/ambiguity(ms.p, ms.best, ms.second) >= l.cfg.ambiguity/
+nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.p\[ms\.best\] < l\.cfg\.nilThreshold\)/false/
+expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
+part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/
+method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if top != ms.best {/
+cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
+fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
+permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false/
+healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
+qid-dropped|schemas|schemas/linked.go|s/"qid": nullable\(l\.QID\)/"qid": nil/
+EOF
+)
+
+if [[ ${1:-} == -l ]]; then
+	cut -d'|' -f1-3 <<<"$MUTATIONS" | column -t -s'|'
+	exit 0
+fi
+want=" $* "
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/mutate.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+# The tracked files plus the untracked ones git does not ignore, as they are
+# in the working tree: the mutation check runs on the code as it stands.
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$scratch" 2>/dev/null || true
+
+declare -A killed applied
+results=()
+while IFS='|' read -r name pkg file expr; do
+	[[ -z $name ]] && continue
+	[[ $# -gt 0 && $want != *" $pkg "* ]] && continue
+	if [[ ! -f $file ]]; then
+		results+=("$name|$pkg|not applied (no $file)")
+		continue
+	fi
+	sed -E "$expr" "$file" >"$scratch/$file"
+	if cmp -s "$file" "$scratch/$file"; then
+		results+=("$name|$pkg|not applied (expression matches nothing)")
+		continue
+	fi
+	applied[$pkg]=$((${applied[$pkg]:-0} + 1))
+	log="$scratch/$name.log"
+	if (cd "$scratch" && go test -count=1 -timeout "${MUTATE_TIMEOUT:-10m}" ${MUTATE_RUN:+-run "$MUTATE_RUN"} "./$pkg/") >"$log" 2>&1; then
+		results+=("$name|$pkg|SURVIVED")
+	else
+		killed[$pkg]=$((${killed[$pkg]:-0} + 1))
+		first=$(grep -m1 -E -- '^(--- FAIL|FAIL|# |.*\.go:[0-9]+:)' "$log" || true)
+		results+=("$name|$pkg|killed: ${first:0:100}")
+	fi
+	cp "$file" "$scratch/$file"
+	printf '%-28s %-10s %s\n' "$name" "$pkg" "${results[-1]##*|}" >&2
+done <<<"$MUTATIONS"
+
+echo "mutation                     package    outcome"
+for r in "${results[@]}"; do
+	IFS='|' read -r name pkg outcome <<<"$r"
+	printf '%-28s %-10s %s\n' "$name" "$pkg" "$outcome"
+done
+echo
+echo "score per package (killed / applied):"
+for pkg in $(printf '%s\n' "${!applied[@]}" | sort); do
+	printf '  %-10s %d/%d\n' "$pkg" "${killed[$pkg]:-0}" "${applied[$pkg]}"
+done
