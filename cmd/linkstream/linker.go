@@ -26,8 +26,10 @@ type linkerFlags struct {
 }
 
 func (f *linkerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kbDir, "kb", "", "knowledge-base directory (from `linkstream kb build`)")
-	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory with model.onnx and tokenizer.json (default: the model `make deps` fetched)")
+	// Back-quoted words in a usage string name the flag's argument in -h
+	// ("-kb KBDIR"): commands are quoted with '...' instead.
+	fs.StringVar(&f.kbDir, "kb", "", "knowledge-base directory `KBDIR` (from 'linkstream kb build')")
+	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory `MODELDIR` with model.onnx and tokenizer.json (default: the model 'make deps' fetched)")
 	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
 	fs.Float64Var(&f.ambiguity, "ambiguity", pipeline.DefaultAmbiguityThreshold, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
 	fs.Float64Var(&f.nilThreshold, "nil-threshold", pipeline.DefaultNILThreshold, "score under which a mention is reported as NIL")
@@ -44,8 +46,12 @@ type openedLinker struct {
 	encoder *models.CrossEncoder
 }
 
+// Close releases what open got; it is safe on a partly opened linker, as
+// open's own error paths leave it.
 func (o *openedLinker) Close() error {
-	o.Linker.Close()
+	if o.Linker != nil {
+		o.Linker.Close()
+	}
 	var err error
 	if o.encoder != nil {
 		err = o.encoder.Close()
