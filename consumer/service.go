@@ -82,7 +82,9 @@ func New(ctx context.Context, linker link.Linker, opts ...Opt) (*Service, error)
 // flight, commits, leaves the group and returns nil, all within the
 // shutdown timeout. A session that fails (the broker gone past the client's
 // retries, a fenced producer) is closed and rebuilt with backoff; Run
-// returns an error only for a failure it cannot retry.
+// returns an error only for a failure rebuilding cannot mend (invalid
+// client options, refused credentials or ACLs: see unrecoverable), after
+// which /healthz answers 503.
 func (s *Service) Run(ctx context.Context) error {
 	backoff := time.Second
 	for {
@@ -93,6 +95,11 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		if err == nil {
 			continue
+		}
+		if unrecoverable(err) {
+			s.fatal.Store(&err)
+			s.log.Error("consumer stopped: rebuilding the session cannot mend this", "err", err, "hint", s.hint(err))
+			return err
 		}
 		s.log.Error("consumer session failed; rebuilding it", "err", err, "backoff", backoff, "hint", s.hint(err))
 		select {
@@ -189,7 +196,7 @@ func (s *Service) newSession() (session, error) {
 		opts = append(opts, c.kgoOpts...)
 		sess, err := kgo.NewGroupTransactSession(opts...)
 		if err != nil {
-			return nil, fmt.Errorf("consumer: transact session: %w", err)
+			return nil, &sessionConfigError{fmt.Errorf("consumer: transact session: %w", err)}
 		}
 		return eosSession{sess}, nil
 	}
@@ -197,7 +204,7 @@ func (s *Service) newSession() (session, error) {
 	opts = append(opts, c.kgoOpts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("consumer: client: %w", err)
+		return nil, &sessionConfigError{fmt.Errorf("consumer: client: %w", err)}
 	}
 	return alosSession{cl}, nil
 }

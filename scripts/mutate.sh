@@ -32,6 +32,7 @@ cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false/
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
+unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
 qid-dropped|schemas|schemas/linked.go|s/"qid": nullable\(l\.QID\)/"qid": nil/
 EOF
 )
