@@ -9,15 +9,22 @@
 #
 #   scripts/mutate.sh                 every mutation
 #   scripts/mutate.sh pipeline        only the mutations of these packages
+#   MUTATE_REV=main scripts/mutate.sh the tree of a commit instead of the
+#                                     working tree (the score before a change)
 #   scripts/mutate.sh -l              list the mutations
 #
-# A mutation whose expression no longer matches its file (the code moved
-# on) is reported "not applied" and left out of the score: update its
-# expression to the new code rather than drop it.
+# A mutation may have several lines, one per shape the code has had; the
+# first whose expression changes its file is applied. One that matches
+# nothing (the code moved on) is reported "not applied" and left out of the
+# score: add a line for the new code rather than drop it.
 #
-# Environment: MUTATE_TIMEOUT (go test -timeout per mutation, default 10m),
-# MUTATE_RUN (a go test -run filter, default all tests), plus whatever the
-# package tests need (CGO_LDFLAGS for the native packages, as `make test`).
+# The scratch tree sits beside a link to ../shared, as the checkout does,
+# so tests that need the shared data run instead of skipping.
+#
+# Environment: MUTATE_REV, MUTATE_TIMEOUT (go test -timeout per mutation,
+# default 10m), MUTATE_RUN (a go test -run filter, default all tests), plus
+# whatever the package tests need (CGO_LDFLAGS for the native packages, as
+# `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,9 +38,11 @@ method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if to
 cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false/
+permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
 qid-dropped|schemas|schemas/linked.go|s/"qid": nullable\(l\.QID\)/"qid": nil/
+qid-dropped|schemas|schemas/linked.go|s/QID: optional\(l\.QID\)/QID: nil/
 EOF
 )
 
@@ -43,38 +52,62 @@ if [[ ${1:-} == -l ]]; then
 fi
 want=" $* "
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/mutate.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-# The tracked files plus the untracked ones git does not ignore, as they are
-# in the working tree: the mutation check runs on the code as it stands.
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$scratch" 2>/dev/null || true
+top=$(mktemp -d "${TMPDIR:-/tmp}/mutate.XXXXXX")
+trap 'rm -rf "$top"' EXIT
+scratch=$top/repo
+mkdir "$scratch"
+[[ -d ../shared ]] && ln -s "$(cd ../shared && pwd)" "$top/shared"
+if [[ -n ${MUTATE_REV:-} ]]; then
+	git archive "$MUTATE_REV" | tar -x -C "$scratch"
+	src=$top/orig
+	mkdir "$src"
+	git archive "$MUTATE_REV" | tar -x -C "$src"
+else
+	# The tracked files that exist plus the untracked ones git does not
+	# ignore, as they are in the working tree: the code as it stands.
+	git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done |
+		xargs -0 cp --parents -t "$scratch"
+	src=.
+fi
 
 declare -A killed applied
 results=()
-while IFS='|' read -r name pkg file expr; do
-	[[ -z $name ]] && continue
+names=$(cut -d'|' -f1 <<<"$MUTATIONS" | awk 'NF && !seen[$0]++')
+for name in $names; do
+	pkg="" file=""
+	while IFS='|' read -r n p f expr; do
+		[[ $n == "$name" ]] || continue
+		pkg=$p
+		[[ -f $src/$f ]] || continue
+		sed -E "$expr" "$src/$f" >"$scratch/$f"
+		if cmp -s "$src/$f" "$scratch/$f"; then
+			continue
+		fi
+		file=$f
+		break
+	done <<<"$MUTATIONS"
 	[[ $# -gt 0 && $want != *" $pkg "* ]] && continue
-	if [[ ! -f $file ]]; then
-		results+=("$name|$pkg|not applied (no $file)")
-		continue
-	fi
-	sed -E "$expr" "$file" >"$scratch/$file"
-	if cmp -s "$file" "$scratch/$file"; then
-		results+=("$name|$pkg|not applied (expression matches nothing)")
+	if [[ -z $file ]]; then
+		results+=("$name|$pkg|not applied (no expression matches the code)")
 		continue
 	fi
 	applied[$pkg]=$((${applied[$pkg]:-0} + 1))
 	log="$scratch/$name.log"
-	if (cd "$scratch" && go test -count=1 -timeout "${MUTATE_TIMEOUT:-10m}" ${MUTATE_RUN:+-run "$MUTATE_RUN"} "./$pkg/") >"$log" 2>&1; then
-		results+=("$name|$pkg|SURVIVED")
+	if (cd "$scratch" && go test -v -count=1 -timeout "${MUTATE_TIMEOUT:-10m}" ${MUTATE_RUN:+-run "$MUTATE_RUN"} "./$pkg/") >"$log" 2>&1; then
+		if grep -q -- '--- SKIP' "$log" || grep -q 'no test files' "$log"; then
+			results+=("$name|$pkg|SURVIVED (some tests skipped: see go test -v)")
+		else
+			results+=("$name|$pkg|SURVIVED")
+		fi
 	else
 		killed[$pkg]=$((${killed[$pkg]:-0} + 1))
 		first=$(grep -m1 -E -- '^(--- FAIL|FAIL|# |.*\.go:[0-9]+:)' "$log" || true)
 		results+=("$name|$pkg|killed: ${first:0:100}")
 	fi
-	cp "$file" "$scratch/$file"
+	cp "$src/$file" "$scratch/$file"
 	printf '%-28s %-10s %s\n' "$name" "$pkg" "${results[-1]##*|}" >&2
-done <<<"$MUTATIONS"
+done
 
 echo "mutation                     package    outcome"
 for r in "${results[@]}"; do
