@@ -30,7 +30,7 @@ func TestIntegrationRealLinker(t *testing.T) {
 	if _, err := os.Stat(dump); err != nil {
 		t.Skipf("no real dump excerpt at %s (../shared/data is absent outside this workplace): %v", dump, err)
 	}
-	paths, err := models.Default()
+	paths, err := models.Default(models.CacheDir(os.Getenv))
 	if err != nil {
 		t.Skipf("no cross-encoder: %v (make deps fetches it)", err)
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kotel"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -67,9 +66,9 @@ func New(ctx context.Context, linker link.Linker, opts ...Opt) (*Service, error)
 	if s.enc, err = producer.NewEncoder(ctx, c.registry, producer.SubjectFor(c.outputTopic)); err != nil {
 		return nil, fmt.Errorf("consumer: %w", err)
 	}
-	if c.tracing {
+	if c.tracer != nil {
 		s.ktracer = kotel.NewTracer(
-			kotel.TracerProvider(otel.GetTracerProvider()),
+			kotel.TracerProvider(c.tracer),
 			kotel.TracerPropagator(propagation.TraceContext{}),
 			kotel.ConsumerGroup(c.group),
 		)

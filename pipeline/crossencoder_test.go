@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"math"
+	"os"
 	"sync"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 )
 
 var sharedEncoder = sync.OnceValues(func() (*models.CrossEncoder, error) {
-	p, err := models.Default()
+	p, err := models.Default(models.CacheDir(os.Getenv))
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
 	fs.StringVar(&f.weights, "weights", "", `score weights as JSON, e.g. {"prior":1,"prominence":0.15,"string_match":2,"context":4,"outlier":1,"cross_encoder":0.8} (missing keys keep their defaults)`)
-	fs.IntVar(&f.maxLength, "max-length", 128, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
+	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
 // openedLinker is a Linker with the KB and model it owns.
@@ -120,7 +120,8 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 }
 
 func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
-	lib, err := models.RuntimeLibrary()
+	cache := cacheDir()
+	lib, err := models.RuntimeLibrary(cache)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
 	}
 	dir := f.modelDir
 	if dir == "" {
-		paths, err := models.Default()
+		paths, err := models.Default(cache)
 		if err != nil {
 			return nil, err
 		}

@@ -36,18 +36,18 @@ func runRun(ctx context.Context, args []string) error {
 		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the KB's content hash)")
 		modelID     = fs.String("model-id", "", "model id written into output records (default: the cross-encoder's)")
 		startAtEnd  = fs.Bool("start-at-end", false, "a new group starts at the end of the input topic instead of the beginning")
-		maxInFlight = fs.Int("max-in-flight", 1024, "most documents per cycle (transaction); fetching pauses while a full cycle is in flight")
-		cycleTarget = fs.Duration("cycle-target", 5*time.Second, "cycle duration to aim at: documents per cycle adapt to the linking rate (at most half --txn-timeout)")
-		concurrency = fs.Int("concurrency", 256, "Linker calls in flight across all partitions")
-		maxDocBytes = fs.Int("max-doc-bytes", 1<<20, "larger record values go to the dead-letter topic")
-		dlqMaxValue = fs.Int("dlq-max-value-bytes", 900<<10, "larger original values are left out of dead letters (size and sha256 in headers); 0 keeps all")
-		attempts    = fs.Int("max-attempts", 5, "Linker attempts per document on transient errors")
-		backoff     = fs.Duration("retry-backoff", 100*time.Millisecond, "first retry backoff (doubles, with jitter)")
-		maxBackoff  = fs.Duration("max-retry-backoff", 5*time.Second, "longest retry backoff")
-		linkTimeout = fs.Duration("link-timeout", 30*time.Second, "bound on one Linker call")
-		shutdown    = fs.Duration("shutdown-timeout", 20*time.Second, "on SIGINT/SIGTERM: finish or abort the cycle, commit and leave the group within this")
-		session     = fs.Duration("session-timeout", 15*time.Second, "group session timeout")
-		txnTimeout  = fs.Duration("txn-timeout", 40*time.Second, "transaction timeout (exactly-once)")
+		maxInFlight = fs.Int("max-in-flight", consumer.DefaultMaxInFlight, "most documents per cycle (transaction); fetching pauses while a full cycle is in flight")
+		cycleTarget = fs.Duration("cycle-target", consumer.DefaultCycleTarget, "cycle duration to aim at: documents per cycle adapt to the linking rate (at most half --txn-timeout)")
+		concurrency = fs.Int("concurrency", consumer.DefaultConcurrency, "Linker calls in flight across all partitions")
+		maxDocBytes = fs.Int("max-doc-bytes", consumer.DefaultMaxDocumentBytes, "larger record values go to the dead-letter topic")
+		dlqMaxValue = fs.Int("dlq-max-value-bytes", consumer.DefaultDeadLetterMaxValue, "larger original values are left out of dead letters (size and sha256 in headers); 0 keeps all")
+		attempts    = fs.Int("max-attempts", consumer.DefaultMaxAttempts, "Linker attempts per document on transient errors")
+		backoff     = fs.Duration("retry-backoff", consumer.DefaultRetryBackoff, "first retry backoff (doubles, with jitter)")
+		maxBackoff  = fs.Duration("max-retry-backoff", consumer.DefaultMaxRetryBackoff, "longest retry backoff")
+		linkTimeout = fs.Duration("link-timeout", consumer.DefaultLinkTimeout, "bound on one Linker call")
+		shutdown    = fs.Duration("shutdown-timeout", consumer.DefaultShutdownTimeout, "on SIGINT/SIGTERM: finish or abort the cycle, commit and leave the group within this")
+		session     = fs.Duration("session-timeout", consumer.DefaultSessionTimeout, "group session timeout")
+		txnTimeout  = fs.Duration("txn-timeout", consumer.DefaultTransactionTimeout, "transaction timeout (exactly-once)")
 		httpAddr    = fs.String("http-addr", "127.0.0.1:9464", "address of /metrics, /healthz and /readyz (empty: off)")
 		logLevel    = fs.String("log-level", "info", "debug, info, warn or error")
 		pprofOn     = fs.Bool("pprof", false, "also serve Go's /debug/pprof/ profiles on --http-addr")
@@ -73,7 +73,7 @@ func runRun(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	tracing, stopTracing, err := consumer.SetupTracing(ctx, "linkstream")
+	tracer, stopTracing, err := setupTracing(ctx, "linkstream")
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.ShutdownTimeout(*shutdown),
 		consumer.SessionTimeout(*session),
 		consumer.TransactionTimeout(*txnTimeout),
-		consumer.Tracing(tracing),
+		consumer.Tracing(tracer),
 		consumer.Profiling(*pprofOn),
 		consumer.Logger(log),
 		consumer.Collectors(linkerCollector{linker.Linker}),
