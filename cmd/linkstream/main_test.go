@@ -16,7 +16,7 @@ import (
 )
 
 // The command line end to end: kb build, then link in both input formats,
-// held to the output contract of DESIGN.md.
+// held to the output contract of docs/DESIGN.md.
 func TestKBBuildAndLinkContract(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
