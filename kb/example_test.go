@@ -34,11 +34,10 @@ func buildExampleKB() (dir string, err error) {
 func Example() {
 	dir, err := buildExampleKB()
 	defer os.RemoveAll(filepath.Dir(dir))
-	if err != nil {
-		fmt.Println(err)
-		return
+	var k *kb.KB
+	if err == nil {
+		k, err = kb.Open(dir)
 	}
-	k, err := kb.Open(dir)
 	if err != nil {
 		fmt.Println(err)
 		return

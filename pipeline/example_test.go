@@ -97,19 +97,16 @@ func (wordOverlap) Rerank(ctx context.Context, pairs []pipeline.Pair) ([]float32
 func ExampleWithReranker() {
 	k, dir, err := openExampleKB()
 	defer os.RemoveAll(dir)
-	if err != nil {
-		fmt.Println(err)
-		return
+	var l *pipeline.Linker
+	if err == nil {
+		defer k.Close()
+		l, err = pipeline.New(k, pipeline.WithReranker(wordOverlap{}), pipeline.CrossEncoderMode(pipeline.Always))
 	}
-	defer k.Close()
-	l, err := pipeline.New(k, pipeline.WithReranker(wordOverlap{}), pipeline.CrossEncoderMode(pipeline.Always))
-	if err != nil {
-		fmt.Println(err)
-		return
+	var res link.Result
+	if err == nil {
+		defer l.Close()
+		res, err = l.Link(context.Background(), link.Document{ID: "d2", Text: "The thermometer held Mercury, a liquid metal."})
 	}
-	defer l.Close()
-
-	res, err := l.Link(context.Background(), link.Document{ID: "d2", Text: "The thermometer held Mercury, a liquid metal."})
 	if err != nil {
 		fmt.Println(err)
 		return

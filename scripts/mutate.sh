@@ -102,7 +102,8 @@ for name in $names; do
 		fi
 	else
 		killed[$pkg]=$((${killed[$pkg]:-0} + 1))
-		first=$(grep -m1 -E -- '^(--- FAIL|FAIL|# |.*\.go:[0-9]+:)' "$log" || true)
+		# The first failing test, else the first build error.
+		first=$(grep -m1 -- '--- FAIL' "$log" || grep -m1 -E -- '^(# |.*\.go:[0-9]+:[0-9]+:)' "$log" || true)
 		results+=("$name|$pkg|killed: ${first:0:100}")
 	fi
 	cp "$src/$file" "$scratch/$file"
