@@ -324,3 +324,18 @@ func surnameLeftBySpotter(t *testing.T, k *kb.KB, l *Linker) (full, last, title 
 	t.Fatal("precondition: the gensim KB has no person whose surname the spotter leaves at a sentence start")
 	return
 }
+
+// Close may be called more than once (deferred clean-ups overlap), with
+// the Linker's own batched cross-encoder or without; closing the
+// micro-batcher twice used to panic.
+func TestCloseTwice(t *testing.T) {
+	k := kbtest.Gensim(t)
+	for _, opts := range [][]Option{{CrossEncoder(realEncoder(t))}, {CrossEncoderMode(Never)}, {WithReranker(&fakeReranker{})}} {
+		l, err := New(k, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Close()
+		l.Close()
+	}
+}

@@ -36,6 +36,7 @@ expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.
 part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/
 method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if top != ms.best {/
 cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
+close-not-idempotent|pipeline|pipeline/linker.go|s/l\.closeOnce\.Do\(/(func(f func()) { f() })(/
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
