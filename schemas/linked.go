@@ -60,46 +60,62 @@ func NewLinkedDocument(res link.Result, src Source, kbVersion, modelID string, p
 }
 
 // AppendAvro appends the plain Avro body of d (no wire header) to dst.
+//
+// It writes the fields in the order of linked_document.avsc itself,
+// without reflection: this runs once per output record, and on a news
+// article's links (BenchmarkEncodeOutput, 2 cores) hamba/avro took 190 µs
+// through a mirror struct and 760 µs through generic maps, this 70 µs. The
+// decoders read these bodies with the schema, so a field out of step with
+// the .avsc fails the round-trip tests.
 func (d *LinkedDocument) AppendAvro(dst []byte) ([]byte, error) {
-	b, err := avro.Marshal(LinkedDocumentSchema(), d.avroValue())
-	if err != nil {
-		return dst, fmt.Errorf("schemas: encode linked document %q: %w", d.ID, err)
-	}
-	return append(dst, b...), nil
-}
-
-// avroValue is d as the generic value hamba/avro writes: a map per record,
-// nil or the string for a ["null","string"] union.
-func (d *LinkedDocument) avroValue() map[string]any {
-	links := make([]any, len(d.Links))
-	for i, l := range d.Links {
-		links[i] = map[string]any{
-			"start": l.Start, "end": l.End, "mention": l.Mention, "title": l.Title, "url": l.URL,
-			"qid": nullable(l.QID), "type": l.Type, "score": l.Score, "ambiguity": l.Ambiguity,
-			"method": string(l.Method),
+	w := avro.NewWriter(nil, 256+64*len(d.Links))
+	w.WriteString(d.ID)
+	w.WriteString(d.Source.Topic)
+	w.WriteInt(d.Source.Partition)
+	w.WriteLong(d.Source.Offset)
+	if len(d.Links) > 0 {
+		w.WriteLong(int64(len(d.Links)))
+		for _, l := range d.Links {
+			w.WriteInt(int32(l.Start))
+			w.WriteInt(int32(l.End))
+			w.WriteString(l.Mention)
+			w.WriteString(l.Title)
+			w.WriteString(l.URL)
+			writeNullable(w, l.QID)
+			w.WriteString(l.Type)
+			w.WriteDouble(l.Score)
+			w.WriteDouble(l.Ambiguity)
+			w.WriteString(string(l.Method))
 		}
 	}
-	nils := make([]any, len(d.NIL))
-	for i, n := range d.NIL {
-		nils[i] = map[string]any{"start": n.Start, "end": n.End, "mention": n.Mention, "type": nullable(n.Type)}
+	w.WriteLong(0) // end of the links array
+	if len(d.NIL) > 0 {
+		w.WriteLong(int64(len(d.NIL)))
+		for _, n := range d.NIL {
+			w.WriteInt(int32(n.Start))
+			w.WriteInt(int32(n.End))
+			w.WriteString(n.Mention)
+			writeNullable(w, n.Type)
+		}
 	}
-	return map[string]any{
-		"id":           d.ID,
-		"source":       map[string]any{"topic": d.Source.Topic, "partition": int(d.Source.Partition), "offset": d.Source.Offset},
-		"links":        links,
-		"nil":          nils,
-		"kb_version":   d.KBVersion,
-		"model_id":     d.ModelID,
-		"processed_at": d.ProcessedAt,
+	w.WriteLong(0) // end of the nil array
+	w.WriteString(d.KBVersion)
+	w.WriteString(d.ModelID)
+	w.WriteLong(d.ProcessedAt.UnixMilli())
+	if w.Error != nil {
+		return dst, fmt.Errorf("schemas: encode linked document %q: %w", d.ID, w.Error)
 	}
+	return append(dst, w.Buffer()...), nil
 }
 
-// nullable is s for a ["null","string"] union: null when empty.
-func nullable(s string) any {
+// writeNullable writes s as a ["null","string"] union: null when empty.
+func writeNullable(w *avro.Writer, s string) {
 	if s == "" {
-		return nil
+		w.WriteLong(0)
+		return
 	}
-	return s
+	w.WriteLong(1)
+	w.WriteString(s)
 }
 
 // ErrNotLinkedDocument is returned (wrapped) by the linked-document
