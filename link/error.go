@@ -15,7 +15,12 @@ type Error struct {
 	Permanent bool
 }
 
-func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return "link: failure without a cause"
+	}
+	return e.Err.Error()
+}
 
 func (e *Error) Unwrap() error { return e.Err }
 
