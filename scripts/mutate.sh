@@ -38,7 +38,7 @@ method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if to
 cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
 close-not-idempotent|pipeline|pipeline/linker.go|s/l\.closeOnce\.Do\(/(func(f func()) { f() })(/
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
-permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false/
+permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false \&\& link.IsPermanent(err)/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
@@ -101,10 +101,14 @@ for name in $names; do
 		else
 			results+=("$name|$pkg|SURVIVED")
 		fi
+	elif grep -q -E '\[(build|setup) failed\]' "$log"; then
+		# A mutation that does not compile proves nothing about the tests.
+		applied[$pkg]=$((${applied[$pkg]} - 1))
+		results+=("$name|$pkg|invalid: does not build ($(grep -m1 -E '\.go:[0-9]+:[0-9]+:' "$log" | cut -c1-80))")
 	else
 		killed[$pkg]=$((${killed[$pkg]:-0} + 1))
-		# The first failing test, else the first build error.
-		first=$(grep -m1 -- '--- FAIL' "$log" || grep -m1 -E -- '^(# |.*\.go:[0-9]+:[0-9]+:)' "$log" || true)
+		# The first failing test (or the panic that stopped the binary).
+		first=$(grep -m1 -- '--- FAIL' "$log" || grep -m1 -E '^(panic|FAIL)' "$log" || true)
 		results+=("$name|$pkg|killed: ${first:0:100}")
 	fi
 	cp "$src/$file" "$scratch/$file"
