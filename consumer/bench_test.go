@@ -15,7 +15,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 )
 
@@ -161,7 +161,7 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 	tick := time.NewTicker(10 * time.Millisecond)
 	for i := 0; i < total; {
 		<-tick.C
-		batch := make([]pipeline.Document, 0, perTick)
+		batch := make([]link.Document, 0, perTick)
 		for j := 0; j < perTick && i < total; j, i = j+1, i+1 {
 			batch = append(batch, newsDoc("load", i))
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Opt configures a Service.
@@ -42,9 +43,8 @@ type cfg struct {
 	shutdown     time.Duration
 	session      time.Duration
 	txnTimeout   time.Duration
-	permanentIf  func(error) bool
 	collectors   []prometheus.Collector
-	tracing      bool
+	tracer       trace.TracerProvider
 	profiling    bool
 	logger       *slog.Logger
 	kgoOpts      []kgo.Opt
@@ -55,18 +55,18 @@ func defaultCfg() cfg {
 		exactlyOnce:  true,
 		kbVersion:    "unknown",
 		modelID:      "none",
-		maxInFlight:  1024,
-		cycleTarget:  5 * time.Second,
-		concurrency:  256,
-		maxDocBytes:  1 << 20,
-		dlqMaxValue:  900 << 10,
-		maxAttempts:  5,
-		retryBackoff: 100 * time.Millisecond,
-		maxBackoff:   5 * time.Second,
-		linkTimeout:  30 * time.Second,
-		shutdown:     20 * time.Second,
-		session:      15 * time.Second,
-		txnTimeout:   30 * time.Second,
+		maxInFlight:  DefaultMaxInFlight,
+		cycleTarget:  DefaultCycleTarget,
+		concurrency:  DefaultConcurrency,
+		maxDocBytes:  DefaultMaxDocumentBytes,
+		dlqMaxValue:  DefaultDeadLetterMaxValue,
+		maxAttempts:  DefaultMaxAttempts,
+		retryBackoff: DefaultRetryBackoff,
+		maxBackoff:   DefaultMaxRetryBackoff,
+		linkTimeout:  DefaultLinkTimeout,
+		shutdown:     DefaultShutdownTimeout,
+		session:      DefaultSessionTimeout,
+		txnTimeout:   DefaultTransactionTimeout,
 		logger:       slog.Default(),
 	}
 }
@@ -170,7 +170,8 @@ func CycleTarget(d time.Duration) Opt { return optFunc(func(c *cfg) { c.cycleTar
 func Concurrency(n int) Opt { return optFunc(func(c *cfg) { c.concurrency = n }) }
 
 // MaxDocumentBytes is the largest record value accepted; larger ones are
-// dead-lettered (reason too-large). Default 1 MiB.
+// dead-lettered (reason too-large). Default 1 MiB, the pipeline's own
+// text limit (link.DefaultMaxDocumentBytes).
 func MaxDocumentBytes(n int) Opt { return optFunc(func(c *cfg) { c.maxDocBytes = n }) }
 
 // DeadLetterMaxValue is the largest original value copied into a dead
@@ -202,10 +203,6 @@ func SessionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.sessi
 // before aborting it. Default 30s; must exceed the slowest cycle.
 func TransactionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.txnTimeout = d }) }
 
-// PermanentIf adds a test for permanent Linker errors besides ErrPermanent,
-// e.g. the pipeline's own sentinels for invalid input.
-func PermanentIf(fn func(error) bool) Opt { return optFunc(func(c *cfg) { c.permanentIf = fn }) }
-
 // Collectors registers extra Prometheus collectors (the Linker's batch,
 // cache and NIL figures) on the service's /metrics registry.
 func Collectors(cs ...prometheus.Collector) Opt {
@@ -213,9 +210,10 @@ func Collectors(cs ...prometheus.Collector) Opt {
 }
 
 // Tracing turns on franz-go's kotel produce/consume spans with W3C trace
-// context in record headers, and a processing span per document, on the
-// global OpenTelemetry tracer provider (see SetupTracing). Default off.
-func Tracing(on bool) Opt { return optFunc(func(c *cfg) { c.tracing = on }) }
+// context in record headers, and a processing span per document, on tp.
+// Default nil: off. The package touches no process-wide OpenTelemetry
+// state; cmd/linkstream builds tp from the OTEL_* environment.
+func Tracing(tp trace.TracerProvider) Opt { return optFunc(func(c *cfg) { c.tracer = tp }) }
 
 // Profiling serves Go's pprof profiles under /debug/pprof/ on Handler.
 // Default off: profiles reveal internals and cost CPU while taken.

@@ -18,7 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -247,7 +247,7 @@ func TestIntegrationPoison(t *testing.T) {
 	produceDocs(ctx, t, cl, in, avroEnc, avroDocs[:150])
 
 	huge := []byte(`{"id":"huge","text":"` + strings.Repeat("Giant text ", 1<<20) + `"}`) // ~11 MB
-	wire, _ := schemas.EncodeDocument(pipeline.Document{ID: "x", Text: "Good Avro"})
+	wire, _ := schemas.EncodeDocument(link.Document{ID: "x", Text: "Good Avro"})
 	poison := map[string]struct {
 		value  []byte
 		reason producer.Reason
@@ -268,7 +268,7 @@ func TestIntegrationPoison(t *testing.T) {
 	produceDocs(ctx, t, cl, in, avroEnc, avroDocs[150:])
 
 	startService(t, &capsLinker{}, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"), InstanceID("a"), Registry(reg))
-	all := append(append([]pipeline.Document{}, jsonDocs...), avroDocs...)
+	all := append(append([]link.Document{}, jsonDocs...), avroDocs...)
 	outs := readOutputs(ctx, t, seeds, out, len(all), 60*time.Second, producer.NewOutputDecoder(reg))
 	checkExactlyOnce(t, outs, docMap(all))
 

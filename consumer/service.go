@@ -15,13 +15,12 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kotel"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -30,7 +29,7 @@ import (
 // run it with Run; one Service runs one Run at a time.
 type Service struct {
 	cfg     cfg
-	linker  Linker
+	linker  link.Linker
 	log     *slog.Logger
 	m       *metrics
 	dec     *decoders // nil without a registry
@@ -45,7 +44,7 @@ type Service struct {
 
 // New validates the configuration and, with a registry, registers the
 // output schema.
-func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
+func New(ctx context.Context, linker link.Linker, opts ...Opt) (*Service, error) {
 	c := defaultCfg()
 	for _, o := range opts {
 		o.apply(&c)
@@ -67,9 +66,9 @@ func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
 	if s.enc, err = producer.NewEncoder(ctx, c.registry, producer.SubjectFor(c.outputTopic)); err != nil {
 		return nil, fmt.Errorf("consumer: %w", err)
 	}
-	if c.tracing {
+	if c.tracer != nil {
 		s.ktracer = kotel.NewTracer(
-			kotel.TracerProvider(otel.GetTracerProvider()),
+			kotel.TracerProvider(c.tracer),
 			kotel.TracerPropagator(propagation.TraceContext{}),
 			kotel.ConsumerGroup(c.group),
 		)
@@ -82,7 +81,9 @@ func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
 // flight, commits, leaves the group and returns nil, all within the
 // shutdown timeout. A session that fails (the broker gone past the client's
 // retries, a fenced producer) is closed and rebuilt with backoff; Run
-// returns an error only for a failure it cannot retry.
+// returns an error only for a failure rebuilding cannot mend (invalid
+// client options, refused credentials or ACLs: see unrecoverable), after
+// which /healthz answers 503.
 func (s *Service) Run(ctx context.Context) error {
 	backoff := time.Second
 	for {
@@ -93,6 +94,11 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		if err == nil {
 			continue
+		}
+		if unrecoverable(err) {
+			s.fatal.Store(&err)
+			s.log.Error("consumer stopped: rebuilding the session cannot mend this", "err", err, "hint", s.hint(err))
+			return err
 		}
 		s.log.Error("consumer session failed; rebuilding it", "err", err, "backoff", backoff, "hint", s.hint(err))
 		select {
@@ -189,7 +195,7 @@ func (s *Service) newSession() (session, error) {
 		opts = append(opts, c.kgoOpts...)
 		sess, err := kgo.NewGroupTransactSession(opts...)
 		if err != nil {
-			return nil, fmt.Errorf("consumer: transact session: %w", err)
+			return nil, &sessionConfigError{fmt.Errorf("consumer: transact session: %w", err)}
 		}
 		return eosSession{sess}, nil
 	}
@@ -197,7 +203,7 @@ func (s *Service) newSession() (session, error) {
 	opts = append(opts, c.kgoOpts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("consumer: client: %w", err)
+		return nil, &sessionConfigError{fmt.Errorf("consumer: client: %w", err)}
 	}
 	return alosSession{cl}, nil
 }
@@ -604,7 +610,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 			return outcome{err: ctx.Err()}
 		}
 		reason := producer.ReasonRetries
-		if s.permanent(err) {
+		if permanent(err) {
 			reason = producer.ReasonPermanent
 		}
 		return s.deadLetter(r, reason, err, attempts)
@@ -631,14 +637,10 @@ func (s *Service) deadLetter(r *kgo.Record, reason producer.Reason, cause error,
 	return outcome{rec: producer.DeadLetter(r, s.cfg.dlqTopic, reason, cause, attempts, s.cfg.dlqMaxValue), reason: reason}
 }
 
-func (s *Service) permanent(err error) bool {
-	return errors.Is(err, ErrPermanent) || (s.cfg.permanentIf != nil && s.cfg.permanentIf(err))
-}
-
 // decodeRetrying decodes r, retrying transient registry failures; when
 // they outlast the retry budget the error aborts the cycle (the registry
 // is down: dead-lettering good records would be wrong).
-func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (pipeline.Document, error) {
+func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (link.Document, error) {
 	for attempt := 1; ; attempt++ {
 		doc, err := s.decode(ctx, r)
 		var de *decodeError
@@ -653,7 +655,7 @@ func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (pipeline.D
 
 // link calls the Linker with the retry policy, returning how many attempts
 // it made.
-func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Result, int, error) {
+func (s *Service) link(ctx context.Context, doc link.Document) (link.Result, int, error) {
 	for attempt := 1; ; attempt++ {
 		lctx, cancel := context.WithTimeout(ctx, s.cfg.linkTimeout)
 		res, err := s.linker.Link(lctx, doc)
@@ -661,7 +663,7 @@ func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Res
 		if err == nil {
 			return res, attempt, nil
 		}
-		if ctx.Err() != nil || s.permanent(err) || attempt >= s.cfg.maxAttempts {
+		if ctx.Err() != nil || permanent(err) || attempt >= s.cfg.maxAttempts {
 			return res, attempt, err
 		}
 		s.m.retries.Inc()

@@ -16,7 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -44,7 +44,7 @@ func newClient(t testing.TB, seeds []string, opts ...kgo.Opt) *kgo.Client {
 
 // startService runs a Service until the test ends (or stop is called),
 // returning its stop function, which waits for Run to return.
-func startService(t testing.TB, l Linker, opts ...Opt) (*Service, func() error) {
+func startService(t testing.TB, l link.Linker, opts ...Opt) (*Service, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	svc, err := New(ctx, l, append([]Opt{Topics("in", "out", ""), Group("g"), Logger(testLogger(t)),
@@ -72,16 +72,16 @@ func startService(t testing.TB, l Linker, opts ...Opt) (*Service, func() error) 
 	return svc, stop
 }
 
-func docMap(docs []pipeline.Document) map[string]pipeline.Document {
-	m := make(map[string]pipeline.Document, len(docs))
+func docMap(docs []link.Document) map[string]link.Document {
+	m := make(map[string]link.Document, len(docs))
 	for _, d := range docs {
 		m[d.ID] = d
 	}
 	return m
 }
 
-func makeDocs(prefix string, n int) []pipeline.Document {
-	docs := make([]pipeline.Document, n)
+func makeDocs(prefix string, n int) []link.Document {
+	docs := make([]link.Document, n)
 	for i := range docs {
 		docs[i] = newsDoc(prefix, i)
 	}
@@ -89,7 +89,7 @@ func makeDocs(prefix string, n int) []pipeline.Document {
 }
 
 func TestCapsLinker(t *testing.T) {
-	res := capsLink(pipeline.Document{ID: "x", Text: "Émile met NATO in Köln, not paris."})
+	res := capsLink(link.Document{ID: "x", Text: "Émile met NATO in Köln, not paris."})
 	var got []string
 	for _, l := range res.Links {
 		got = append(got, fmt.Sprintf("%s@%d-%d", l.Mention, l.Start, l.End))
@@ -108,7 +108,7 @@ func TestExactlyOncePoisonAndOrder(t *testing.T) {
 	seeds := newFake(t, 6)
 	cl := newClient(t, seeds)
 	docs := makeDocs("ok", 600)
-	flaky := pipeline.Document{ID: "flaky", Text: "FLAKY Berlin works on the third try"}
+	flaky := link.Document{ID: "flaky", Text: "FLAKY Berlin works on the third try"}
 	docs = append(docs, flaky)
 	produceDocs(ctx, t, cl, "in", nil, docs)
 
@@ -140,7 +140,7 @@ func TestExactlyOncePoisonAndOrder(t *testing.T) {
 	if err := cl.ProduceSync(ctx, keyed).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	docs = append(docs, pipeline.Document{ID: "from-key", Text: "Vienna and Prague"})
+	docs = append(docs, link.Document{ID: "from-key", Text: "Vienna and Prague"})
 
 	svc, stop := startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), MaxInFlight(100), MaxDocumentBytes(4000))
 	outs := readOutputs(ctx, t, seeds, "out", len(docs), 30*time.Second, nil)

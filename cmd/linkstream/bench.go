@@ -10,6 +10,7 @@ import (
 	"github.com/linkstream/linkstream/bench"
 	"github.com/linkstream/linkstream/eval"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -37,9 +38,9 @@ func runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	docs := make([]pipeline.Document, len(ds.Docs))
+	docs := make([]link.Document, len(ds.Docs))
 	for i, d := range ds.Docs {
-		docs[i] = pipeline.Document{ID: d.ID, Text: d.Text}
+		docs[i] = link.Document{ID: d.ID, Text: d.Text}
 	}
 	var rows []bench.Row
 	add := func(what string, value float64, unit, note string) {
@@ -108,7 +109,7 @@ func runBench(ctx context.Context, args []string) error {
 
 // batcherRows compares the micro-batcher with ONNX Runtime in a tight loop
 // on the same pairs, all of the model's maximum length.
-func batcherRows(ctx context.Context, ol *openedLinker, docs []pipeline.Document, batch int, d time.Duration, add func(string, float64, string, string), ceiling *float64) error {
+func batcherRows(ctx context.Context, ol *openedLinker, docs []link.Document, batch int, d time.Duration, add func(string, float64, string, string), ceiling *float64) error {
 	var passages []string
 	for id := 0; id < ol.kb.Len() && len(passages) < 64; id++ {
 		if e := ol.kb.Entity(kb.EntityID(id)); len(e.Description) > 200 {

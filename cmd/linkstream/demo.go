@@ -16,8 +16,8 @@ import (
 
 	"github.com/linkstream/linkstream/consumer"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
-	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -128,10 +128,15 @@ func (f *linkerFlags) demoKBUnlessGiven(ctx context.Context) (cleanup func(), er
 	return cleanup, nil
 }
 
+// demoDump is the real enwiki pages-articles excerpt that the gensim
+// package ships for its own tests; make deps caches it as the manifest's
+// "gensim" source, and the demo KB is built from it.
+const demoDump = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+
 // buildDemoKB builds the demo KB from the cached gensim excerpt into a
 // temporary directory (a few seconds; always current with this binary).
 func buildDemoKB(ctx context.Context) (string, func(), error) {
-	dump, err := models.GensimDump()
+	dump, err := models.SourceFile(cacheDir(), "gensim", demoDump)
 	if err != nil {
 		return "", nil, err
 	}
@@ -157,7 +162,7 @@ func produceDemo(ctx context.Context, brokers []string, topic string) error {
 	defer cl.Close()
 	now := time.Now().UTC()
 	for i, text := range demoTexts {
-		v, _ := json.Marshal(pipeline.Document{ID: demoID(i), Text: text, Lang: "en", PublishedAt: &now})
+		v, _ := json.Marshal(link.Document{ID: demoID(i), Text: text, Lang: "en", PublishedAt: &now})
 		if err := cl.ProduceSync(ctx, &kgo.Record{Key: []byte(demoID(i)), Value: v}).FirstErr(); err != nil {
 			return fmt.Errorf("demo: produce: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/kb/wikitext"
 )
 
 // multiFlag collects a repeatable string flag.
@@ -36,7 +37,7 @@ func runKBBuild(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "KB directory to write (replaced atomically if it holds a KB)")
 	workers := fs.Int("workers", 0, "parsing goroutines (default: all cores)")
 	sample := fs.Int("occurrence-sample", 1, "count surface occurrences (link probability) in 1 page of N; 1 = exact")
-	descLen := fs.Int("description-length", 300, "description length in bytes")
+	descLen := fs.Int("description-length", wikitext.DefaultDescriptionLen, "description length in bytes")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	memLimit := fs.Int64("memory-limit-mb", 5632, "soft limit of the Go heap in MiB: the garbage collector works harder near it instead of letting garbage double the peak (0 = none; GOMEMLIMIT wins when set)")
 	if err := parseFlags(fs, args); err != nil {
