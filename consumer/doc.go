@@ -28,4 +28,13 @@
 // one.
 //
 // It owns no flags or environment: cmd/linkstream maps those onto Opts.
+//
+// Where things are: service.go (New, Run, the session loop), session.go
+// (the Kafka client per delivery mode, partition assignment), cycle.go
+// (one poll-link-produce-commit unit), cycle_size.go (adaptive cycle
+// size), backpressure.go (fetch pause), lane.go (one partition's ordered
+// lane), process.go (decode, link and encode one record), decode.go,
+// retry.go (transient failures), deadletter.go, topics.go, hints.go
+// (what a failure's likely cause is), shutdown.go, config.go (options),
+// metrics.go, http.go, tracing.go.
 package consumer

@@ -1,0 +1,24 @@
+package consumer
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// hint explains the failures whose cause is a configuration mistake.
+func (s *Service) hint(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, kerr.ProducerFenced), errors.Is(err, kerr.InvalidProducerEpoch):
+		return fmt.Sprintf("the transaction was fenced: either another running instance uses the same instance id (transactional id %q), or a cycle outlived the transaction timeout %v (lower the cycle target or raise the timeout)",
+			s.cfg.transactionalID(), s.cfg.txnTimeout)
+	case errors.Is(err, kerr.UnknownTopicOrPartition):
+		return "a topic does not exist: the service creates none"
+	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
+		return "a record exceeds the topic's max.message.bytes: lower the dead-letter value cap or raise the topic limit"
+	}
+	return ""
+}
