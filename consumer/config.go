@@ -122,8 +122,12 @@ func Topics(input, output, dlq string) Opt {
 func Group(g string) Opt { return optFunc(func(c *cfg) { c.group = g }) }
 
 // InstanceID names this instance within the group; the transactional id is
-// group + "." + instance. Required. Give every instance a different one and
-// keep it across restarts (a pod name in a StatefulSet, a host name).
+// group + "." + instance, and it is the static group membership id
+// (group.instance.id), so an instance restarted after a crash takes its
+// partitions back at once instead of after the session timeout; a
+// deliberate stop leaves the group. Required. Give every instance a
+// different one and keep it across restarts (a pod name in a StatefulSet,
+// a host name).
 func InstanceID(id string) Opt { return optFunc(func(c *cfg) { c.instanceID = id }) }
 
 // ExactlyOnce chooses the delivery guarantee. true (the default): outputs,

@@ -15,6 +15,8 @@ func (s *Service) hint(err error) string {
 	case errors.Is(err, kerr.ProducerFenced), errors.Is(err, kerr.InvalidProducerEpoch):
 		return fmt.Sprintf("the transaction was fenced: either another running instance uses the same instance id (transactional id %q), or a cycle outlived the transaction timeout %v (lower the cycle target or raise the timeout)",
 			s.cfg.transactionalID(), s.cfg.txnTimeout)
+	case errors.Is(err, kerr.FencedInstanceID):
+		return fmt.Sprintf("another running instance of group %q uses the same instance id %q (static membership): give each instance its own", s.cfg.group, s.cfg.instanceID)
 	case errors.Is(err, kerr.UnknownTopicOrPartition):
 		return "a topic does not exist: the service creates none"
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):

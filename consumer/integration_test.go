@@ -106,9 +106,13 @@ func childMain() int {
 	if n, err := strconv.Atoi(env("CONCURRENCY")); err == nil {
 		concurrency = n
 	}
+	session := 6 * time.Second
+	if d, err := time.ParseDuration(env("SESSION_TIMEOUT")); err == nil {
+		session = d
+	}
 	svc, err := New(ctx, &capsLinker{delay: delay}, Concurrency(concurrency),
 		Brokers(strings.Split(env("BROKERS"), ",")...), Topics(env("IN"), env("OUT"), env("DLQ")),
-		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(6*time.Second),
+		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(session),
 		TransactionTimeout(30*time.Second), MaxInFlight(inflight), ExactlyOnce(env("DELIVERY") != "at-least-once"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)

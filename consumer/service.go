@@ -100,7 +100,7 @@ func (s *Service) runSession(ctx context.Context) error {
 		return err
 	}
 	s.m.assigned.Set(0)
-	defer s.closeSession(sess)
+	defer s.closeSession(ctx, sess)
 	size := newCycleSizer(s.cfg.maxInFlight, s.cfg.cycleTarget)
 	if s.cfg.exactlyOnce {
 		// Initialise the producer id now, before joining work: with our

@@ -80,10 +80,13 @@ func docMap(docs []pipeline.Document) map[string]pipeline.Document {
 	return m
 }
 
-func makeDocs(prefix string, n int) []pipeline.Document {
+func makeDocs(prefix string, n int) []pipeline.Document { return makeDocsFrom(prefix, 0, n) }
+
+// makeDocsFrom makes documents from, from+1, ..., from+n-1.
+func makeDocsFrom(prefix string, from, n int) []pipeline.Document {
 	docs := make([]pipeline.Document, n)
 	for i := range docs {
-		docs[i] = newsDoc(prefix, i)
+		docs[i] = newsDoc(prefix, from+i)
 	}
 	return docs
 }
@@ -411,6 +414,9 @@ func TestHints(t *testing.T) {
 	fenced := fmt.Errorf("produce to out: %w", kerr.InvalidProducerEpoch)
 	if h := s.hint(fenced); !strings.Contains(h, `"g.a"`) || !strings.Contains(h, "instance id") {
 		t.Errorf("fenced hint %q", h)
+	}
+	if h := s.hint(fmt.Errorf("join: %w", kerr.FencedInstanceID)); !strings.Contains(h, `"a"`) || !strings.Contains(h, "instance id") {
+		t.Errorf("fenced instance hint %q", h)
 	}
 	if h := s.hint(fmt.Errorf("x: %w", kerr.UnknownTopicOrPartition)); !strings.Contains(h, "topic") {
 		t.Errorf("topic hint %q", h)
