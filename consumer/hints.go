@@ -18,7 +18,7 @@ func (s *Service) hint(err error) string {
 	case errors.Is(err, kerr.FencedInstanceID):
 		return fmt.Sprintf("another running instance of group %q uses the same instance id %q (static membership): give each instance its own", s.cfg.group, s.cfg.instanceID)
 	case errors.Is(err, kerr.UnknownTopicOrPartition):
-		return "a topic does not exist: the service creates none"
+		return "a topic does not exist: create it, or leave topic creation on (CreateTopics, --create-topics) so that the service creates missing topics at start-up"
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
 		return "a record exceeds the topic's max.message.bytes: lower the dead-letter value cap or raise the topic limit"
 	}

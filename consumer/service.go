@@ -72,7 +72,7 @@ func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
 // flight, commits, leaves the group and returns nil, all within the
 // shutdown timeout. A session that fails (the broker gone past the client's
 // retries, a fenced producer) is closed and rebuilt with backoff; Run
-// returns an error only for a failure it cannot retry.
+// returns an error only for a failure it cannot retry: a *TopicError.
 func (s *Service) Run(ctx context.Context) error {
 	backoff := time.Second
 	for {
@@ -83,6 +83,9 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		if err == nil {
 			continue
+		}
+		if te := (*TopicError)(nil); errors.As(err, &te) {
+			return err
 		}
 		s.log.Error("consumer session failed; rebuilding it", "err", err, "backoff", backoff, "hint", s.hint(err))
 		select {
@@ -95,6 +98,12 @@ func (s *Service) Run(ctx context.Context) error {
 }
 
 func (s *Service) runSession(ctx context.Context) error {
+	if err := s.ensureTopics(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
 	sess, err := s.newSession()
 	if err != nil {
 		return err
@@ -128,7 +137,6 @@ func (s *Service) runSession(ctx context.Context) error {
 			return fmt.Errorf("consumer: no broker answers: %w", err)
 		}
 	}
-	s.checkTopics(ctx, sess.client())
 	// Ready: a broker answered and this instance can take partitions
 	// (it may get none when the group has more members than partitions).
 	s.ready.Store(true)
