@@ -198,11 +198,20 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 
 func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	if !waitUntil(timeout, cond) {
+		t.Fatalf("not done in %v", timeout)
+	}
+}
+
+// waitUntil polls cond every 10ms until it holds (true) or timeout passes
+// (false), for states that have no event to wait on (a metric's value).
+func waitUntil(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("not done in %v", timeout)
+			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return true
 }

@@ -107,20 +107,12 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 	s.m.endSeconds.Observe(time.Since(t0).Seconds())
 	if committed {
 		s.m.cycles.WithLabelValues("committed").Inc()
+		s.assigned.changed() // the lag moved
 		s.m.docs.WithLabelValues("linked").Add(float64(st.linked))
 		for r, k := range st.dead {
 			s.m.docs.WithLabelValues("dead_letter").Add(float64(k))
 			s.m.deadLetters.WithLabelValues(string(r)).Add(float64(k))
 		}
-		fs.EachPartition(func(p kgo.FetchTopicPartition) {
-			if len(p.Records) > 0 {
-				end := p.HighWatermark
-				if p.LastStableOffset > 0 {
-					end = p.LastStableOffset
-				}
-				s.m.setLag(p.Topic, p.Partition, end-p.Records[len(p.Records)-1].Offset-1)
-			}
-		})
 	} else {
 		s.m.cycles.WithLabelValues("aborted").Inc()
 		s.log.Warn("cycle aborted; its records will be processed again", "documents", n, "cause", cause, "err", err,

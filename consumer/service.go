@@ -28,6 +28,8 @@ type Service struct {
 	ktracer *kotel.Tracer // nil without tracing
 	hooks   []kgo.Hook
 	sem     chan struct{}
+	// assigned is the input partitions this instance owns (its lag series).
+	assigned *assignment
 
 	ready atomic.Bool
 	fatal atomic.Pointer[error]
@@ -50,7 +52,8 @@ func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consumer: metrics: %w", err)
 	}
-	s := &Service{cfg: c, linker: linker, log: c.logger, m: m, sem: make(chan struct{}, c.concurrency)}
+	s := &Service{cfg: c, linker: linker, log: c.logger, m: m, sem: make(chan struct{}, c.concurrency),
+		assigned: newAssignment()}
 	if c.registry != nil {
 		s.dec = &decoders{reg: c.registry}
 	}
@@ -141,6 +144,18 @@ func (s *Service) runSession(ctx context.Context) error {
 	// (it may get none when the group has more members than partitions).
 	s.ready.Store(true)
 	defer s.ready.Store(false)
+	lagCtx, stopLag := context.WithCancel(ctx)
+	lagDone := make(chan struct{})
+	go func() {
+		defer close(lagDone)
+		s.watchLag(lagCtx, sess.client())
+	}()
+	defer func() {
+		stopLag()
+		<-lagDone
+		// The next session's assignment starts empty.
+		s.m.dropLag(s.cfg.inputTopic, s.assigned.clear())
+	}()
 	for {
 		if ctx.Err() != nil {
 			return nil

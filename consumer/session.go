@@ -125,6 +125,7 @@ func (s *Service) adminClient() (*kgo.Client, error) {
 func (s *Service) onAssigned(_ context.Context, _ *kgo.Client, m map[string][]int32) {
 	n := len(m[s.cfg.inputTopic])
 	s.m.assigned.Add(float64(n))
+	s.assigned.add(m[s.cfg.inputTopic])
 	if n > 0 {
 		s.log.Info("partitions assigned", "topic", s.cfg.inputTopic, "partitions", m[s.cfg.inputTopic])
 	}
@@ -133,6 +134,7 @@ func (s *Service) onAssigned(_ context.Context, _ *kgo.Client, m map[string][]in
 func (s *Service) onRevoked(_ context.Context, _ *kgo.Client, m map[string][]int32) {
 	ps := m[s.cfg.inputTopic]
 	s.m.assigned.Sub(float64(len(ps)))
+	s.assigned.remove(ps)
 	s.m.dropLag(s.cfg.inputTopic, ps)
 	if len(ps) > 0 {
 		s.log.Info("partitions revoked", "topic", s.cfg.inputTopic, "partitions", ps)
