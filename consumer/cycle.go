@@ -44,6 +44,9 @@ type outcome struct {
 	err    error
 }
 
+// errRebalanced is why a cycle aborted when nothing failed.
+var errRebalanced = errors.New("the group rebalanced during the cycle (partitions moved between instances)")
+
 // cycle links the polled records and commits or aborts them as one unit.
 func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit int, size *cycleSizer) error {
 	cl := sess.client()
@@ -115,8 +118,17 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 		}
 	} else {
 		s.m.cycles.WithLabelValues("aborted").Inc()
-		s.log.Warn("cycle aborted; its records will be processed again", "documents", n, "cause", cause, "err", err,
-			"hint", s.hint(errors.Join(cause, err)))
+		why := errors.Join(cause, err)
+		if why == nil {
+			// The transaction session aborts by itself when the group
+			// rebalanced during the cycle: nothing failed.
+			why = errRebalanced
+		}
+		args := []any{"documents", n, "err", why}
+		if h := s.hint(why); h != "" {
+			args = append(args, "hint", h)
+		}
+		s.log.Warn("cycle aborted; its records will be processed again", args...)
 	}
 	if err != nil {
 		return fmt.Errorf("consumer: end cycle: %w", err)

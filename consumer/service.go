@@ -30,6 +30,7 @@ type Service struct {
 	sem     chan struct{}
 	// assigned is the input partitions this instance owns (its lag series).
 	assigned *assignment
+	dlqLog   *logLimiter
 
 	ready atomic.Bool
 	fatal atomic.Pointer[error]
@@ -53,7 +54,7 @@ func New(ctx context.Context, linker Linker, opts ...Opt) (*Service, error) {
 		return nil, fmt.Errorf("consumer: metrics: %w", err)
 	}
 	s := &Service{cfg: c, linker: linker, log: c.logger, m: m, sem: make(chan struct{}, c.concurrency),
-		assigned: newAssignment()}
+		assigned: newAssignment(), dlqLog: newLogLimiter(dlqLogBurst, dlqLogEvery)}
 	if c.registry != nil {
 		s.dec = &decoders{reg: c.registry}
 	}
