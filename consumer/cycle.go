@@ -72,20 +72,17 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 	low := int64(limit / 4)
 	started := time.Now()
 	var wg sync.WaitGroup
-	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if len(p.Records) == 0 {
-			return
-		}
+	for _, recs := range byPartition(fs) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.lane(workCtx, cl, p.Records, st, promise, func() {
+			s.lane(workCtx, cl, recs, st, promise, func() {
 				if st.remaining.Add(-1) <= low {
 					gate.resume()
 				}
 			})
 		}()
-	})
+	}
 	wg.Wait()
 	s.m.inflight.Set(0)
 	size.observe(n, time.Since(started))

@@ -113,11 +113,14 @@ func TestDeadLetterLogLines(t *testing.T) {
 // rebalance during the cycle): end reports no commit and no error.
 type rebalancedSession struct{ cl *kgo.Client }
 
-func (r rebalancedSession) client() *kgo.Client                         { return r.cl }
-func (r rebalancedSession) poll(ctx context.Context, n int) kgo.Fetches { return r.cl.PollRecords(ctx, n) }
-func (r rebalancedSession) begin() error                                { return nil }
-func (r rebalancedSession) close()                                      {}
-func (r rebalancedSession) end(context.Context, bool) (bool, error)     { return false, nil }
+func (r rebalancedSession) client() *kgo.Client { return r.cl }
+func (r rebalancedSession) poll(ctx context.Context, n int) kgo.Fetches {
+	return r.cl.PollRecords(ctx, n)
+}
+func (r rebalancedSession) take(n int) kgo.Fetches                  { return r.cl.PollRecords(nil, n) } //nolint:staticcheck // do not wait
+func (r rebalancedSession) begin() error                            { return nil }
+func (r rebalancedSession) close()                                  {}
+func (r rebalancedSession) end(context.Context, bool) (bool, error) { return false, nil }
 
 // TestAbortWarningSaysWhy: a cycle aborted with no error (the rebalance
 // case) says why, instead of err=<nil>.

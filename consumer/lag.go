@@ -24,18 +24,18 @@ const (
 // the group callbacks, for the lag series.
 type assignment struct {
 	mu   sync.Mutex
-	ps   map[int32]bool
-	kick chan struct{} // a new assignment or a commit: measure the lag now
+	ps   map[int32]int64 // partition -> its lag at the last measurement
+	kick chan struct{}   // a new assignment or a commit: measure the lag now
 }
 
 func newAssignment() *assignment {
-	return &assignment{ps: map[int32]bool{}, kick: make(chan struct{}, 1)}
+	return &assignment{ps: map[int32]int64{}, kick: make(chan struct{}, 1)}
 }
 
 func (a *assignment) add(ps []int32) {
 	a.mu.Lock()
 	for _, p := range ps {
-		a.ps[p] = true
+		a.ps[p] = 0
 	}
 	a.mu.Unlock()
 	a.changed()
@@ -69,10 +69,29 @@ func (a *assignment) clear() []int32 {
 	return ps
 }
 
-func (a *assignment) has(p int32) bool {
+// setLag records the lag of p, reporting whether this instance owns p.
+func (a *assignment) setLag(p int32, lag int64) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.ps[p]
+	if _, ok := a.ps[p]; !ok {
+		return false
+	}
+	a.ps[p] = lag
+	return true
+}
+
+// backlogged counts the owned partitions that had records waiting at the
+// last measurement.
+func (a *assignment) backlogged() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, lag := range a.ps {
+		if lag > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // watchLag exports, until ctx ends, the lag of every input partition this
@@ -154,7 +173,7 @@ func (s *Service) measureLag(ctx context.Context, adm *kadm.Client) error {
 		}
 		lag := max(0, end.Offset-from)
 		total += lag
-		if s.assigned.has(end.Partition) {
+		if s.assigned.setLag(end.Partition, lag) {
 			s.m.setLag(topic, end.Partition, lag)
 		} else {
 			s.m.dropLag(topic, []int32{end.Partition})

@@ -49,3 +49,30 @@ func (s *Service) lane(ctx context.Context, cl *kgo.Client, recs []*kgo.Record, 
 		cl.Produce(ctx, o.rec, promise)
 	}
 }
+
+// byPartition gathers a cycle's records into one list per partition, in
+// offset order: a cycle polled in several takes (see pollFair) holds a
+// partition's records in several pieces, and two lanes for one partition
+// would produce its outputs out of order.
+func byPartition(fs kgo.Fetches) [][]*kgo.Record {
+	type tp struct {
+		topic     string
+		partition int32
+	}
+	at := map[tp]int{}
+	var lanes [][]*kgo.Record
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if len(p.Records) == 0 {
+			return
+		}
+		k := tp{p.Topic, p.Partition}
+		i, ok := at[k]
+		if !ok {
+			i = len(lanes)
+			at[k] = i
+			lanes = append(lanes, nil)
+		}
+		lanes[i] = append(lanes[i], p.Records...)
+	})
+	return lanes
+}

@@ -12,6 +12,7 @@ import (
 type session interface {
 	client() *kgo.Client
 	poll(ctx context.Context, n int) kgo.Fetches
+	take(n int) kgo.Fetches // what is buffered, up to n, without waiting
 	begin() error
 	end(ctx context.Context, commit bool) (committed bool, err error)
 	close()
@@ -21,6 +22,7 @@ type eosSession struct{ s *kgo.GroupTransactSession }
 
 func (e eosSession) client() *kgo.Client                         { return e.s.Client() }
 func (e eosSession) poll(ctx context.Context, n int) kgo.Fetches { return e.s.PollRecords(ctx, n) }
+func (e eosSession) take(n int) kgo.Fetches                      { return e.s.PollRecords(nil, n) } //nolint:staticcheck // a nil context is franz-go's "do not wait"
 func (e eosSession) begin() error                                { return e.s.Begin() }
 func (e eosSession) close()                                      { e.s.Close() }
 func (e eosSession) end(ctx context.Context, commit bool) (bool, error) {
@@ -33,6 +35,7 @@ type alosSession struct{ cl *kgo.Client }
 
 func (a alosSession) client() *kgo.Client                         { return a.cl }
 func (a alosSession) poll(ctx context.Context, n int) kgo.Fetches { return a.cl.PollRecords(ctx, n) }
+func (a alosSession) take(n int) kgo.Fetches                      { return a.cl.PollRecords(nil, n) } //nolint:staticcheck // as above
 func (a alosSession) begin() error                                { return nil }
 func (a alosSession) close()                                      { a.cl.CloseAllowingRebalance() }
 func (a alosSession) end(ctx context.Context, commit bool) (bool, error) {
