@@ -32,7 +32,8 @@ import (
 // offers LINKSTREAM_BENCH_RATE documents/s (default 2000) for
 // LINKSTREAM_BENCH_SECONDS (default 20) and measures produce→linked latency
 // at a read_committed reader. LINKSTREAM_BENCH_DELIVERY=at-least-once
-// switches mode; LINKSTREAM_BENCH_INSTANCES (default "1,2").
+// switches mode; LINKSTREAM_BENCH_INSTANCES (default "1,2");
+// LINKSTREAM_BENCH_PARTITIONS (default 6) sizes the input topic.
 // LINKSTREAM_BENCH_LINK_DELAY (e.g. 5ms) and LINKSTREAM_BENCH_CONCURRENCY
 // (e.g. 8) make the test linker latency-bound (it sleeps, as a linker
 // waiting on an accelerator would), to show scaling by partitions when
@@ -91,7 +92,7 @@ func stopChildren(t *testing.T, cs []*exec.Cmd) time.Duration {
 
 func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, mode string) string {
 	ctx := context.Background()
-	in, out, dlq := topics(t, seeds, 6)
+	in, out, dlq := topics(t, seeds, int32(envInt("LINKSTREAM_BENCH_PARTITIONS", 6)))
 	group := in + ".g"
 	cl := newClient(t, seeds, kgo.ProducerLinger(time.Millisecond))
 	enc, _ := producer.NewDocumentEncoder(ctx, nil, "")

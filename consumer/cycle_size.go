@@ -31,3 +31,12 @@ func (z *cycleSizer) observe(docs int, d time.Duration) {
 	want := int(math.Round(z.rate * z.target.Seconds()))
 	z.n = max(1, min(want, z.max, 2*z.n))
 }
+
+// expected is how long n documents should take at the measured rate; as
+// long as nothing was measured, the target.
+func (z *cycleSizer) expected(n int) time.Duration {
+	if z.rate == 0 {
+		return z.target
+	}
+	return time.Duration(float64(n) / z.rate * float64(time.Second))
+}

@@ -3,7 +3,6 @@ package consumer
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -19,80 +18,6 @@ const (
 	lagInterval    = time.Second
 	lagMinInterval = 200 * time.Millisecond
 )
-
-// assignment is the set of input partitions this instance owns, kept by
-// the group callbacks, for the lag series.
-type assignment struct {
-	mu   sync.Mutex
-	ps   map[int32]int64 // partition -> its lag at the last measurement
-	kick chan struct{}   // a new assignment or a commit: measure the lag now
-}
-
-func newAssignment() *assignment {
-	return &assignment{ps: map[int32]int64{}, kick: make(chan struct{}, 1)}
-}
-
-func (a *assignment) add(ps []int32) {
-	a.mu.Lock()
-	for _, p := range ps {
-		a.ps[p] = 0
-	}
-	a.mu.Unlock()
-	a.changed()
-}
-
-// changed asks for a lag measurement now; it never blocks.
-func (a *assignment) changed() {
-	select {
-	case a.kick <- struct{}{}:
-	default:
-	}
-}
-
-func (a *assignment) remove(ps []int32) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, p := range ps {
-		delete(a.ps, p)
-	}
-}
-
-// clear empties the set and returns what it held.
-func (a *assignment) clear() []int32 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ps := make([]int32, 0, len(a.ps))
-	for p := range a.ps {
-		ps = append(ps, p)
-	}
-	clear(a.ps)
-	return ps
-}
-
-// setLag records the lag of p, reporting whether this instance owns p.
-func (a *assignment) setLag(p int32, lag int64) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, ok := a.ps[p]; !ok {
-		return false
-	}
-	a.ps[p] = lag
-	return true
-}
-
-// backlogged counts the owned partitions that had records waiting at the
-// last measurement.
-func (a *assignment) backlogged() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	n := 0
-	for _, lag := range a.ps {
-		if lag > 0 {
-			n++
-		}
-	}
-	return n
-}
 
 // watchLag exports, until ctx ends, the lag of every input partition this
 // instance owns and the group's total over all input partitions, from the

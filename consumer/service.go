@@ -164,7 +164,7 @@ func (s *Service) runSession(ctx context.Context) error {
 		t0 := time.Now()
 		n := size.n
 		s.m.cycleTarget.Set(float64(n))
-		fs := s.pollFair(ctx, sess, n)
+		fs := s.pollFair(ctx, sess, n, size)
 		if ctx.Err() != nil {
 			// Polled but never begun: nothing to commit or abort; the
 			// records are read again by whoever owns the partitions next.
