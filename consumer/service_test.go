@@ -23,13 +23,18 @@ import (
 
 func newFake(t *testing.T, inputPartitions int32) []string {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(inputPartitions, "in"),
-		kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq"))
+	return fakeCluster(t, kfake.SeedTopics(inputPartitions, "in"), kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq")).ListenAddrs()
+}
+
+// fakeCluster is a one-broker kfake cluster, closed when the test ends.
+func fakeCluster(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return c.ListenAddrs()
+	return c
 }
 
 func newClient(t testing.TB, seeds []string, opts ...kgo.Opt) *kgo.Client {

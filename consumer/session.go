@@ -22,9 +22,16 @@ type eosSession struct{ s *kgo.GroupTransactSession }
 
 func (e eosSession) client() *kgo.Client                         { return e.s.Client() }
 func (e eosSession) poll(ctx context.Context, n int) kgo.Fetches { return e.s.PollRecords(ctx, n) }
-func (e eosSession) take(n int) kgo.Fetches                      { return e.s.PollRecords(nil, n) } //nolint:staticcheck // a nil context is franz-go's "do not wait"
-func (e eosSession) begin() error                                { return e.s.Begin() }
-func (e eosSession) close()                                      { e.s.Close() }
+
+// take passes a nil context: franz-go's PollRecords then returns what is
+// buffered at once instead of waiting (a cancelled context would return
+// nothing).
+//
+//lint:ignore SA1012 a nil context is franz-go's "do not wait"
+func (e eosSession) take(n int) kgo.Fetches { return e.s.PollRecords(nil, n) }
+
+func (e eosSession) begin() error { return e.s.Begin() }
+func (e eosSession) close()       { e.s.Close() }
 func (e eosSession) end(ctx context.Context, commit bool) (bool, error) {
 	return e.s.End(ctx, kgo.TransactionEndTry(commit))
 }
@@ -35,9 +42,12 @@ type alosSession struct{ cl *kgo.Client }
 
 func (a alosSession) client() *kgo.Client                         { return a.cl }
 func (a alosSession) poll(ctx context.Context, n int) kgo.Fetches { return a.cl.PollRecords(ctx, n) }
-func (a alosSession) take(n int) kgo.Fetches                      { return a.cl.PollRecords(nil, n) } //nolint:staticcheck // as above
-func (a alosSession) begin() error                                { return nil }
-func (a alosSession) close()                                      { a.cl.CloseAllowingRebalance() }
+
+//lint:ignore SA1012 a nil context is franz-go's "do not wait" (see eosSession.take)
+func (a alosSession) take(n int) kgo.Fetches { return a.cl.PollRecords(nil, n) }
+
+func (a alosSession) begin() error { return nil }
+func (a alosSession) close()       { a.cl.CloseAllowingRebalance() }
 func (a alosSession) end(ctx context.Context, commit bool) (bool, error) {
 	defer a.cl.AllowRebalance()
 	if commit {

@@ -39,12 +39,7 @@ func partitionCounts(t *testing.T, seeds []string, topics ...string) map[string]
 // input is created with the broker's default count.
 func TestCreatesMissingTopics(t *testing.T) {
 	ctx := context.Background()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(5, "in"), kfake.DefaultNumPartitions(7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	seeds := c.ListenAddrs()
+	seeds := fakeCluster(t, kfake.SeedTopics(5, "in"), kfake.DefaultNumPartitions(7)).ListenAddrs()
 	docs := makeDocs("create", 50)
 	produceDocs(ctx, t, newClient(t, seeds), "in", nil, docs)
 	poison := &kgo.Record{Topic: "in", Key: []byte("poison"), Value: []byte(`{"id":"p","text":`)}
@@ -71,12 +66,7 @@ func TestCreatesMissingTopics(t *testing.T) {
 // TestCreateTopicsOff: with creation off a missing topic stays missing
 // (the service only warns).
 func TestCreateTopicsOff(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "in", "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	seeds := c.ListenAddrs()
+	seeds := fakeCluster(t, kfake.SeedTopics(2, "in", "out")).ListenAddrs()
 	svc, _ := startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), CreateTopics(false))
 	waitFor(t, 20*time.Second, func() bool { return svc.ready.Load() })
 	if got := partitionCounts(t, seeds, "in.dlq"); len(got) != 0 {
@@ -88,11 +78,7 @@ func TestCreateTopicsOff(t *testing.T) {
 // (here: no CREATE permission) stops Run with a *TopicError that names
 // the topic and the way out, instead of retrying forever.
 func TestCreateTopicRefused(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "in", "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
+	c := fakeCluster(t, kfake.SeedTopics(3, "in", "out"))
 	c.ControlKey(kmsg.CreateTopics.Int16(), func(r kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		req := r.(*kmsg.CreateTopicsRequest)
