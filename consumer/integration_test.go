@@ -195,8 +195,11 @@ func TestIntegrationSIGKILL(t *testing.T) {
 	go func() {
 		defer close(produced)
 		for i := 0; i < len(docs); i += 500 {
-			produceDocs(ctx, t, cl, in, nil, docs[i:min(i+500, len(docs))])
-			time.Sleep(100 * time.Millisecond)
+			if err := writeDocs(ctx, cl, in, nil, docs[i:min(i+500, len(docs))]); err != nil {
+				t.Errorf("feed: %v", err) // not Fatal: this is not the test's goroutine
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // pacing the feed, not waiting for an event
 		}
 	}()
 	deadline := time.Now().Add(60 * time.Second)

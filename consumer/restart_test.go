@@ -113,7 +113,10 @@ func TestIntegrationRestartRejoins(t *testing.T) {
 				return
 			case <-tick.C:
 			}
-			produceDocs(ctx, t, cl, in, nil, makeDocsFrom("restart", i, 5))
+			if err := writeDocs(ctx, cl, in, nil, makeDocsFrom("restart", i, 5)); err != nil {
+				t.Errorf("feed: %v", err) // not Fatal: this is not the test's goroutine
+				return
+			}
 		}
 	}()
 	defer func() { close(stopFeed); <-fed }()
