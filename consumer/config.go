@@ -28,6 +28,7 @@ type cfg struct {
 	instanceID   string
 	exactlyOnce  bool
 	startAtEnd   bool
+	createTopics bool
 	kbVersion    string
 	modelID      string
 	registry     *sr.Client
@@ -53,6 +54,7 @@ type cfg struct {
 func defaultCfg() cfg {
 	return cfg{
 		exactlyOnce:  true,
+		createTopics: true,
 		kbVersion:    "unknown",
 		modelID:      "none",
 		maxInFlight:  DefaultMaxInFlight,
@@ -112,8 +114,8 @@ func (c *cfg) transactionalID() string { return c.group + "." + c.instanceID }
 func Brokers(seeds ...string) Opt { return optFunc(func(c *cfg) { c.seeds = seeds }) }
 
 // Topics sets the input, output and dead-letter topics. input and output
-// are required; dlq defaults to input + ".dlq". The service does not create
-// topics.
+// are required; dlq defaults to input + ".dlq". Missing topics are created
+// at start-up (see CreateTopics).
 func Topics(input, output, dlq string) Opt {
 	return optFunc(func(c *cfg) { c.inputTopic, c.outputTopic, c.dlqTopic = input, output, dlq })
 }
@@ -122,8 +124,12 @@ func Topics(input, output, dlq string) Opt {
 func Group(g string) Opt { return optFunc(func(c *cfg) { c.group = g }) }
 
 // InstanceID names this instance within the group; the transactional id is
-// group + "." + instance. Required. Give every instance a different one and
-// keep it across restarts (a pod name in a StatefulSet, a host name).
+// group + "." + instance, and it is the static group membership id
+// (group.instance.id), so an instance restarted after a crash takes its
+// partitions back at once instead of after the session timeout; a
+// deliberate stop leaves the group. Required. Give every instance a
+// different one and keep it across restarts (a pod name in a StatefulSet,
+// a host name).
 func InstanceID(id string) Opt { return optFunc(func(c *cfg) { c.instanceID = id }) }
 
 // ExactlyOnce chooses the delivery guarantee. true (the default): outputs,
@@ -132,6 +138,17 @@ func InstanceID(id string) Opt { return optFunc(func(c *cfg) { c.instanceID = id
 // offsets committed after every output is acknowledged; a crash can repeat
 // outputs of the last cycle, but there is no transaction latency.
 func ExactlyOnce(on bool) Opt { return optFunc(func(c *cfg) { c.exactlyOnce = on }) }
+
+// CreateTopics creates missing topics when a session starts: the input
+// with the broker's default partition count, the output and dead-letter
+// topics with the input's (so output partitions line up with input
+// partitions), all with the broker's default replication factor. Default
+// on. Off, a missing topic is logged and cycles producing to it abort
+// until it exists; on, a broker that refuses makes Run return a
+// *TopicError. Turn it off where topics are provisioned with their own
+// settings (replication, retention) and the service has no CREATE
+// permission.
+func CreateTopics(on bool) Opt { return optFunc(func(c *cfg) { c.createTopics = on }) }
 
 // StartAtEnd makes a group with no committed offsets start at the end of
 // the input topic instead of the beginning (the default).

@@ -108,6 +108,14 @@ func newsDoc(prefix string, i int) link.Document {
 // id, and stamps each record's creation time for latency measurements.
 func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string, enc *producer.DocumentEncoder, docs []link.Document) {
 	t.Helper()
+	if err := writeDocs(ctx, cl, topic, enc, docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeDocs is produceDocs for goroutines, which must not call t.Fatal:
+// it returns the first error.
+func writeDocs(ctx context.Context, cl *kgo.Client, topic string, enc *producer.DocumentEncoder, docs []link.Document) error {
 	if enc == nil {
 		enc, _ = producer.NewDocumentEncoder(ctx, nil, "")
 	}
@@ -116,7 +124,8 @@ func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string
 	for _, d := range docs {
 		r, err := enc.Record(topic, d)
 		if err != nil {
-			t.Fatal(err)
+			wg.Wait()
+			return err
 		}
 		wg.Add(1)
 		cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
@@ -128,8 +137,9 @@ func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string
 	}
 	wg.Wait()
 	if e := firstErr.Load(); e != nil {
-		t.Fatalf("produce: %v", *e)
+		return fmt.Errorf("produce: %w", *e)
 	}
+	return nil
 }
 
 // output is one linked document read back from the output topic.

@@ -34,6 +34,7 @@ func runRun(ctx context.Context, args []string) error {
 		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the KB's content hash)")
 		modelID     = fs.String("model-id", "", "model id written into output records (default: the cross-encoder's)")
 		startAtEnd  = fs.Bool("start-at-end", false, "a new group starts at the end of the input topic instead of the beginning")
+		createTops  = fs.Bool("create-topics", true, "create missing topics at start-up: the input with the broker's default partitions, output and dead-letter topics with the input's")
 		maxInFlight = fs.Int("max-in-flight", consumer.DefaultMaxInFlight, "most documents per cycle (transaction); fetching pauses while a full cycle is in flight")
 		cycleTarget = fs.Duration("cycle-target", consumer.DefaultCycleTarget, "cycle duration to aim at: documents per cycle adapt to the linking rate (at most half --txn-timeout)")
 		concurrency = fs.Int("concurrency", consumer.DefaultConcurrency, "Linker calls in flight across all partitions")
@@ -100,6 +101,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.InstanceID(*instance),
 		consumer.ExactlyOnce(eos),
 		consumer.StartAtEnd(*startAtEnd),
+		consumer.CreateTopics(*createTops),
 		consumer.Versions(*kbVersion, *modelID),
 		consumer.MaxInFlight(*maxInFlight),
 		consumer.CycleTarget(*cycleTarget),
