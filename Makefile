@@ -35,7 +35,7 @@ kb: build
 demo: build
 	$(BIN) demo --kb "$$(scripts/kb.sh)"
 
-test: deps
+test: build
 	scripts/test.sh
 
 # Go benchmarks of every package, then the linker's table on the

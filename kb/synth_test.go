@@ -99,73 +99,8 @@ func TestScale(t *testing.T) {
 	size := dirSize(out)
 	t.Logf("size on disk: %.1f MB = %.1f MB per million exact surfaces; files %v", float64(size)/1e6, float64(size)/1e6/(float64(info.Counts.ExactSurfaces)/1e6), info.Files)
 	sample = sample[:min(len(sample), 100000)]
-	runtime.GC()
-
-	// open time: the median of 21 opens (the files are in the page cache:
-	// mmap reads nothing at open, so this is the cost whatever the size)
-	var opens []time.Duration
-	for i := 0; i < 21; i++ {
-		t0 := time.Now()
-		k, err := Open(out)
-		opens = append(opens, time.Since(t0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		k.Close()
-	}
-	slices.Sort(opens)
-	t.Logf("open: median %v, max %v", pct(opens, 0.5), opens[len(opens)-1])
-
-	k, err := Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k, opens, exact := measureKB(t, out, sample)
 	defer k.Close()
-	rng := rand.New(rand.NewPCG(1, 2))
-	measure := func(name string, queries []string, f func(string) int) {
-		lat := make([]time.Duration, 0, len(queries))
-		found := 0
-		t0 := time.Now()
-		for _, q := range queries {
-			s := time.Now()
-			found += min(1, f(q))
-			lat = append(lat, time.Since(s))
-		}
-		total := time.Since(t0)
-		slices.Sort(lat)
-		t.Logf("%-26s n=%d found=%d  p50 %v  p90 %v  p99 %v  p99.9 %v  max %v  mean %v (incl. ~%v timer)",
-			name, len(queries), found, pct(lat, .5), pct(lat, .9), pct(lat, .99), pct(lat, .999), lat[len(lat)-1], total/time.Duration(len(queries)), timerCost())
-	}
-	queries := func(m int, f func(string) string) []string {
-		q := make([]string, m)
-		for i := range q {
-			q[i] = f(sample[rng.IntN(len(sample))])
-		}
-		return q
-	}
-	exact := queries(200000, func(s string) string { return s })
-	measure("first 1000 after open", exact[:1000], func(s string) int { return len(k.Lookup(s)) })
-	measure("exact (warm)", exact, func(s string) int { return len(k.Lookup(s)) })
-	measure("normalised (lower-case)", queries(200000, strings.ToLower), func(s string) int { return len(k.Lookup(s)) })
-	measure("miss", queries(200000, func(s string) string { return s + "x" }), func(s string) int { return len(k.Lookup(s)) })
-	measure("lookup+entity of best", exact, func(s string) int {
-		cs := k.Lookup(s)
-		if len(cs) == 0 {
-			return 0
-		}
-		return len(k.Entity(cs[0].Entity).Title)
-	})
-	measure("walker (normalised key)", queries(200000, Normalize), func(s string) int {
-		w := k.Walker()
-		if !w.Step(s) {
-			return 0
-		}
-		if key, ok := w.Match(); ok {
-			return len(k.CandidatesOf(key))
-		}
-		return 0
-	})
-	measure("fuzzy, 1 edit", queries(2000, func(s string) string { return s[:len(s)-1] + "q" }), func(s string) int { return len(k.LookupFuzzy(s, 1)) })
 	runtime.ReadMemStats(&ms)
 	t.Logf("Go heap in use after the look-ups: %d MB (the KB itself is mapped, not on the heap)", ms.HeapInuse>>20)
 
@@ -188,13 +123,118 @@ func TestScale(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	t.Logf("Go map alternative: loading %d surfaces took %v and holds %d MB of heap (the FST: %v open, %.1f MB mapped)",
 		len(m), load.Round(time.Millisecond), (after.HeapInuse-before.HeapInuse)>>20, pct(opens, 0.5), float64(info.Files[fileExact])/1e6)
-	measure("Go map (exact)", exact, func(s string) int {
+	logLatency(t, "Go map (exact)", exact, func(s string) int {
 		if _, ok := m[s]; ok {
 			return 1
 		}
 		return 0
 	})
 	runtime.KeepAlive(m)
+}
+
+// measureKB logs open time and look-up latency percentiles of the KB in
+// dir for queries drawn from sample; it returns the open KB, the open
+// times and the exact queries.
+func measureKB(t *testing.T, out string, sample []string) (*KB, []time.Duration, []string) {
+	t.Helper()
+	runtime.GC()
+
+	// open time: the median of 21 opens (the files are in the page cache:
+	// mmap reads nothing at open, so this is the cost whatever the size)
+	var opens []time.Duration
+	for i := 0; i < 21; i++ {
+		t0 := time.Now()
+		k, err := Open(out)
+		opens = append(opens, time.Since(t0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Close()
+	}
+	slices.Sort(opens)
+	t.Logf("open: median %v, max %v", pct(opens, 0.5), opens[len(opens)-1])
+
+	k, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	queries := func(m int, f func(string) string) []string {
+		q := make([]string, m)
+		for i := range q {
+			q[i] = f(sample[rng.IntN(len(sample))])
+		}
+		return q
+	}
+	exact := queries(200000, func(s string) string { return s })
+	logLatency(t, "first 1000 after open", exact[:1000], func(s string) int { return len(k.Lookup(s)) })
+	logLatency(t, "exact (warm)", exact, func(s string) int { return len(k.Lookup(s)) })
+	logLatency(t, "normalised (lower-case)", queries(200000, strings.ToLower), func(s string) int { return len(k.Lookup(s)) })
+	logLatency(t, "miss", queries(200000, func(s string) string { return s + "x" }), func(s string) int { return len(k.Lookup(s)) })
+	logLatency(t, "lookup+entity of best", exact, func(s string) int {
+		cs := k.Lookup(s)
+		if len(cs) == 0 {
+			return 0
+		}
+		return len(k.Entity(cs[0].Entity).Title)
+	})
+	logLatency(t, "walker (normalised key)", queries(200000, Normalize), func(s string) int {
+		w := k.Walker()
+		if !w.Step(s) {
+			return 0
+		}
+		if key, ok := w.Match(); ok {
+			return len(k.CandidatesOf(key))
+		}
+		return 0
+	})
+	logLatency(t, "fuzzy, 1 edit", queries(2000, func(s string) string { return s[:len(s)-1] + "q" }), func(s string) int { return len(k.LookupFuzzy(s, 1)) })
+	return k, opens, exact
+}
+
+// TestLatencyOfKB measures a built KB, such as make kb's
+// (skipped when LINKSTREAM_LATENCY_KB is unset): open time and look-up
+// latency for every 50th surface of the KB.
+//
+//	LINKSTREAM_LATENCY_KB="$(scripts/kb.sh)" go test ./kb -run TestLatencyOfKB -v
+func TestLatencyOfKB(t *testing.T) {
+	dir := os.Getenv("LINKSTREAM_LATENCY_KB")
+	if dir == "" {
+		t.Skip("set LINKSTREAM_LATENCY_KB to a KB directory to measure it")
+	}
+	k, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sample []string
+	it, err := k.exact.Iterator(nil, nil)
+	for i := 0; err == nil; i++ {
+		if key, _ := it.Current(); i%50 == 0 {
+			sample = append(sample, string(key))
+		}
+		err = it.Next()
+	}
+	k.Close()
+	t.Logf("%s: %d surfaces sampled, %.1f MB on disk", dir, len(sample), float64(dirSize(dir))/1e6)
+	k, _, _ = measureKB(t, dir, sample)
+	k.Close()
+}
+
+// logLatency logs the latency percentiles of f over the queries.
+func logLatency(t *testing.T, name string, queries []string, f func(string) int) {
+	t.Helper()
+	lat := make([]time.Duration, 0, len(queries))
+	found := 0
+	t0 := time.Now()
+	for _, q := range queries {
+		s := time.Now()
+		found += min(1, f(q))
+		lat = append(lat, time.Since(s))
+	}
+	total := time.Since(t0)
+	slices.Sort(lat)
+	t.Logf("%-26s n=%d found=%d  p50 %v  p90 %v  p99 %v  p99.9 %v  max %v  mean %v (incl. ~%v timer)",
+		name, len(queries), found, pct(lat, .5), pct(lat, .9), pct(lat, .99), pct(lat, .999), lat[len(lat)-1], total/time.Duration(len(queries)), timerCost())
 }
 
 func timerCost() time.Duration {

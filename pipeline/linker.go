@@ -227,7 +227,7 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		query := crossEncoderQuery(text, toks, &mentions[i])
 		for _, j := range topByProbability(ms.p, l.cfg.crossTopK) {
 			c := &mentions[i].entry.cands[j]
-			pairs = append(pairs, Pair{Query: query, Passage: c.title + ": " + c.desc})
+			pairs = append(pairs, Pair{Query: query, Passage: passage(c)})
 			refs = append(refs, ref{i, j})
 		}
 	}
@@ -255,6 +255,22 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 	}
 	return nil
 }
+
+// passage is what the reranker reads of a candidate: its description, or,
+// for an entity the KB knows only by name, what the KB knows of it (its
+// title, qualifier included, and its type), so that the model does not
+// read a bare title as a perfect short answer.
+func passage(c *candidate) string {
+	if c.desc != "" {
+		return c.title + ": " + c.desc
+	}
+	if kind, ok := typePhrases[c.typ]; ok {
+		return c.title + ": " + c.title + " is " + kind + "."
+	}
+	return c.title + "."
+}
+
+var typePhrases = map[string]string{"PER": "a person", "ORG": "an organisation", "LOC": "a place"}
 
 // topByProbability lists the indices of the k most probable candidates.
 func topByProbability(p []float64, k int) []int {

@@ -49,8 +49,9 @@ dictionary() {
 	local tmp
 	tmp=$(mktemp -d)
 	say "alias dictionary: fetching the CoreNLP KBP models jar ($(mf sources.corenlp_kbp.artifact), 227 MB) with Maven"
-	mvn -q -B dependency:copy -Dartifact="$(mf sources.corenlp_kbp.artifact)" -DoutputDirectory="$tmp" -Dmdep.useBaseVersion=true >&2 ||
-		die "maven could not fetch $(mf sources.corenlp_kbp.artifact)"
+	mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$(mf sources.corenlp_kbp.artifact)" -DoutputDirectory="$tmp" \
+		-Dmdep.useBaseVersion=true >"$tmp/mvn.log" 2>&1 ||
+		{ tail -n 20 "$tmp/mvn.log" >&2; die "maven could not fetch $(mf sources.corenlp_kbp.artifact)"; }
 	local jar
 	jar=$(ls "$tmp"/*.jar)
 	check_sha "$jar" "$want"

@@ -5,9 +5,20 @@
 # script starts (scripts/kafka.sh) and always stops again.
 #
 # Environment: LINKSTREAM_TEST_TIMEOUT (go test -timeout, default 40m);
-# everything scripts/kafka.sh reads.
+# LINKSTREAM_TEST_KB (a KB directory, or none; default: scripts/kb.sh's);
+# everything scripts/kafka.sh and scripts/kb.sh read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The Wikipedia-scale KB of make kb (fetched and built once, then cached):
+# the demo test and the seed sentences run on it. LINKSTREAM_TEST_KB=none
+# skips it (those tests then say so).
+if [[ ${LINKSTREAM_TEST_KB:-} != none ]]; then
+	LINKSTREAM_TEST_KB=${LINKSTREAM_TEST_KB:-$(scripts/kb.sh)}
+	export LINKSTREAM_TEST_KB
+else
+	unset LINKSTREAM_TEST_KB
+fi
 
 scripts/kafka.sh up
 trap 'scripts/kafka.sh down' EXIT
