@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down
+.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy
 
 deps:
 	scripts/deps.sh
@@ -50,6 +50,15 @@ eval: build
 lint: deps
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+# The container image (podman; no base image is pulled): scripts/image.sh.
+image: build
+	scripts/image.sh
+
+# The image against a real broker: links a document in a container. Not in
+# `make test`, which must pass where podman is absent.
+test-image: image
+	scripts/test-image.sh
 
 kafka-up: deps
 	scripts/kafka.sh up
