@@ -101,7 +101,9 @@ func TestImageLinksADocument(t *testing.T) {
 
 	name := fmt.Sprintf("linkstream-imagetest-%d", time.Now().UnixNano())
 	started := time.Now()
-	if o, err := podman(ctx, "run", "-d", "--name", name, "--network", "host",
+	// --read-only as in deploy/kubernetes (readOnlyRootFilesystem); podman
+	// mounts a tmpfs on /tmp as the manifests' emptyDir does.
+	if o, err := podman(ctx, "run", "-d", "--name", name, "--network", "host", "--read-only",
 		"-v", kbDir+":/kb:ro", "-e", "LINKSTREAM_HTTP_ADDR="+httpAddr,
 		image, "run", "--brokers", seeds, "--input-topic", in, "--output-topic", out,
 		"--group", name, "--instance-id", "imagetest-0", "--shutdown-timeout", "10s"); err != nil {
