@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy
+.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient
 
 deps:
 	scripts/deps.sh
@@ -35,7 +35,7 @@ kb: build
 demo: build
 	$(BIN) demo --kb "$$(scripts/kb.sh)"
 
-test: deps test-deploy
+test: deps test-deploy pyclient
 	scripts/test.sh
 
 # The Kubernetes manifests, decoded strictly into the API types and rendered
@@ -56,6 +56,11 @@ eval: build
 lint: deps
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+# A venv with confluent-kafka and fastavro for examples/python (the
+# non-Go client that make test runs against the real broker).
+pyclient:
+	scripts/pyclient.sh >/dev/null
 
 # The container image (podman; no base image is pulled): scripts/image.sh.
 image: build
