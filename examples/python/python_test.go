@@ -290,4 +290,59 @@ func TestReadServiceOutput(t *testing.T) {
 		t.Errorf("no links in %d documents: the comparison compared empty records", len(texts))
 	}
 	t.Logf("Python read %d documents (%d links) identical to the Go decoder's", len(pyDocs), linked)
+
+	// The README's snippet, verbatim but for the broker and topic names.
+	snippet := readmeSnippet(t)
+	snippet = strings.ReplaceAll(snippet, `"127.0.0.1:19092"`, fmt.Sprintf("%q", seeds))
+	snippet = strings.ReplaceAll(snippet, `"news-linked"`, fmt.Sprintf("%q", out))
+	snippet = strings.ReplaceAll(snippet, `"my-reader"`, fmt.Sprintf("%q", base+"-readme"))
+	want := map[string]bool{}
+	for id, g := range goDocs {
+		for _, l := range g.Links {
+			want[fmt.Sprintf("%s %s -> %s", id, l.Mention, l.URL)] = true
+		}
+	}
+	sctx, scancel := context.WithTimeout(ctx, 90*time.Second)
+	defer scancel()
+	run := exec.CommandContext(sctx, py, "-c", snippet)
+	run.Dir = filepath.Join("..", "..") // it opens schemas/linked_document.avsc
+	runOut, err := run.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runErr strings.Builder
+	run.Stderr = &runErr
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The snippet loops for ever: stop it once every link was printed.
+	lines := bufio.NewScanner(runOut)
+	for len(want) > 0 && lines.Scan() {
+		delete(want, lines.Text())
+	}
+	_ = run.Process.Kill()
+	_ = run.Wait()
+	if len(want) > 0 {
+		t.Errorf("the README snippet did not print %v\n%s", want, runErr.String())
+	}
+}
+
+// readmeSnippet is the README's first Python code block.
+func readmeSnippet(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "```python\n")
+	if i < 0 {
+		t.Fatal("README.md has no ```python block")
+	}
+	s = s[i+len("```python\n"):]
+	j := strings.Index(s, "```")
+	if j < 0 {
+		t.Fatal("README.md's python block does not end")
+	}
+	return s[:j]
 }
