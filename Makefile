@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient
+.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
 
 deps:
 	scripts/deps.sh
@@ -76,6 +76,12 @@ kafka-up: deps
 
 kafka-down:
 	scripts/kafka.sh down
+
+registry-up:
+	scripts/registry.sh up
+
+registry-down:
+	scripts/registry.sh down
 
 clean:
 	rm -rf bin out

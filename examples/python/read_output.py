@@ -4,13 +4,15 @@ for the Avro records (schemas/linked_document.avsc).
 
     python3 read_output.py --brokers 127.0.0.1:19092 --topic news-linked
     python3 read_output.py --decode value.bin        # one record value from a file
+    python3 read_output.py --registry http://127.0.0.1:19481/apis/ccompat/v7 ...
 
 Prints one JSON object per linked document. Without --registry, the service
 writes each value as a bare Avro datum: no container-file header and no
 schema id, so fastavro.schemaless_reader reads it and fastavro.reader (which
 expects an Avro object container file, magic b"Obj\\x01") does not. With
 --registry, the value is in the Confluent wire format: byte 0, the schema id
-in 4 big-endian bytes, then the same datum.
+in 4 big-endian bytes, then the same datum; with --registry here too, the
+writer schema is fetched by that id and the record resolved to the local one.
 """
 import argparse
 import datetime
@@ -18,6 +20,7 @@ import io
 import json
 import pathlib
 import sys
+import urllib.request
 
 import fastavro
 from confluent_kafka import Consumer
@@ -26,11 +29,26 @@ SCHEMA_FILE = pathlib.Path(__file__).resolve().parents[2] / "schemas" / "linked_
 schema = fastavro.parse_schema(json.loads(SCHEMA_FILE.read_text()))
 
 
-def decode(value: bytes) -> dict:
+_writer_schemas = {}
+
+
+def writer_schema(registry: str, schema_id: int):
+    """The schema a wire-format record was written with, from the registry's
+    Confluent API (GET /schemas/ids/{id}), fetched once per id."""
+    if schema_id not in _writer_schemas:
+        with urllib.request.urlopen(f"{registry.rstrip('/')}/schemas/ids/{schema_id}", timeout=10) as r:
+            _writer_schemas[schema_id] = fastavro.parse_schema(json.loads(json.load(r)["schema"]))
+    return _writer_schemas[schema_id]
+
+
+def decode(value: bytes, registry: str = "") -> dict:
     # A plain datum starts with the length of the (non-empty) document id,
     # never 0; the Confluent wire format starts with 0 and a 4-byte schema id.
     if value[:1] == b"\x00":
+        schema_id = int.from_bytes(value[1:5], "big")
         value = value[5:]
+        if registry:
+            return fastavro.schemaless_reader(io.BytesIO(value), writer_schema(registry, schema_id), schema)
     return fastavro.schemaless_reader(io.BytesIO(value), schema)
 
 
@@ -51,11 +69,12 @@ def main() -> int:
     ap.add_argument("--group", default="linkstream-python-reader")
     ap.add_argument("--count", type=int, default=0, help="stop after this many documents (0: run until interrupted)")
     ap.add_argument("--timeout", type=float, default=0, help="give up after this many seconds without --count documents")
+    ap.add_argument("--registry", default="", help="Schema Registry (Confluent API) URL: decode wire-format records with their writer schema")
     ap.add_argument("--decode", metavar="FILE", help="decode one record value from FILE and exit")
     args = ap.parse_args()
 
     if args.decode:
-        print(to_json(decode(pathlib.Path(args.decode).read_bytes())))
+        print(to_json(decode(pathlib.Path(args.decode).read_bytes(), args.registry)))
         return 0
 
     consumer = Consumer({
@@ -79,7 +98,7 @@ def main() -> int:
             if msg.error():
                 print(f"read_output: {msg.error()}", file=sys.stderr)
                 continue
-            print(to_json(decode(msg.value())), flush=True)
+            print(to_json(decode(msg.value(), args.registry)), flush=True)
             seen += 1
     finally:
         consumer.close()
