@@ -36,6 +36,7 @@ COPY . .
 # The caches keep the native stack and Go modules across builds, as
 # ~/.cache/linkstream does on a host.
 RUN --mount=type=cache,target=/root/.cache/linkstream \
+	--mount=type=cache,target=/root/.cache/go-build \
 	--mount=type=cache,target=/root/go/pkg/mod \
 	make build && scripts/image-stage.sh /stage
 

@@ -12,8 +12,9 @@
 # layout, environment and entry point that `docker build .` gives.
 #
 # Cached and keyed like the rest of the native stack: the base rootfs lives
-# under $LINKSTREAM_CACHE/image/base/<key>/ (key: suite, packages, this
-# script's base recipe) and is imported once as localhost/linkstream-base:<key>;
+# under $LINKSTREAM_CACHE/image/base/<suite>-<key>/ (key: suite, packages,
+# this script's base recipe) and is imported once as
+# localhost/linkstream-base:<suite>-<rootfs sha256>;
 # the image is tagged with a key over the staged files, the base and the
 # Dockerfile, so a second run with nothing changed only re-hashes (seconds).
 #
@@ -59,7 +60,6 @@ base() {
 	local key dir
 	key=$(base_key)
 	dir=$CACHE/image/base/$SUITE-$key
-	BASE_IMAGE=localhost/linkstream-base:$SUITE-$key
 	if [[ -f $dir/.stamp ]] && (cd "$dir" && sha256sum --quiet -c .stamp); then
 		say "base $SUITE-$key: cached ($dir/rootfs.tar)"
 	else
@@ -84,6 +84,9 @@ base() {
 		(cd "$dir" && sha256sum rootfs.tar >.stamp)
 		say "base $SUITE-$key: built ($(du -h "$dir/rootfs.tar" | cut -f1))"
 	fi
+	# Tagged by the rootfs's own hash: a rebuilt rootfs (newer packages) is
+	# a new base, never mistaken for the one imported before.
+	BASE_IMAGE=localhost/linkstream-base:$SUITE-$(cut -c1-12 "$dir/.stamp")
 	if ! podman image exists "$BASE_IMAGE"; then
 		podman import --quiet "$dir/rootfs.tar" "$BASE_IMAGE" >/dev/null || die "podman import of $dir/rootfs.tar failed"
 		say "base imported as $BASE_IMAGE"
