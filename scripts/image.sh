@@ -125,21 +125,25 @@ build() {
 			tar -C "$STAGE_DIR/.." -cf - stage |
 				podman import --quiet - "$stage_image" >/dev/null || die "podman import of the staged files failed"
 		fi
+		local stage_id
+		stage_id=$(podman image inspect --format '{{.Id}}' "$stage_image")
 		say "podman build --target runtime (Dockerfile) ..."
 		local ctx
 		ctx=$(mktemp -d)
 		# shellcheck disable=SC2064
 		trap "rm -rf '$ctx'" EXIT
 		# The runtime stage copies only from the staged image: the build
-		# context can stay empty.
-		nice podman build --quiet --target runtime \
+		# context can stay empty. --layers=false: no intermediate image per
+		# step (the "staged" stage alone would keep another 240 MB).
+		nice podman build --quiet --layers=false --target runtime \
 			--build-arg RUNTIME_BASE="$BASE_IMAGE" --build-arg STAGE="$stage_image" \
 			--label io.linkstream.image-key="$key" \
 			-f "$ROOT/Dockerfile" -t "$name" -t "$REPO:latest" "$ctx" >/dev/null ||
 			die "podman build failed"
 		# The staged files now live in the image's top layer; keeping the
-		# staging image too would hold every build's 240 MB twice.
-		podman rmi --force "$stage_image" >/dev/null 2>&1 || true
+		# staging image too would hold every build's 240 MB twice. By id:
+		# removing the name alone leaves the image behind, untagged.
+		podman rmi --force "$stage_id" >/dev/null 2>&1 || true
 		say "image $name: built"
 	fi
 	local size
