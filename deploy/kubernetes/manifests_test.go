@@ -211,9 +211,9 @@ func render(t *testing.T, dir string) *rendered {
 	return out
 }
 
-// lagMetric is the series both autoscalers and the dashboards read; the
-// test checks that the service still exports it by that name.
-const lagMetric = "linkstream_consumer_lag"
+// lagMetric is the series the HPA reads (through prometheus-adapter, rule
+// in README.md); the test checks that the service still exports it.
+const lagMetric = "linkstream_consumer_group_lag"
 
 func TestLagMetricIsExported(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "..", "consumer", "metrics.go"))
@@ -281,6 +281,9 @@ func TestOverlayExampleHPA(t *testing.T) {
 	h := r.hpa[0]
 	if h.Spec.ScaleTargetRef.Kind != "StatefulSet" || h.Spec.ScaleTargetRef.Name != sts.Name {
 		t.Errorf("HPA targets %+v, want StatefulSet %s", h.Spec.ScaleTargetRef, sts.Name)
+	}
+	if h.Spec.MinReplicas == nil || *h.Spec.MinReplicas < 1 {
+		t.Errorf("HPA minReplicas %s: the exported lag needs a running instance to be seen", deref(h.Spec.MinReplicas))
 	}
 	if h.Spec.MaxReplicas != partitions(t, sts) {
 		t.Errorf("maxReplicas %d, want the input's %d partitions", h.Spec.MaxReplicas, partitions(t, sts))
