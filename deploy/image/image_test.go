@@ -27,8 +27,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
-	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -75,12 +75,8 @@ func TestImageLinksADocument(t *testing.T) {
 
 	// The KB on a volume, as in production: built here from the excerpt
 	// `make deps` fetched, readable by the image's nonroot user.
-	dump, err := models.GensimDump()
-	if err != nil {
-		t.Fatalf("the gensim dump excerpt: %v", err)
-	}
 	kbDir := filepath.Join(t.TempDir(), "kb")
-	if _, err := kb.Build(ctx, kbDir, kb.Dump(dump)); err != nil {
+	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
 		t.Fatalf("kb build: %v", err)
 	}
 	if err := os.Chmod(filepath.Dir(kbDir), 0o755); err != nil {
@@ -121,7 +117,7 @@ func TestImageLinksADocument(t *testing.T) {
 	t.Logf("container ready after %.1fs (model and KB loaded)", time.Since(started).Seconds())
 
 	const id = "image-1"
-	doc, _ := json.Marshal(pipeline.Document{ID: id, Text: "Albert Einstein's letters on relativity will be auctioned next month.", Lang: "en"})
+	doc, _ := json.Marshal(link.Document{ID: id, Text: "Albert Einstein's letters on relativity will be auctioned next month.", Lang: "en"})
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		t.Fatal(err)
@@ -252,4 +248,15 @@ func get(t *testing.T, url string) string {
 	var b bytes.Buffer
 	_, _ = io.Copy(&b, resp.Body)
 	return b.String()
+}
+
+// gensimDump is the Wikipedia excerpt `make deps` caches (models/manifest.json,
+// sources.gensim): the KB these tests build.
+func gensimDump(t *testing.T) string {
+	t.Helper()
+	p, err := models.SourceFile(models.CacheDir(os.Getenv), "gensim", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
+	if err != nil {
+		t.Fatalf("the gensim dump excerpt: %v", err)
+	}
+	return p
 }

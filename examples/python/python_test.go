@@ -26,6 +26,7 @@ import (
 
 	"github.com/linkstream/linkstream/consumer"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
@@ -41,14 +42,14 @@ type pyDoc struct {
 		Offset    int64  `json:"offset"`
 	} `json:"source"`
 	Links []struct {
-		Start, End          int32
+		Start, End          int
 		Mention, Title, URL string
-		QID                 *string
+		QID                 *string // null in Avro when the Go side has ""
 		Type, Method        string
 		Score, Ambiguity    float64
 	} `json:"links"`
 	NIL []struct {
-		Start, End int32
+		Start, End int
 		Mention    string
 		Type       *string
 	} `json:"nil"`
@@ -77,22 +78,23 @@ func equal(t *testing.T, py pyDoc, want schemas.LinkedDocument) {
 	for i, l := range want.Links {
 		p := py.Links[i]
 		if p.Start != l.Start || p.End != l.End || p.Mention != l.Mention || p.Title != l.Title || p.URL != l.URL ||
-			fmt.Sprint(deref(p.QID)) != fmt.Sprint(deref(l.QID)) || p.Type != l.Type || p.Method != l.Method ||
+			deref(p.QID) != l.QID || p.Type != l.Type || p.Method != string(l.Method) ||
 			math.Abs(p.Score-l.Score) > 0 || math.Abs(p.Ambiguity-l.Ambiguity) > 0 {
 			t.Errorf("link %d: Python %+v, Go %+v", i, p, l)
 		}
 	}
 	for i, n := range want.NIL {
 		p := py.NIL[i]
-		if p.Start != n.Start || p.End != n.End || p.Mention != n.Mention || fmt.Sprint(deref(p.Type)) != fmt.Sprint(deref(n.Type)) {
+		if p.Start != n.Start || p.End != n.End || p.Mention != n.Mention || deref(p.Type) != n.Type {
 			t.Errorf("NIL %d: Python %+v, Go %+v", i, p, n)
 		}
 	}
 }
 
-func deref(s *string) any {
+// deref maps Avro's null to "", as the Go types hold an absent string.
+func deref(s *string) string {
 	if s == nil {
-		return nil
+		return ""
 	}
 	return *s
 }
@@ -102,14 +104,15 @@ func deref(s *string) any {
 // issue saw users reach for first, refuses them.
 func TestDecodeValue(t *testing.T) {
 	py := python(t)
-	qid, per := "Q937", "PER"
 	doc := schemas.LinkedDocument{
-		ID:     "doc-ü-1",
-		Source: schemas.Source{Topic: "news", Partition: 7, Offset: 1 << 40},
-		Links: []schemas.Link{{Start: 0, End: 15, Mention: "Albert Einstein", Title: "Albert Einstein",
-			URL: "https://en.wikipedia.org/wiki/Albert_Einstein", QID: &qid, Type: "PER", Score: 0.93, Ambiguity: 0.125, Method: "cross-encoder"},
-			{Start: 20, End: 26, Mention: "Zürich", Title: "Zürich", URL: "https://en.wikipedia.org/wiki/Z%C3%BCrich", Type: "LOC", Score: 0.5, Method: "prior"}},
-		NIL:         []schemas.NilMention{{Start: 30, End: 35, Mention: "Smith", Type: &per}, {Start: 40, End: 43, Mention: "ACM"}},
+		Result: link.Result{
+			ID: "doc-ü-1",
+			Links: []link.Link{{Start: 0, End: 15, Mention: "Albert Einstein", Title: "Albert Einstein",
+				URL: "https://en.wikipedia.org/wiki/Albert_Einstein", QID: "Q937", Type: "PER", Score: 0.93, Ambiguity: 0.125, Method: link.MethodCrossEncoder},
+				{Start: 20, End: 26, Mention: "Zürich", Title: "Zürich", URL: "https://en.wikipedia.org/wiki/Z%C3%BCrich", Type: "LOC", Score: 0.5, Method: link.MethodPrior}},
+			NIL: []link.NilMention{{Start: 30, End: 35, Mention: "Smith", Type: "PER"}, {Start: 40, End: 43, Mention: "ACM"}},
+		},
+		Source:      schemas.Source{Topic: "news", Partition: 7, Offset: 1 << 40},
 		KBVersion:   "sha256:0123456789ab",
 		ModelID:     "ms-marco-MiniLM-L-12-v2-fp32",
 		ProcessedAt: time.UnixMilli(1764581234567).UTC(),
@@ -163,12 +166,8 @@ func TestReadServiceOutput(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	dump, err := models.GensimDump()
-	if err != nil {
-		t.Fatalf("the gensim dump excerpt: %v", err)
-	}
 	kbDir := filepath.Join(t.TempDir(), "kb")
-	if _, err := kb.Build(ctx, kbDir, kb.Dump(dump)); err != nil {
+	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
 		t.Fatal(err)
 	}
 	k, err := kb.Open(kbDir)
@@ -214,7 +213,7 @@ func TestReadServiceOutput(t *testing.T) {
 		"Historians compared Abraham Lincoln with Alexander the Great.",
 	}
 	for i, text := range texts {
-		v, _ := json.Marshal(pipeline.Document{ID: fmt.Sprintf("py-%d", i), Text: text, Lang: "en"})
+		v, _ := json.Marshal(link.Document{ID: fmt.Sprintf("py-%d", i), Text: text, Lang: "en"})
 		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: in, Key: []byte(fmt.Sprint(i)), Value: v}).FirstErr(); err != nil {
 			t.Fatal(err)
 		}
@@ -345,4 +344,15 @@ func readmeSnippet(t *testing.T) string {
 		t.Fatal("README.md's python block does not end")
 	}
 	return s[:j]
+}
+
+// gensimDump is the Wikipedia excerpt `make deps` caches (models/manifest.json,
+// sources.gensim): the KB these tests build.
+func gensimDump(t *testing.T) string {
+	t.Helper()
+	p, err := models.SourceFile(models.CacheDir(os.Getenv), "gensim", "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2")
+	if err != nil {
+		t.Fatalf("the gensim dump excerpt: %v", err)
+	}
+	return p
 }

@@ -23,7 +23,7 @@ import (
 
 	"github.com/linkstream/linkstream/consumer"
 	"github.com/linkstream/linkstream/kb"
-	"github.com/linkstream/linkstream/models"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
@@ -84,12 +84,8 @@ func TestRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dump, err := models.GensimDump()
-	if err != nil {
-		t.Fatalf("the gensim dump excerpt: %v", err)
-	}
 	kbDir := filepath.Join(t.TempDir(), "kb")
-	if _, err := kb.Build(ctx, kbDir, kb.Dump(dump)); err != nil {
+	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
 		t.Fatal(err)
 	}
 	k, err := kb.Open(kbDir)
@@ -137,7 +133,7 @@ func TestRegistry(t *testing.T) {
 		"Historians compared Abraham Lincoln with Alexander the Great.",
 	}
 	for i, text := range texts {
-		r, err := enc.Record(in, pipeline.Document{ID: fmt.Sprintf("avro-%d", i), Text: text, Lang: "en"})
+		r, err := enc.Record(in, link.Document{ID: fmt.Sprintf("avro-%d", i), Text: text, Lang: "en"})
 		if err != nil {
 			t.Fatal(err)
 		}
