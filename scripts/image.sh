@@ -145,6 +145,13 @@ build() {
 		# removing the name alone leaves the image behind, untagged.
 		podman rmi --force "$stage_id" >/dev/null 2>&1 || true
 		say "image $name: built"
+		# Older builds of this script (tags of the same form) each hold
+		# their own 240 MB layer: keep only the current one.
+		local old
+		for old in $(podman images --format '{{.Repository}}:{{.Tag}}' --filter reference="$REPO" |
+			grep -E "^$REPO:[0-9a-f]{12}\$" | grep -vx "$name"); do
+			podman rmi "$old" >/dev/null 2>&1 && say "removed the older build $old"
+		done
 	fi
 	local size
 	size=$(podman image inspect --format '{{.Size}}' "$name")
