@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down
+.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
 
 deps:
 	scripts/deps.sh
@@ -35,8 +35,14 @@ kb: build
 demo: build
 	$(BIN) demo --kb "$$(scripts/kb.sh)"
 
-test: build
+test: build test-deploy pyclient
 	scripts/test.sh
+
+# The Kubernetes manifests, decoded strictly into the API types and rendered
+# with kustomize: a module of its own (deploy/kubernetes/go.mod), so its
+# Kubernetes dependencies stay out of the service's build. No cluster needed.
+test-deploy:
+	cd deploy/kubernetes && $(GO) test -count=1 ./...
 
 # Go benchmarks of every package, then the linker's table on the
 # Wikipedia-scale KB.
@@ -50,12 +56,33 @@ eval: build
 lint: deps
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	cd deploy/kubernetes && $(GO) vet ./... && $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+# A venv with confluent-kafka and fastavro for examples/python (the
+# non-Go client that make test runs against the real broker).
+pyclient:
+	scripts/pyclient.sh >/dev/null
+
+# The container image (podman; no base image is pulled): scripts/image.sh.
+image: build
+	scripts/image.sh
+
+# The image against a real broker: links a document in a container. Not in
+# `make test`, which must pass where podman is absent.
+test-image: image
+	scripts/test-image.sh
 
 kafka-up: deps
 	scripts/kafka.sh up
 
 kafka-down:
 	scripts/kafka.sh down
+
+registry-up:
+	scripts/registry.sh up
+
+registry-down:
+	scripts/registry.sh down
 
 clean:
 	rm -rf bin out
