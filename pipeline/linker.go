@@ -95,14 +95,14 @@ type docScratch struct {
 
 // Link finds and links the entity mentions of one document.
 func (l *Linker) Link(ctx context.Context, doc Document) (Result, error) {
-	res, _, err := l.link(ctx, doc, nil, false)
+	res, _, err := l.link(ctx, doc, nil, l.defaultCall(false))
 	return res, err
 }
 
 // Explain is Link that also returns, for every mention, each candidate's
 // features and score: what the evaluation writes next to each error.
 func (l *Linker) Explain(ctx context.Context, doc Document) (Result, []Explanation, error) {
-	return l.link(ctx, doc, nil, true)
+	return l.link(ctx, doc, nil, l.defaultCall(true))
 }
 
 // Span is a gold mention, in code points, end exclusive.
@@ -112,11 +112,11 @@ type Span struct{ Start, End int }
 // candidate of each span, NIL only when the KB has none. It measures the
 // disambiguation alone, as the evaluation's "accuracy on gold spans".
 func (l *Linker) LinkSpans(ctx context.Context, doc Document, spans []Span) ([]Explanation, error) {
-	_, ex, err := l.link(ctx, doc, spans, true)
+	_, ex, err := l.link(ctx, doc, spans, l.defaultCall(true))
 	return ex, err
 }
 
-func (l *Linker) link(ctx context.Context, doc Document, spans []Span, explain bool) (Result, []Explanation, error) {
+func (l *Linker) link(ctx context.Context, doc Document, spans []Span, c call) (Result, []Explanation, error) {
 	res := Result{ID: doc.ID, Links: []Link{}, NIL: []NilMention{}}
 	if len(doc.Text) > MaxDocumentBytes {
 		return res, nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc.Text), MaxDocumentBytes)
@@ -142,18 +142,18 @@ func (l *Linker) link(ctx context.Context, doc Document, spans []Span, explain b
 	if spans == nil {
 		s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores)
 	}
-	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil); err != nil {
+	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {
 		return res, nil, err
 	}
-	l.decide(text, s.mentions, scores, spans != nil, &res)
+	l.decide(text, s.mentions, scores, spans != nil, c.nilThreshold, &res)
 	l.docs.Add(1)
 	l.mentions.Add(int64(len(s.mentions)))
 	l.links.Add(int64(len(res.Links)))
 	l.nils.Add(int64(len(res.NIL)))
 	span.SetAttributes(attribute.Int("links", len(res.Links)), attribute.Int("nil", len(res.NIL)))
 	var ex []Explanation
-	if explain {
-		ex = l.explanations(text, s.mentions, scores, spans != nil)
+	if c.explain {
+		ex = l.explanations(text, s.mentions, scores, spans != nil, c.nilThreshold)
 	}
 	return res, ex, nil
 }
@@ -208,8 +208,8 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 
 // crossEncode sends the ambiguous mentions' (context, description) pairs
 // through the shared micro-batcher, in one submission per document.
-func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool) error {
-	if l.batch == nil {
+func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool, c call) error {
+	if l.batch == nil || c.mode == Never {
 		return nil
 	}
 	type ref struct{ mention, cand int }
@@ -220,7 +220,7 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		if len(ms.feats) < 2 || mentions[i].follows >= 0 {
 			continue
 		}
-		if l.cfg.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < l.cfg.ambiguity {
+		if c.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < c.ambiguity {
 			continue
 		}
 		query := crossEncoderQuery(text, toks, &mentions[i])
@@ -289,7 +289,7 @@ func crossEncoderQuery(text string, toks []token, m *mention) string {
 }
 
 // decide turns scores into links and NILs, in text order.
-func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, res *Result) {
+func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, nilThreshold float64, res *Result) {
 	offs := runeOffsets{text: text}
 	for _, i := range textOrder(mentions) {
 		m, ms := &mentions[i], &scores[i]
@@ -300,7 +300,7 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 			// A short form takes its full form's final decision.
 			ms, entry = &scores[m.follows], mentions[m.follows].entry
 		}
-		if ms.best < 0 || (!gold && ms.p[ms.best] < l.cfg.nilThreshold) {
+		if ms.best < 0 || (!gold && ms.p[ms.best] < nilThreshold) {
 			typ := ""
 			if ms.best >= 0 {
 				typ = entry.cands[ms.best].typ
