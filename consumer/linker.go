@@ -23,6 +23,27 @@ type Linker interface {
 	Link(ctx context.Context, doc pipeline.Document) (pipeline.Result, error)
 }
 
+// VersionedLinker is a Linker that names the KB version and model that
+// linked each document: one whose KB is swapped while the service runs
+// (hotswap.Swapper). The service writes those into the output record in
+// place of the Versions option's.
+type VersionedLinker interface {
+	Linker
+	LinkVersioned(ctx context.Context, doc pipeline.Document) (res pipeline.Result, kbVersion, modelID string, err error)
+}
+
+type versions struct{ kb, model string }
+
+// linkOnce calls the Linker once.
+func (s *Service) linkOnce(ctx context.Context, doc pipeline.Document) (pipeline.Result, versions, error) {
+	if vl, ok := s.linker.(VersionedLinker); ok {
+		res, kbVersion, modelID, err := vl.LinkVersioned(ctx, doc)
+		return res, versions{kbVersion, modelID}, err
+	}
+	res, err := s.linker.Link(ctx, doc)
+	return res, versions{s.cfg.kbVersion, s.cfg.modelID}, err
+}
+
 // LinkerFunc adapts a function to Linker.
 type LinkerFunc func(ctx context.Context, doc pipeline.Document) (pipeline.Result, error)
 

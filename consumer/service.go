@@ -597,7 +597,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String("linkstream.document.id", doc.ID))
 
 	t1 := time.Now()
-	res, attempts, err := s.link(ctx, doc)
+	res, ver, attempts, err := s.link(ctx, doc)
 	s.m.addPhase(phaseLink, time.Since(t1))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -616,7 +616,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 	}
 	ld := schemas.NewLinkedDocument(res,
 		schemas.Source{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset},
-		s.cfg.kbVersion, s.cfg.modelID, time.Now())
+		ver.kb, ver.model, time.Now())
 	val, err := s.enc.Encode(&ld)
 	s.m.addPhase(phaseEncode, time.Since(t2))
 	if err != nil {
@@ -651,22 +651,22 @@ func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (pipeline.D
 	}
 }
 
-// link calls the Linker with the retry policy, returning how many attempts
-// it made.
-func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Result, int, error) {
+// link calls the Linker with the retry policy, returning what linked the
+// document and how many attempts it made.
+func (s *Service) link(ctx context.Context, doc pipeline.Document) (pipeline.Result, versions, int, error) {
 	for attempt := 1; ; attempt++ {
 		lctx, cancel := context.WithTimeout(ctx, s.cfg.linkTimeout)
-		res, err := s.linker.Link(lctx, doc)
+		res, ver, err := s.linkOnce(lctx, doc)
 		cancel()
 		if err == nil {
-			return res, attempt, nil
+			return res, ver, attempt, nil
 		}
 		if ctx.Err() != nil || s.permanent(err) || attempt >= s.cfg.maxAttempts {
-			return res, attempt, err
+			return res, ver, attempt, err
 		}
 		s.m.retries.Inc()
 		if !s.sleep(ctx, attempt) {
-			return res, attempt, ctx.Err()
+			return res, ver, attempt, ctx.Err()
 		}
 	}
 }
