@@ -1,6 +1,7 @@
 // Command linkstream links the people, organisations and places named in
 // text to their Wikipedia entities: from the command line (link, eval,
-// bench), over Kafka (run, tail), or all in-process (demo).
+// bench), over Kafka (run, tail), over HTTP (serve), or all in-process
+// (demo).
 //
 // This package reads flags and environment and nothing else: every
 // sub-command is a thin shell over the library packages.
@@ -34,6 +35,7 @@ var commands = map[string]command{
 	"bench":     {"measure the linker's throughput and print a table", runBench},
 	"demo":      {"link a dozen news texts through an in-process Kafka, end to end", runDemo},
 	"run":       {"link a Kafka topic into another, as a consumer group member", runRun},
+	"serve":     {"link over HTTP (/v1/link, Spotlight's /rest/annotate) with a page at /", runServe},
 	"tail":      {"print an output topic's linked documents", runTail},
 }
 

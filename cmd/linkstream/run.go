@@ -1,10 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +23,8 @@ func runRun(ctx context.Context, args []string) error {
 	fs := newFlagSet("run", "--brokers HOST:PORT --input-topic T --output-topic T --group G [flags]")
 	var lf linkerFlags
 	lf.register(fs)
+	var sf swapFlags
+	sf.register(fs)
 	host, _ := os.Hostname()
 	var (
 		brokers     = fs.String("brokers", "127.0.0.1:19092", "comma-separated seed brokers")
@@ -33,7 +35,7 @@ func runRun(ctx context.Context, args []string) error {
 		instance    = fs.String("instance-id", host, "this instance's name, unique in the group and stable across restarts (names the transactional id)")
 		delivery    = fs.String("delivery", "exactly-once", "exactly-once (transactions; read the output read_committed) or at-least-once")
 		registry    = fs.String("registry", "", "Schema Registry URL(s), comma-separated: decode Avro input, register the output schema, write the wire format")
-		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the KB's content hash)")
+		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the content hash of the KB that linked each record)")
 		modelID     = fs.String("model-id", "", "model id written into output records (default: the cross-encoder's)")
 		startAtEnd  = fs.Bool("start-at-end", false, "a new group starts at the end of the input topic instead of the beginning")
 		maxInFlight = fs.Int("max-in-flight", 1024, "most documents per cycle (transaction); fetching pauses while a full cycle is in flight")
@@ -67,11 +69,10 @@ func runRun(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("run: --delivery %q: want exactly-once or at-least-once", *delivery)
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("run: --log-level: %w", err)
+	log, err := newLogger(*logLevel)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	tracing, stopTracing, err := consumer.SetupTracing(ctx, "linkstream")
 	if err != nil {
@@ -83,16 +84,19 @@ func runRun(ctx context.Context, args []string) error {
 		_ = stopTracing(c)
 	}()
 
-	linker, err := lf.open()
+	sw, closeModel, err := lf.openSwapper(ctx, sf, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer linker.Close()
-	if *kbVersion == "" {
-		*kbVersion = linker.kbVersion()
-	}
-	if *modelID == "" {
-		*modelID = linker.modelID()
+	defer closeModel()
+	defer sw.Close()
+	// Given versions are written as given; by default each record names
+	// the KB generation that linked it (the Swapper is a VersionedLinker).
+	var linker consumer.Linker = sw
+	if *kbVersion != "" || *modelID != "" {
+		current, model := sw.Versions()
+		*kbVersion, *modelID = cmp.Or(*kbVersion, current), cmp.Or(*modelID, model)
+		linker = consumer.LinkerFunc(sw.Link)
 	}
 
 	opts := []consumer.Opt{
@@ -120,7 +124,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.PermanentIf(func(err error) bool {
 			return errors.Is(err, pipeline.ErrInvalidText) || errors.Is(err, pipeline.ErrTooLarge)
 		}),
-		consumer.Collectors(linkerCollector{linker.Linker}),
+		consumer.Collectors(linkerCollector{sw}, sw.Collector()),
 	}
 	if *registry != "" {
 		reg, err := sr.NewClient(sr.URLs(splitList(*registry)...))
@@ -143,8 +147,11 @@ func runRun(ctx context.Context, args []string) error {
 		defer srv.Close()
 		log.Info("serving /metrics /healthz /readyz", "addr", ln.Addr().String())
 	}
+	stopWatch := watchKB(ctx, sw)
+	defer stopWatch()
+	current, model := sw.Versions()
 	log.Info("linkstream run", "brokers", *brokers, "input", *input, "output", *output, "group", *group,
-		"instance", *instance, "delivery", *delivery, "kb", *kbVersion, "model", *modelID)
+		"instance", *instance, "delivery", *delivery, "kb", cmp.Or(*kbVersion, current), "model", cmp.Or(*modelID, model))
 	return svc.Run(ctx)
 }
 
@@ -160,7 +167,14 @@ func splitList(s string) []string {
 
 // linkerCollector exports the Linker's own figures on /metrics: batches,
 // cache, NIL rate, and the corpus statistics' top outliers.
-type linkerCollector struct{ l *pipeline.Linker }
+type linkerCollector struct{ l linkerStats }
+
+// linkerStats is what linkerCollector reads: a *pipeline.Linker, or a
+// *hotswap.Swapper's current one.
+type linkerStats interface {
+	Stats() pipeline.Stats
+	Outliers(n int) []pipeline.Outlier
+}
 
 var (
 	descLinkerDocs     = prometheus.NewDesc("linkstream_linker_documents_total", "Documents the Linker linked.", nil, nil)
