@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/producer"
+)
+
+// TestRunSwapsTheKBWithoutLosingARecord runs `linkstream run` on an
+// in-process Kafka while its KB's current link moves ten times, each move
+// while a wave of documents is in flight: every document comes out exactly
+// once, each record names one of the two KBs, and the wave produced after
+// the last swap names the last KB.
+func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
+	ctx := context.Background()
+	dump := kbtest.Need(t, kbtest.MiniDump)
+	dir := t.TempDir()
+	kbA, kbB, root := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "root")
+	versions := map[string]string{}
+	for path, descLen := range map[string]int{kbA: 300, kbB: 299} {
+		info, err := kb.Build(ctx, path, kb.Dump(dump), kb.DescriptionLength(descLen))
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions[path] = info.ContentHash[:len("sha256:")+12]
+	}
+	if err := mkdirAndPoint(root, kbA); err != nil {
+		t.Fatal(err)
+	}
+
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "in"), kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	seeds := cluster.ListenAddrs()
+	const metricsAddr = "127.0.0.1:19561"
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() {
+		ran <- dispatch(runCtx, []string{"run", "--brokers", strings.Join(seeds, ","), "--input-topic", "in", "--output-topic", "out",
+			"--group", "swap-test", "--instance-id", "swap-test", "--kb", root, "--mode", "never", "--kb-poll", "5ms",
+			"--http-addr", metricsAddr, "--cycle-target", "100ms", "--log-level", "error"})
+	}()
+	defer func() {
+		stop()
+		if err := <-ran; err != nil && ctx.Err() == nil && !strings.Contains(err.Error(), "context canceled") {
+			t.Errorf("run: %v", err)
+		}
+	}()
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.DefaultProduceTopic("in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	const waves, perWave = 11, 100
+	produce := func(wave int) {
+		for i := range perWave {
+			id := fmt.Sprintf("w%02d-%03d", wave, i)
+			v, _ := json.Marshal(pipeline.Document{ID: id, Text: "Angela Merkel met IBM managers in Berlin, wave " + id + "."})
+			cl.Produce(ctx, &kgo.Record{Key: []byte(id), Value: v}, nil)
+		}
+		if err := cl.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	targets := []string{kbA, kbB}
+	for wave := range waves {
+		produce(wave)
+		if wave == waves-1 {
+			break
+		}
+		if err := mkdirAndPoint(root, targets[(wave+1)%2]); err != nil {
+			t.Fatal(err)
+		}
+		waitForSwaps(t, metricsAddr, wave+1)
+	}
+	last := versions[targets[(waves-1)%2]]
+
+	out, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("out"),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	dec := producer.NewOutputDecoder(nil)
+	seen := map[string]string{}
+	byVersion := map[string]int{}
+	for len(seen) < waves*perWave && rctx.Err() == nil {
+		fetches := out.PollFetches(rctx)
+		fetches.EachRecord(func(r *kgo.Record) {
+			d, err := dec.Decode(rctx, r.Value)
+			if err != nil {
+				t.Fatalf("decoding an output record: %v", err)
+			}
+			if _, dup := seen[d.ID]; dup {
+				t.Fatalf("document %s came out twice", d.ID)
+			}
+			seen[d.ID] = d.KBVersion
+			byVersion[d.KBVersion]++
+		})
+	}
+	if len(seen) != waves*perWave {
+		t.Fatalf("%d of %d documents came out", len(seen), waves*perWave)
+	}
+	for id, v := range seen {
+		if v != versions[kbA] && v != versions[kbB] {
+			t.Fatalf("%s names KB %q, neither of the two", id, v)
+		}
+		if strings.HasPrefix(id, fmt.Sprintf("w%02d-", waves-1)) && v != last {
+			t.Fatalf("%s, produced after the last swap, names KB %s, want %s", id, v, last)
+		}
+	}
+	if byVersion[versions[kbA]] == 0 || byVersion[versions[kbB]] == 0 {
+		t.Fatalf("records by KB version: %v", byVersion)
+	}
+}
+
+func mkdirAndPoint(root, target string) error {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	return pointCurrent(root, target)
+}
+
+// waitForSwaps polls /metrics until the swap counter reaches n.
+func waitForSwaps(t *testing.T, addr string, n int) {
+	t.Helper()
+	want := fmt.Sprintf(`linkstream_kb_swaps_total{result="swapped"} %d`, n)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(time.Minute)
+	for {
+		if resp, err := http.Get("http://" + addr + "/metrics"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), want) {
+				return
+			}
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("no %q on /metrics within a minute", want)
+		}
+	}
+}
