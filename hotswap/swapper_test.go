@@ -53,16 +53,10 @@ func buildKBs(t *testing.T) kbs {
 	return kbs{root: t.TempDir(), a: filepath.Join(built.dir, "a"), b: filepath.Join(built.dir, "b")}
 }
 
-// point makes root/current point at target, atomically (a new link renamed
-// over the old), as a KB publisher would.
+// point publishes target under root, as a KB publisher would.
 func point(t *testing.T, root, target string) {
 	t.Helper()
-	tmp := filepath.Join(root, "current.tmp")
-	os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, filepath.Join(root, CurrentLink)); err != nil {
+	if err := Publish(root, target); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +62,7 @@ func runBenchServe(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(root)
 	targets := []string{lf.kbDir, cmp.Or(*swapTo, lf.kbDir)}
-	if err := pointCurrent(root, targets[0]); err != nil {
+	if err := hotswap.Publish(root, targets[0]); err != nil {
 		return err
 	}
 	lf.kbDir = root
@@ -140,7 +139,7 @@ func swapUnderLoad(ctx context.Context, sw *hotswap.Swapper, root string, target
 	}
 	for i := 1; i <= n && swapErr == nil && ctx.Err() == nil; i++ {
 		pause()
-		if swapErr = pointCurrent(root, targets[i%2]); swapErr == nil {
+		if swapErr = hotswap.Publish(root, targets[i%2]); swapErr == nil {
 			var s hotswap.Swap
 			if s, swapErr = sw.Reload(ctx); swapErr == nil {
 				switches, drains = append(switches, s.Switch), append(drains, s.Drain)
@@ -168,20 +167,6 @@ func swapUnderLoad(ctx context.Context, sw *hotswap.Swapper, root string, target
 	return bench.Row{What: fmt.Sprintf("%d KB swaps under %d clients", len(switches), load.Clients), Value: strconv.FormatInt(res.r.Failures, 10), Unit: "failed requests",
 		Note: fmt.Sprintf("%d requests, p99 %s; switch (open, verify, warm) median %s, max %s; drain max %s; answers by KB %s",
 			res.r.Requests, ms(res.r.P99), ms(switches[len(switches)/2]), ms(switches[len(switches)-1]), ms(slices.Max(drains)), strings.Join(versions, ", "))}, nil
-}
-
-// pointCurrent makes root/current point at target, atomically.
-func pointCurrent(root, target string) error {
-	abs, err := filepath.Abs(target)
-	if err != nil {
-		return err
-	}
-	tmp := filepath.Join(root, hotswap.CurrentLink+".new")
-	_ = os.Remove(tmp)
-	if err := os.Symlink(abs, tmp); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(root, hotswap.CurrentLink))
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/linkstream/linkstream/hotswap"
 	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
 	"github.com/linkstream/linkstream/pipeline"
@@ -138,7 +139,7 @@ func mkdirAndPoint(root, target string) error {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return err
 	}
-	return pointCurrent(root, target)
+	return hotswap.Publish(root, target)
 }
 
 // waitForSwaps polls /metrics until the swap counter reaches n.
