@@ -80,7 +80,7 @@ func BatchParallelism(n int) Opt { return optFunc(func(c *cfg) { c.batchParallel
 func RequestTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.timeout = d }) }
 
 // MaxConcurrent bounds the linking requests in flight (default 128); one
-// more gets 503 with Retry-After at once, so overload shows instead of
+// more gets 429 with Retry-After at once, so overload shows instead of
 // queueing without bound.
 func MaxConcurrent(n int) Opt { return optFunc(func(c *cfg) { c.maxConcurrent = n }) }
 

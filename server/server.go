@@ -93,7 +93,7 @@ func (s *Server) route(pattern, name string, linking bool, h http.HandlerFunc) {
 			case s.slots <- struct{}{}:
 				defer func() { <-s.slots }()
 			default:
-				s.writeError(rec, fail(http.StatusServiceUnavailable, codeBusy,
+				s.writeError(rec, fail(http.StatusTooManyRequests, codeBusy,
 					"the server is busy: %d linking requests in flight, the limit", s.cfg.maxConcurrent))
 				return
 			}

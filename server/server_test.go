@@ -292,11 +292,11 @@ func slowBody(t *testing.T, u, contentType string) (finish func() (*http.Respons
 	}
 }
 
-func TestConcurrencyLimitAnswers503(t *testing.T) {
+func TestConcurrencyLimitAnswers429(t *testing.T) {
 	_, ts := newServer(t, MaxConcurrent(1))
 	finish := slowBody(t, ts.URL+"/v1/link", "application/json")
 	resp, b := post(t, ts.URL+"/v1/link", "application/json", `{"text":"IBM."}`)
-	if resp.StatusCode != http.StatusServiceUnavailable || decode[apiError](t, b).Code != codeBusy || resp.Header.Get("Retry-After") == "" {
+	if resp.StatusCode != http.StatusTooManyRequests || decode[apiError](t, b).Code != codeBusy || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second request over a limit of 1: %d %v %s", resp.StatusCode, resp.Header, b)
 	}
 	if first, err := finish(); err != nil || first.StatusCode != http.StatusOK {

@@ -25,7 +25,7 @@ func runServe(ctx context.Context, args []string) error {
 		maxBatch   = fs.Int("max-batch-docs", 1000, "most documents in one NDJSON request")
 		batchPar   = fs.Int("batch-parallelism", 16, "documents of one NDJSON request linked at once")
 		timeout    = fs.Duration("request-timeout", 30*time.Second, "bound on one request, body and linking, batch included: 408/504 beyond")
-		concurrent = fs.Int("max-concurrent", 128, "linking requests in flight; more get 503 at once")
+		concurrent = fs.Int("max-concurrent", 128, "linking requests in flight; more get 429 at once")
 		shutdown   = fs.Duration("shutdown-timeout", 20*time.Second, "on SIGINT/SIGTERM: stop being ready, finish the requests in flight within this")
 		logLevel   = fs.String("log-level", "info", "debug, info, warn or error")
 	)
