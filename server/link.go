@@ -348,15 +348,21 @@ func (s *Server) readBatch(ctx context.Context, body *bufio.Reader, opts linkOpt
 	}
 }
 
-func (s *Server) batchLine(ctx context.Context, n int, line []byte, opts linkOptions) linkResponse {
+func (s *Server) batchLine(ctx context.Context, n int, line []byte, opts linkOptions) (resp linkResponse) {
+	// The route's recover does not reach this goroutine.
+	defer func() {
+		if p := recover(); p != nil {
+			s.cfg.log.Error("panic linking a batch line", "line", n, "panic", p)
+			resp = batchError(n, fail(http.StatusInternalServerError, codeInternal, "internal error"))
+		}
+	}()
 	doc, aerr := s.decodeDocument(line)
 	if aerr == nil {
-		var resp linkResponse
 		if resp, aerr = s.link(ctx, doc, opts); aerr == nil {
 			return resp
 		}
 	}
-	resp := batchError(n, aerr)
+	resp = batchError(n, aerr)
 	resp.ID = doc.ID
 	return resp
 }

@@ -415,8 +415,8 @@ func TestAnnotateAnswersLikeSpotlight(t *testing.T) {
 			t.Fatalf("support=%d (Angela Merkel has %d inlinks): kept %v", support, n, found)
 		}
 	}
-	if none := post(url.Values{"text": {"nothing to see here"}}); none["Resources"] != nil {
-		t.Fatalf("no links: Spotlight leaves Resources out, got %v", none)
+	if none := post(url.Values{"text": {"nothing to see here"}}); none["Resources"] != nil || none["@confidence"] != "0.5" || none["@support"] != "0" {
+		t.Fatalf("no links and no parameters: Spotlight leaves Resources out and echoes its defaults, got %v", none)
 	}
 
 	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/rest/annotate?text=IBM", nil)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +15,8 @@ import (
 // JSON, so Spotlight clients and GERBIL-style harnesses work unchanged:
 // parameters text, confidence, support, types and policy, by GET or by a
 // form POST; every value in the response is a string, as Spotlight writes
-// them; Resources is left out when nothing was linked. @offset counts
+// them; Resources is left out when nothing was linked. As in Spotlight,
+// confidence defaults to 0.5 (here: the NIL threshold) and support to 0. @offset counts
 // UTF-16 code units, as Spotlight's Java strings do (code points and
 // UTF-16 agree outside the astral planes). @percentageOfSecondRank is the
 // link ambiguity, which is the same ratio. Extra keys name the KB version
@@ -58,7 +60,6 @@ func DBpediaURI(title string) string {
 type annotateRequest struct {
 	text           string
 	confidence     float64
-	hasConfidence  bool
 	support        int
 	types          []string
 	policyBlocks   bool
@@ -98,20 +99,16 @@ func (s *Server) parseAnnotate(w http.ResponseWriter, r *http.Request) (annotate
 		return a, fail(http.StatusRequestEntityTooLarge, codeDocTooLarge, "the text is %d bytes, the limit is %d", len(a.text), s.cfg.maxDoc)
 	}
 	a.confidenceText, a.supportText, a.typesText, a.policyText = f.Get("confidence"), f.Get("support"), f.Get("types"), f.Get("policy")
-	if a.confidenceText != "" {
-		c, err := strconv.ParseFloat(a.confidenceText, 64)
-		if err != nil || !(c >= -1 && c <= 1) {
-			return a, fail(http.StatusBadRequest, codeBadOption, "confidence=%q: want a number in [0, 1]", a.confidenceText)
-		}
-		// Spotlight reads a negative confidence as "no threshold".
-		a.confidence, a.hasConfidence = max(c, 0), true
+	// Spotlight's defaults when a parameter is absent.
+	a.confidenceText, a.supportText = cmp.Or(a.confidenceText, "0.5"), cmp.Or(a.supportText, "0")
+	c, err := strconv.ParseFloat(a.confidenceText, 64)
+	if err != nil || !(c >= -1 && c <= 1) {
+		return a, fail(http.StatusBadRequest, codeBadOption, "confidence=%q: want a number in [0, 1]", a.confidenceText)
 	}
-	if a.supportText != "" {
-		n, err := strconv.Atoi(a.supportText)
-		if err != nil {
-			return a, fail(http.StatusBadRequest, codeBadOption, "support=%q: want an integer (the least inlinks an entity needs)", a.supportText)
-		}
-		a.support = n
+	// Spotlight reads a negative confidence as "no threshold".
+	a.confidence = max(c, 0)
+	if a.support, err = strconv.Atoi(a.supportText); err != nil {
+		return a, fail(http.StatusBadRequest, codeBadOption, "support=%q: want an integer (the least inlinks an entity needs)", a.supportText)
 	}
 	for _, t := range strings.Split(a.typesText, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -151,10 +148,7 @@ func (s *Server) serveAnnotate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, aerr)
 		return
 	}
-	opts := linkOptions{call: []pipeline.CallOption{pipeline.WithExplanations(true)}, candidates: true, features: true}
-	if a.hasConfidence {
-		opts.call = append(opts.call, pipeline.WithNILThreshold(a.confidence))
-	}
+	opts := linkOptions{call: []pipeline.CallOption{pipeline.WithExplanations(true), pipeline.WithNILThreshold(a.confidence)}, candidates: true, features: true}
 	resp, aerr := s.link(ctx, pipeline.Document{ID: "annotate", Text: a.text}, opts)
 	if aerr != nil {
 		s.writeError(w, aerr)
@@ -168,12 +162,6 @@ func (s *Server) serveAnnotate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) spotlight(a annotateRequest, resp linkResponse) spotlightResponse {
 	out := spotlightResponse{Text: a.text, Confidence: a.confidenceText, Support: a.supportText, Types: a.typesText,
 		Policy: a.policyText, KBVersion: resp.KBVersion, ModelID: resp.ModelID}
-	if out.Confidence == "" {
-		out.Confidence = "0.0"
-	}
-	if out.Support == "" {
-		out.Support = "0"
-	}
 	inlinks := map[[2]int]uint32{}
 	for _, m := range resp.Mentions {
 		for _, c := range m.Candidates {
