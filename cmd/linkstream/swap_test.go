@@ -33,12 +33,15 @@ func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
 	dir := t.TempDir()
 	kbA, kbB, root := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "root")
 	versions := map[string]string{}
-	for path, descLen := range map[string]int{kbA: 300, kbB: 299} {
+	for path, descLen := range map[string]int{kbA: 300, kbB: 120} {
 		info, err := kb.Build(ctx, path, kb.Dump(dump), kb.DescriptionLength(descLen))
 		if err != nil {
 			t.Fatal(err)
 		}
 		versions[path] = info.ContentHash[:len("sha256:")+12]
+	}
+	if versions[kbA] == versions[kbB] {
+		t.Fatalf("the two KBs have one content hash, %s: a swap would not show", versions[kbA])
 	}
 	if err := mkdirAndPoint(root, kbA); err != nil {
 		t.Fatal(err)
@@ -90,7 +93,7 @@ func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
 		if err := mkdirAndPoint(root, targets[(wave+1)%2]); err != nil {
 			t.Fatal(err)
 		}
-		waitForSwaps(t, metricsAddr, wave+1)
+		waitForMetric(t, metricsAddr, swapped(wave+1))
 	}
 	last := versions[targets[(waves-1)%2]]
 
@@ -142,10 +145,9 @@ func mkdirAndPoint(root, target string) error {
 	return hotswap.Publish(root, target)
 }
 
-// waitForSwaps polls /metrics until the swap counter reaches n.
-func waitForSwaps(t *testing.T, addr string, n int) {
+// waitForMetric polls /metrics until it has the line want.
+func waitForMetric(t *testing.T, addr, want string) {
 	t.Helper()
-	want := fmt.Sprintf(`linkstream_kb_swaps_total{result="swapped"} %d`, n)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(time.Minute)
@@ -164,3 +166,5 @@ func waitForSwaps(t *testing.T, addr string, n int) {
 		}
 	}
 }
+
+func swapped(n int) string { return fmt.Sprintf(`linkstream_kb_swaps_total{result="swapped"} %d`, n) }
