@@ -104,4 +104,3 @@ func TestServeCommand(t *testing.T) {
 		t.Fatalf("serve after cancel: %v", err)
 	}
 }
-
