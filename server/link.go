@@ -302,14 +302,9 @@ func (s *Server) linkBatch(w http.ResponseWriter, r *http.Request, opts linkOpti
 func (s *Server) readBatch(ctx context.Context, body *bufio.Reader, opts linkOptions, pending chan<- chan linkResponse) {
 	defer close(pending)
 	slots := make(chan struct{}, s.cfg.batchParallel)
-	queue := func(future chan linkResponse) bool {
-		select {
-		case pending <- future:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
+	// The writer takes every future until pending closes, even after a
+	// failed write, so these sends cannot block for ever.
+	queue := func(future chan linkResponse) { pending <- future }
 	now := func(resp linkResponse) chan linkResponse {
 		f := make(chan linkResponse, 1)
 		f <- resp
@@ -318,12 +313,14 @@ func (s *Server) readBatch(ctx context.Context, body *bufio.Reader, opts linkOpt
 	docs := 0
 	for n := 1; ; n++ {
 		line, err := body.ReadBytes('\n')
-		if ctx.Err() != nil {
-			queue(now(batchError(n, linkError(ctx.Err(), s))))
-			return
-		}
+		// A body read past the deadline fails first, and the server then
+		// cancels the request's context: the read error says why.
 		if err != nil && !errors.Is(err, io.EOF) {
 			queue(now(batchError(n, bodyError(err, s.cfg.maxBody))))
+			return
+		}
+		if ctx.Err() != nil {
+			queue(now(batchError(n, linkError(ctx.Err(), s))))
 			return
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
@@ -333,9 +330,7 @@ func (s *Server) readBatch(ctx context.Context, body *bufio.Reader, opts linkOpt
 				return
 			}
 			future := make(chan linkResponse, 1)
-			if !queue(future) {
-				return
-			}
+			queue(future)
 			slots <- struct{}{}
 			go func() {
 				defer func() { <-slots }()

@@ -466,3 +466,22 @@ func TestHealthReadyMetricsAndPage(t *testing.T) {
 		t.Fatalf("/healthz while draining: %d", code)
 	}
 }
+
+func TestBatchThatOutlivesTheTimeoutEndsWithATimeoutLine(t *testing.T) {
+	_, ts := newServer(t, RequestTimeout(100*time.Millisecond))
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write([]byte(`{"id":"first","text":"IBM."}` + "\n" + `{"id":"never",`)) // and nothing more
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/link", pr)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	lines := ndjsonLines(t, b)
+	if len(lines) != 2 || lines[0].ID != "first" || lines[0].Code != "" || lines[1].Code != codeTimeout || lines[1].Line != 2 {
+		t.Fatalf("a batch whose body stalls: %s", b)
+	}
+}
