@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/linkstream/linkstream/hotswap"
-	"github.com/linkstream/linkstream/internal/kbtest"
-	"github.com/linkstream/linkstream/kb"
 	"github.com/linkstream/linkstream/server"
 )
 
@@ -21,20 +19,9 @@ import (
 // broken KB and keeps serving, and stops on cancel.
 func TestServeCommand(t *testing.T) {
 	ctx := context.Background()
-	dump := kbtest.Need(t, kbtest.MiniDump)
+	kbA, kbB, versions := twoKBs(t)
 	dir := t.TempDir()
-	kbA, kbB, broken, root := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "broken"), filepath.Join(dir, "root")
-	versions := map[string]string{}
-	for path, descLen := range map[string]int{kbA: 300, kbB: 120} {
-		info, err := kb.Build(ctx, path, kb.Dump(dump), kb.DescriptionLength(descLen))
-		if err != nil {
-			t.Fatal(err)
-		}
-		versions[path] = info.ContentHash[:len("sha256:")+12]
-	}
-	if versions[kbA] == versions[kbB] {
-		t.Fatalf("the two KBs have one content hash, %s: a swap would not show", versions[kbA])
-	}
+	broken, root := filepath.Join(dir, "broken"), filepath.Join(dir, "root")
 	for _, d := range []string{root, broken} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -22,19 +23,16 @@ import (
 	"github.com/linkstream/linkstream/producer"
 )
 
-// TestRunSwapsTheKBWithoutLosingARecord runs `linkstream run` on an
-// in-process Kafka while its KB's current link moves ten times, each move
-// while a wave of documents is in flight: every document comes out exactly
-// once, each record names one of the two KBs, and the wave produced after
-// the last swap names the last KB.
-func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
-	ctx := context.Background()
+// twoKBs builds two KBs of the DBpedia minidump whose content differs
+// (descriptions cut at 300 and 120 bytes), and returns their short versions.
+func twoKBs(t *testing.T) (kbA, kbB string, versions map[string]string) {
+	t.Helper()
 	dump := kbtest.Need(t, kbtest.MiniDump)
 	dir := t.TempDir()
-	kbA, kbB, root := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "root")
-	versions := map[string]string{}
+	kbA, kbB = filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	versions = map[string]string{}
 	for path, descLen := range map[string]int{kbA: 300, kbB: 120} {
-		info, err := kb.Build(ctx, path, kb.Dump(dump), kb.DescriptionLength(descLen))
+		info, err := kb.Build(context.Background(), path, kb.Dump(dump), kb.DescriptionLength(descLen))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,32 +41,74 @@ func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
 	if versions[kbA] == versions[kbB] {
 		t.Fatalf("the two KBs have one content hash, %s: a swap would not show", versions[kbA])
 	}
+	return kbA, kbB, versions
+}
+
+// TestRunSwapsTheKBWithoutLosingARecord runs `linkstream run` while its
+// KB's current link moves ten times, each move while a wave of documents
+// is in flight: every document comes out exactly once, each record names
+// one of the two KBs, and the wave produced after the last swap names the
+// last KB. On an in-process Kafka, and on the real broker when
+// LINKSTREAM_KAFKA_BROKERS names one (make test starts it).
+func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
+	kbA, kbB, versions := twoKBs(t)
+	t.Run("kfake", func(t *testing.T) {
+		cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "in"), kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cluster.Close()
+		swapUnderKafka(t, cluster.ListenAddrs(), "in", "out", "127.0.0.1:19561", kbA, kbB, versions)
+	})
+	t.Run("kafka", func(t *testing.T) {
+		brokers := os.Getenv("LINKSTREAM_KAFKA_BROKERS")
+		if brokers == "" {
+			t.Skip("LINKSTREAM_KAFKA_BROKERS is not set: no real broker (make test starts one)")
+		}
+		seeds := strings.Split(brokers, ",")
+		base := fmt.Sprintf("swap-test-%d", time.Now().UnixNano())
+		in, out := base+".in", base+".out"
+		cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		adm := kadm.NewClient(cl)
+		for _, tp := range []string{in, out, in + ".dlq"} {
+			resp, err := adm.CreateTopic(context.Background(), 3, 1, nil, tp)
+			if err == nil {
+				err = resp.Err
+			}
+			if err != nil {
+				t.Fatalf("create topic %s: %v", tp, err)
+			}
+		}
+		defer adm.DeleteTopics(context.Background(), in, out, in+".dlq")
+		swapUnderKafka(t, seeds, in, out, "127.0.0.1:19563", kbA, kbB, versions)
+	})
+}
+
+func swapUnderKafka(t *testing.T, seeds []string, in, out, metricsAddr, kbA, kbB string, versions map[string]string) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "root")
 	if err := mkdirAndPoint(root, kbA); err != nil {
 		t.Fatal(err)
 	}
-
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "in"), kfake.SeedTopics(3, "out"), kfake.SeedTopics(1, "in.dlq"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	seeds := cluster.ListenAddrs()
-	const metricsAddr = "127.0.0.1:19561"
 	runCtx, stop := context.WithCancel(ctx)
 	ran := make(chan error, 1)
 	go func() {
-		ran <- dispatch(runCtx, []string{"run", "--brokers", strings.Join(seeds, ","), "--input-topic", "in", "--output-topic", "out",
-			"--group", "swap-test", "--instance-id", "swap-test", "--kb", root, "--mode", "never", "--kb-poll", "5ms",
+		ran <- dispatch(runCtx, []string{"run", "--brokers", strings.Join(seeds, ","), "--input-topic", in, "--output-topic", out,
+			"--group", in + "-group", "--instance-id", in, "--kb", root, "--mode", "never", "--kb-poll", "5ms",
 			"--http-addr", metricsAddr, "--cycle-target", "100ms", "--log-level", "error"})
 	}()
 	defer func() {
 		stop()
-		if err := <-ran; err != nil && ctx.Err() == nil && !strings.Contains(err.Error(), "context canceled") {
+		if err := <-ran; err != nil && !strings.Contains(err.Error(), "context canceled") {
 			t.Errorf("run: %v", err)
 		}
 	}()
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.DefaultProduceTopic("in"))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.DefaultProduceTopic(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,19 +137,19 @@ func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
 	}
 	last := versions[targets[(waves-1)%2]]
 
-	out, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics("out"),
+	rd, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics(out),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
+	defer rd.Close()
 	rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	dec := producer.NewOutputDecoder(nil)
 	seen := map[string]string{}
 	byVersion := map[string]int{}
 	for len(seen) < waves*perWave && rctx.Err() == nil {
-		fetches := out.PollFetches(rctx)
+		fetches := rd.PollFetches(rctx)
 		fetches.EachRecord(func(r *kgo.Record) {
 			d, err := dec.Decode(rctx, r.Value)
 			if err != nil {
