@@ -110,6 +110,18 @@ func (o *opener) count() int {
 
 const merkel = "Angela Merkel met IBM managers in Berlin."
 
+// newSwapper serves KB a of k through a Swapper over a recording opener.
+func newSwapper(t *testing.T, k kbs, opts ...Opt) (*Swapper, *opener) {
+	t.Helper()
+	point(t, k.root, k.a)
+	o := newOpener()
+	s, err := New(context.Background(), k.root, o.Open, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, o
+}
+
 func linked(t *testing.T, s *Swapper, text string) (pipeline.Result, string) {
 	t.Helper()
 	res, ver, _, err := s.LinkVersioned(context.Background(), pipeline.Document{ID: "t", Text: text})
@@ -121,13 +133,8 @@ func linked(t *testing.T, s *Swapper, text string) (pipeline.Result, string) {
 
 func TestReloadSwitchesAndClosesTheOldOneAfterItsHolders(t *testing.T) {
 	k := buildKBs(t)
-	point(t, k.root, k.a)
-	o := newOpener()
 	swaps := make(chan Swap, 4)
-	s, err := New(context.Background(), k.root, o.Open, Notify(func(sw Swap) { swaps <- sw }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o := newSwapper(t, k, Notify(func(sw Swap) { swaps <- sw }))
 	res, verA := linked(t, s, merkel)
 	if len(res.Links) == 0 {
 		t.Fatalf("KB a linked nothing in %q", merkel)
@@ -186,12 +193,7 @@ func mustResolve(t *testing.T, dir string) string {
 
 func TestReloadRefusesABrokenKBAndKeepsTheCurrentOne(t *testing.T) {
 	k := buildKBs(t)
-	point(t, k.root, k.a)
-	o := newOpener()
-	s, err := New(context.Background(), k.root, o.Open)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o := newSwapper(t, k)
 	defer s.Close()
 	_, before := linked(t, s, merkel)
 
@@ -220,13 +222,8 @@ func TestReloadRefusesABrokenKBAndKeepsTheCurrentOne(t *testing.T) {
 
 func TestWatchFollowsTheLinkAndSignals(t *testing.T) {
 	k := buildKBs(t)
-	point(t, k.root, k.a)
-	o := newOpener()
 	swaps := make(chan Swap, 4)
-	s, err := New(context.Background(), k.root, o.Open, Poll(5*time.Millisecond), Notify(func(sw Swap) { swaps <- sw }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := newSwapper(t, k, Poll(5*time.Millisecond), Notify(func(sw Swap) { swaps <- sw }))
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	reload := make(chan os.Signal, 1)
@@ -251,12 +248,7 @@ func TestWatchFollowsTheLinkAndSignals(t *testing.T) {
 // back and forth: no call may fail or see a closed KB (run with -race).
 func TestLinkDuringSwaps(t *testing.T) {
 	k := buildKBs(t)
-	point(t, k.root, k.a)
-	o := newOpener()
-	s, err := New(context.Background(), k.root, o.Open)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o := newSwapper(t, k)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var calls, failures atomic.Int64
