@@ -143,7 +143,10 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, aerr)
 		return
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil && r.Header.Get("Content-Type") != "" {
+		mt = "unparsable"
+	}
 	switch mt {
 	case "", "application/json":
 		s.linkSingle(w, r, opts)

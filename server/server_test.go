@@ -153,6 +153,7 @@ func TestBadInputIsA4xxWithAReason(t *testing.T) {
 		{"document too large", "/v1/link", "application/json", `{"id":"x","text":"` + long + `"}`, 413, codeDocTooLarge},
 		{"body too large", "/v1/link", "application/json", `{"id":"x","text":"` + strings.Repeat("a", 5000) + `"}`, 413, codeBodyTooLarge},
 		{"media type", "/v1/link", "text/csv", `id,text`, 415, codeMediaType},
+		{"unparsable media type", "/v1/link", "application/json; =", `{"text":"a"}`, 415, codeMediaType},
 		{"bad mode", "/v1/link?mode=sometimes", "application/json", `{"text":"a"}`, 400, codeBadOption},
 		{"threshold out of range", "/v1/link?nil_threshold=2", "application/json", `{"text":"a"}`, 400, codeBadOption},
 		{"threshold not a number", "/v1/link?nil_threshold=NaN", "application/json", `{"text":"a"}`, 400, codeBadOption},
