@@ -80,6 +80,6 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: linkstream COMMAND [flags]   (linkstream COMMAND -h for its flags)")
 	fmt.Fprintln(os.Stderr)
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", name, commands[name].summary)
+		fmt.Fprintf(os.Stderr, "  %-12s %s\n", name, commands[name].summary)
 	}
 }
