@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build demo test bench eval lint clean kafka-up kafka-down
+.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down
 
 deps:
 	scripts/deps.sh
@@ -27,17 +27,22 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/linkstream
 
+# The Wikipedia-scale KB (alias dictionary + vital articles' summaries),
+# fetched, built and cached by version and code hash; prints its directory.
+kb: build
+	scripts/kb.sh
+
 demo: build
-	$(BIN) demo
+	$(BIN) demo --kb "$$(scripts/kb.sh)"
 
 test: deps
 	scripts/test.sh
 
-# Go benchmarks of every package, then the linker's table on the evaluation
-# KB when `make eval` has built it, else on the demo KB.
+# Go benchmarks of every package, then the linker's table on the
+# Wikipedia-scale KB.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./...
-	$(BIN) bench $(if $(wildcard out/eval/kb/format.json),--kb out/eval/kb)
+	$(BIN) bench --kb "$$(scripts/kb.sh)"
 
 eval: build
 	scripts/eval.sh

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 	"github.com/linkstream/linkstream/pipeline"
 )
@@ -40,7 +41,7 @@ func (t Throughput) PairsPerSec() float64 { return t.per(t.Pairs) }
 // goroutines until minDuration has passed (and every document was linked at
 // least once). With concurrency 1 and a Linker in mode Never it measures the
 // cheap path on one core.
-func Link(ctx context.Context, l *pipeline.Linker, docs []pipeline.Document, concurrency int, minDuration time.Duration) (Throughput, error) {
+func Link(ctx context.Context, l *pipeline.Linker, docs []link.Document, concurrency int, minDuration time.Duration) (Throughput, error) {
 	if len(docs) == 0 {
 		return Throughput{}, fmt.Errorf("bench: no documents")
 	}
@@ -137,7 +138,7 @@ func Batcher(ctx context.Context, l *pipeline.Linker, encs []models.Encoded, con
 // the encoder's maximum length, so a tight loop and the batcher see the
 // same shapes: the query is a long run of document text, the passage an
 // entity description, and longest-first truncation trims both to fit.
-func FixedLengthPairs(enc *models.CrossEncoder, docs []pipeline.Document, passages []string, n int) []models.Encoded {
+func FixedLengthPairs(enc *models.CrossEncoder, docs []link.Document, passages []string, n int) []models.Encoded {
 	var out []models.Encoded
 	for i := 0; len(out) < n && i < 4*n; i++ {
 		text := docs[i%len(docs)].Text

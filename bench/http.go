@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 // Load is a bounded load of single-document POST /v1/link requests:
@@ -21,7 +21,7 @@ import (
 // Docs, for Duration or until MaxRequests were sent, whichever comes first.
 type Load struct {
 	URL         string // the server's base URL, http://127.0.0.1:PORT
-	Docs        []pipeline.Document
+	Docs        []link.Document
 	Clients     int
 	Duration    time.Duration
 	MaxRequests int64

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 func TestLoadCountsRequestsFailuresAndVersions(t *testing.T) {
@@ -26,7 +26,7 @@ func TestLoadCountsRequestsFailuresAndVersions(t *testing.T) {
 		}
 	}))
 	defer ts.Close()
-	res, err := Load{URL: ts.URL, Docs: []pipeline.Document{{ID: "a", Text: "IBM"}}, Clients: 4,
+	res, err := Load{URL: ts.URL, Docs: []link.Document{{ID: "a", Text: "IBM"}}, Clients: 4,
 		Duration: time.Minute, MaxRequests: 200}.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestLoadCountsRequestsFailuresAndVersions(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	close(stop)
-	if res, _ := (Load{URL: ts.URL, Docs: []pipeline.Document{{Text: "IBM"}}, Clients: 2, Duration: time.Minute, MaxRequests: 10, Until: stop}).Run(context.Background()); res.Requests != 0 {
+	if res, _ := (Load{URL: ts.URL, Docs: []link.Document{{Text: "IBM"}}, Clients: 2, Duration: time.Minute, MaxRequests: 10, Until: stop}).Run(context.Background()); res.Requests != 0 {
 		t.Fatalf("a closed Until still sent %d requests", res.Requests)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 )
 
@@ -32,7 +32,8 @@ import (
 // offers LINKSTREAM_BENCH_RATE documents/s (default 2000) for
 // LINKSTREAM_BENCH_SECONDS (default 20) and measures produce→linked latency
 // at a read_committed reader. LINKSTREAM_BENCH_DELIVERY=at-least-once
-// switches mode; LINKSTREAM_BENCH_INSTANCES (default "1,2").
+// switches mode; LINKSTREAM_BENCH_INSTANCES (default "1,2");
+// LINKSTREAM_BENCH_PARTITIONS (default 6) sizes the input topic.
 // LINKSTREAM_BENCH_LINK_DELAY (e.g. 5ms) and LINKSTREAM_BENCH_CONCURRENCY
 // (e.g. 8) make the test linker latency-bound (it sleeps, as a linker
 // waiting on an accelerator would), to show scaling by partitions when
@@ -91,7 +92,7 @@ func stopChildren(t *testing.T, cs []*exec.Cmd) time.Duration {
 
 func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, mode string) string {
 	ctx := context.Background()
-	in, out, dlq := topics(t, seeds, 6)
+	in, out, dlq := topics(t, seeds, int32(envInt("LINKSTREAM_BENCH_PARTITIONS", 6)))
 	group := in + ".g"
 	cl := newClient(t, seeds, kgo.ProducerLinger(time.Millisecond))
 	enc, _ := producer.NewDocumentEncoder(ctx, nil, "")
@@ -161,7 +162,7 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 	tick := time.NewTicker(10 * time.Millisecond)
 	for i := 0; i < total; {
 		<-tick.C
-		batch := make([]pipeline.Document, 0, perTick)
+		batch := make([]link.Document, 0, perTick)
 		for j := 0; j < perTick && i < total; j, i = j+1, i+1 {
 			batch = append(batch, newsDoc("load", i))
 		}
@@ -198,11 +199,20 @@ func benchRun(t *testing.T, seeds []string, instances, rate, secs, backlog int, 
 
 func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	if !waitUntil(timeout, cond) {
+		t.Fatalf("not done in %v", timeout)
+	}
+}
+
+// waitUntil polls cond every 10ms until it holds (true) or timeout passes
+// (false), for states that have no event to wait on (a metric's value).
+func waitUntil(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("not done in %v", timeout)
+			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return true
 }

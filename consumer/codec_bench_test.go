@@ -8,7 +8,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -28,13 +28,13 @@ func benchService(b *testing.B, opts ...Opt) *Service {
 
 // articleDoc is a news-article-sized document (about 3.5 KB, the mean of
 // the MSNBC benchmark texts).
-func articleDoc() pipeline.Document {
+func articleDoc() link.Document {
 	var sb strings.Builder
 	for i := 0; sb.Len() < 3500; i++ {
 		sb.WriteString(newsDoc("a", i).Text)
 		sb.WriteString(" \"Quoted\" words, café and naïve — 2026.\n")
 	}
-	return pipeline.Document{ID: "article-1", Text: sb.String(), Title: "A title", URL: "https://example.org/a"}
+	return link.Document{ID: "article-1", Text: sb.String(), Title: "A title", URL: "https://example.org/a"}
 }
 
 func BenchmarkDecodeJSON(b *testing.B) {

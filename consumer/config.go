@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Opt configures a Service.
@@ -27,6 +28,7 @@ type cfg struct {
 	instanceID   string
 	exactlyOnce  bool
 	startAtEnd   bool
+	createTopics bool
 	kbVersion    string
 	modelID      string
 	registry     *sr.Client
@@ -42,9 +44,8 @@ type cfg struct {
 	shutdown     time.Duration
 	session      time.Duration
 	txnTimeout   time.Duration
-	permanentIf  func(error) bool
 	collectors   []prometheus.Collector
-	tracing      bool
+	tracer       trace.TracerProvider
 	profiling    bool
 	logger       *slog.Logger
 	kgoOpts      []kgo.Opt
@@ -53,20 +54,21 @@ type cfg struct {
 func defaultCfg() cfg {
 	return cfg{
 		exactlyOnce:  true,
+		createTopics: true,
 		kbVersion:    "unknown",
 		modelID:      "none",
-		maxInFlight:  1024,
-		cycleTarget:  5 * time.Second,
-		concurrency:  256,
-		maxDocBytes:  1 << 20,
-		dlqMaxValue:  900 << 10,
-		maxAttempts:  5,
-		retryBackoff: 100 * time.Millisecond,
-		maxBackoff:   5 * time.Second,
-		linkTimeout:  30 * time.Second,
-		shutdown:     20 * time.Second,
-		session:      15 * time.Second,
-		txnTimeout:   30 * time.Second,
+		maxInFlight:  DefaultMaxInFlight,
+		cycleTarget:  DefaultCycleTarget,
+		concurrency:  DefaultConcurrency,
+		maxDocBytes:  DefaultMaxDocumentBytes,
+		dlqMaxValue:  DefaultDeadLetterMaxValue,
+		maxAttempts:  DefaultMaxAttempts,
+		retryBackoff: DefaultRetryBackoff,
+		maxBackoff:   DefaultMaxRetryBackoff,
+		linkTimeout:  DefaultLinkTimeout,
+		shutdown:     DefaultShutdownTimeout,
+		session:      DefaultSessionTimeout,
+		txnTimeout:   DefaultTransactionTimeout,
 		logger:       slog.Default(),
 	}
 }
@@ -112,8 +114,8 @@ func (c *cfg) transactionalID() string { return c.group + "." + c.instanceID }
 func Brokers(seeds ...string) Opt { return optFunc(func(c *cfg) { c.seeds = seeds }) }
 
 // Topics sets the input, output and dead-letter topics. input and output
-// are required; dlq defaults to input + ".dlq". The service does not create
-// topics.
+// are required; dlq defaults to input + ".dlq". Missing topics are created
+// at start-up (see CreateTopics).
 func Topics(input, output, dlq string) Opt {
 	return optFunc(func(c *cfg) { c.inputTopic, c.outputTopic, c.dlqTopic = input, output, dlq })
 }
@@ -122,8 +124,12 @@ func Topics(input, output, dlq string) Opt {
 func Group(g string) Opt { return optFunc(func(c *cfg) { c.group = g }) }
 
 // InstanceID names this instance within the group; the transactional id is
-// group + "." + instance. Required. Give every instance a different one and
-// keep it across restarts (a pod name in a StatefulSet, a host name).
+// group + "." + instance, and it is the static group membership id
+// (group.instance.id), so an instance restarted after a crash takes its
+// partitions back at once instead of after the session timeout; a
+// deliberate stop leaves the group. Required. Give every instance a
+// different one and keep it across restarts (a pod name in a StatefulSet,
+// a host name).
 func InstanceID(id string) Opt { return optFunc(func(c *cfg) { c.instanceID = id }) }
 
 // ExactlyOnce chooses the delivery guarantee. true (the default): outputs,
@@ -132,6 +138,17 @@ func InstanceID(id string) Opt { return optFunc(func(c *cfg) { c.instanceID = id
 // offsets committed after every output is acknowledged; a crash can repeat
 // outputs of the last cycle, but there is no transaction latency.
 func ExactlyOnce(on bool) Opt { return optFunc(func(c *cfg) { c.exactlyOnce = on }) }
+
+// CreateTopics creates missing topics when a session starts: the input
+// with the broker's default partition count, the output and dead-letter
+// topics with the input's (so output partitions line up with input
+// partitions), all with the broker's default replication factor. Default
+// on. Off, a missing topic is logged and cycles producing to it abort
+// until it exists; on, a broker that refuses makes Run return a
+// *TopicError. Turn it off where topics are provisioned with their own
+// settings (replication, retention) and the service has no CREATE
+// permission.
+func CreateTopics(on bool) Opt { return optFunc(func(c *cfg) { c.createTopics = on }) }
 
 // StartAtEnd makes a group with no committed offsets start at the end of
 // the input topic instead of the beginning (the default).
@@ -170,7 +187,8 @@ func CycleTarget(d time.Duration) Opt { return optFunc(func(c *cfg) { c.cycleTar
 func Concurrency(n int) Opt { return optFunc(func(c *cfg) { c.concurrency = n }) }
 
 // MaxDocumentBytes is the largest record value accepted; larger ones are
-// dead-lettered (reason too-large). Default 1 MiB.
+// dead-lettered (reason too-large). Default 1 MiB, the pipeline's own
+// text limit (link.DefaultMaxDocumentBytes).
 func MaxDocumentBytes(n int) Opt { return optFunc(func(c *cfg) { c.maxDocBytes = n }) }
 
 // DeadLetterMaxValue is the largest original value copied into a dead
@@ -202,10 +220,6 @@ func SessionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.sessi
 // before aborting it. Default 30s; must exceed the slowest cycle.
 func TransactionTimeout(d time.Duration) Opt { return optFunc(func(c *cfg) { c.txnTimeout = d }) }
 
-// PermanentIf adds a test for permanent Linker errors besides ErrPermanent,
-// e.g. the pipeline's own sentinels for invalid input.
-func PermanentIf(fn func(error) bool) Opt { return optFunc(func(c *cfg) { c.permanentIf = fn }) }
-
 // Collectors registers extra Prometheus collectors (the Linker's batch,
 // cache and NIL figures) on the service's /metrics registry.
 func Collectors(cs ...prometheus.Collector) Opt {
@@ -213,9 +227,10 @@ func Collectors(cs ...prometheus.Collector) Opt {
 }
 
 // Tracing turns on franz-go's kotel produce/consume spans with W3C trace
-// context in record headers, and a processing span per document, on the
-// global OpenTelemetry tracer provider (see SetupTracing). Default off.
-func Tracing(on bool) Opt { return optFunc(func(c *cfg) { c.tracing = on }) }
+// context in record headers, and a processing span per document, on tp.
+// Default nil: off. The package touches no process-wide OpenTelemetry
+// state; cmd/linkstream builds tp from the OTEL_* environment.
+func Tracing(tp trace.TracerProvider) Opt { return optFunc(func(c *cfg) { c.tracer = tp }) }
 
 // Profiling serves Go's pprof profiles under /debug/pprof/ on Handler.
 // Default off: profiles reveal internals and cost CPU while taken.

@@ -14,7 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -76,8 +76,8 @@ func (d *decoders) get(ctx context.Context, id int) (*schemas.DocumentDecoder, e
 
 // decode turns a record into a document. A *decodeError means the record
 // is poison; any other error is a transient registry failure.
-func (s *Service) decode(ctx context.Context, r *kgo.Record) (pipeline.Document, error) {
-	var doc pipeline.Document
+func (s *Service) decode(ctx context.Context, r *kgo.Record) (link.Document, error) {
+	var doc link.Document
 	v := r.Value
 	switch {
 	case len(bytes.TrimSpace(v)) == 0:

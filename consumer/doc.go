@@ -16,6 +16,12 @@
 // (backpressure), so memory is bounded by MaxInFlight documents plus one
 // fetch response.
 //
+// At start-up a session creates the topics that are missing (CreateTopics).
+// The instance id is the static group membership id, so a restarted
+// instance gets its partitions back without a rebalance; a deliberate stop
+// leaves the group. The lag of every owned partition and of the whole
+// group is asked of the broker every second and after every commit.
+//
 // A Service takes seed brokers and raw franz-go options (ClientOpts), so
 // the demo and the tests run it against an in-process kfake cluster
 // exactly as `linkstream run` runs it against a real one (see
@@ -28,4 +34,17 @@
 // one.
 //
 // It owns no flags or environment: cmd/linkstream maps those onto Opts.
+//
+// Where things are: service.go (New, Run, the session loop), session.go
+// (the Kafka client per delivery mode, partition assignment), topics.go
+// (missing topics created at start-up), cycle.go (one
+// poll-link-produce-commit unit), cycle_size.go (adaptive cycle size),
+// fairness.go (a fair share of each backlogged partition per cycle),
+// backpressure.go (fetch pause), lane.go (one partition's ordered lane),
+// process.go (decode, link and encode one record), decode.go, retry.go
+// (transient failures), deadletter.go (and its rate-limited log),
+// assignment.go (the partitions this instance owns), lag.go (lag from the
+// broker), hints.go (what a failure's likely cause is), shutdown.go
+// (draining, leaving the group), config.go (options), metrics.go, http.go,
+// tracing.go.
 package consumer

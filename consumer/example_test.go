@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkstream/linkstream/consumer"
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 )
 
@@ -36,16 +36,16 @@ func Example_inProcess() {
 	defer cl.Close()
 	enc, _ := producer.NewDocumentEncoder(ctx, nil, "")
 	for i, text := range []string{"Berlin is big.", "Paris and Berlin.", "Nothing here."} {
-		r, _ := enc.Record("news", pipeline.Document{ID: fmt.Sprintf("d%d", i), Text: text})
+		r, _ := enc.Record("news", link.Document{ID: fmt.Sprintf("d%d", i), Text: text})
 		cl.ProduceSync(ctx, r)
 	}
 
-	toy := consumer.LinkerFunc(func(_ context.Context, doc pipeline.Document) (pipeline.Result, error) {
-		res := pipeline.Result{ID: doc.ID}
+	toy := link.Func(func(_ context.Context, doc link.Document) (link.Result, error) {
+		res := link.Result{ID: doc.ID}
 		for _, city := range []string{"Berlin", "Paris"} {
 			if i := strings.Index(doc.Text, city); i >= 0 { // ASCII texts: byte = code point offsets
-				res.Links = append(res.Links, pipeline.Link{Start: i, End: i + len(city), Mention: city, Title: city,
-					URL: "https://en.wikipedia.org/wiki/" + city, Type: "LOC", Score: 1, Method: pipeline.MethodPrior})
+				res.Links = append(res.Links, link.Link{Start: i, End: i + len(city), Mention: city, Title: city,
+					URL: "https://en.wikipedia.org/wiki/" + city, Type: "LOC", Score: 1, Method: link.MethodPrior})
 			}
 		}
 		return res, nil

@@ -21,7 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -39,31 +39,31 @@ type capsLinker struct {
 
 var errTestTransient = errors.New("test linker: transient failure")
 
-func (l *capsLinker) Link(ctx context.Context, doc pipeline.Document) (pipeline.Result, error) {
+func (l *capsLinker) Link(ctx context.Context, doc link.Document) (link.Result, error) {
 	if l.delay > 0 {
 		select {
 		case <-time.After(l.delay):
 		case <-ctx.Done():
-			return pipeline.Result{}, ctx.Err()
+			return link.Result{}, ctx.Err()
 		}
 	}
 	c, _ := l.calls.LoadOrStore(doc.ID, new(atomic.Int32))
 	n := c.(*atomic.Int32).Add(1)
 	switch {
 	case strings.Contains(doc.Text, "PERMANENT"):
-		return pipeline.Result{}, Permanent(errors.New("test linker: refuses this document"))
+		return link.Result{}, link.Permanent(errors.New("test linker: refuses this document"))
 	case strings.Contains(doc.Text, "ALWAYSDOWN"):
-		return pipeline.Result{}, errTestTransient
+		return link.Result{}, errTestTransient
 	case strings.Contains(doc.Text, "FLAKY") && n <= 2:
-		return pipeline.Result{}, errTestTransient
+		return link.Result{}, errTestTransient
 	}
 	l.links.Add(1)
 	return capsLink(doc), nil
 }
 
 // capsLink is the deterministic heart of capsLinker.
-func capsLink(doc pipeline.Document) pipeline.Result {
-	res := pipeline.Result{ID: doc.ID, Links: []pipeline.Link{}, NIL: []pipeline.NilMention{}}
+func capsLink(doc link.Document) link.Result {
+	res := link.Result{ID: doc.ID, Links: []link.Link{}, NIL: []link.NilMention{}}
 	runes := []rune(doc.Text)
 	for i := 0; i < len(runes); {
 		if !unicode.IsLetter(runes[i]) {
@@ -77,10 +77,10 @@ func capsLink(doc pipeline.Document) pipeline.Result {
 		w := string(runes[i:j])
 		if j-i >= 2 && unicode.IsUpper(runes[i]) {
 			if strings.ToUpper(w) == w {
-				res.NIL = append(res.NIL, pipeline.NilMention{Start: i, End: j, Mention: w, Type: "MISC"})
+				res.NIL = append(res.NIL, link.NilMention{Start: i, End: j, Mention: w, Type: "MISC"})
 			} else {
-				res.Links = append(res.Links, pipeline.Link{Start: i, End: j, Mention: w, Title: w,
-					URL: "https://en.wikipedia.org/wiki/" + w, Type: "MISC", Score: 1, Method: pipeline.MethodPrior})
+				res.Links = append(res.Links, link.Link{Start: i, End: j, Mention: w, Title: w,
+					URL: "https://en.wikipedia.org/wiki/" + w, Type: "MISC", Score: 1, Method: link.MethodPrior})
 			}
 		}
 		i = j
@@ -98,16 +98,24 @@ func testLogger(t testing.TB) *slog.Logger {
 var newsWords = []string{"Angela Merkel", "Paris", "the Bundestag", "Apple", "Tim Cook", "Cupertino", "NATO", "Kyiv", "Émile Zola", "München"}
 
 // newsDoc makes document i: a short text with a few capitalised words.
-func newsDoc(prefix string, i int) pipeline.Document {
+func newsDoc(prefix string, i int) link.Document {
 	a, b := newsWords[i%len(newsWords)], newsWords[(i*7+3)%len(newsWords)]
-	return pipeline.Document{ID: fmt.Sprintf("%s-%06d", prefix, i),
+	return link.Document{ID: fmt.Sprintf("%s-%06d", prefix, i),
 		Text: fmt.Sprintf("Report %d: %s met %s on a rainy day.", i, a, b)}
 }
 
 // produceDocs writes docs to topic as JSON (enc nil) or with enc, keyed by
 // id, and stamps each record's creation time for latency measurements.
-func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string, enc *producer.DocumentEncoder, docs []pipeline.Document) {
+func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string, enc *producer.DocumentEncoder, docs []link.Document) {
 	t.Helper()
+	if err := writeDocs(ctx, cl, topic, enc, docs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeDocs is produceDocs for goroutines, which must not call t.Fatal:
+// it returns the first error.
+func writeDocs(ctx context.Context, cl *kgo.Client, topic string, enc *producer.DocumentEncoder, docs []link.Document) error {
 	if enc == nil {
 		enc, _ = producer.NewDocumentEncoder(ctx, nil, "")
 	}
@@ -116,7 +124,8 @@ func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string
 	for _, d := range docs {
 		r, err := enc.Record(topic, d)
 		if err != nil {
-			t.Fatal(err)
+			wg.Wait()
+			return err
 		}
 		wg.Add(1)
 		cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
@@ -128,8 +137,9 @@ func produceDocs(ctx context.Context, t testing.TB, cl *kgo.Client, topic string
 	}
 	wg.Wait()
 	if e := firstErr.Load(); e != nil {
-		t.Fatalf("produce: %v", *e)
+		return fmt.Errorf("produce: %w", *e)
 	}
+	return nil
 }
 
 // output is one linked document read back from the output topic.
@@ -185,7 +195,7 @@ func readOutputs(ctx context.Context, t testing.TB, seeds []string, topic string
 // else appears, every output's links are what the linker gives for the
 // document, and per output partition the outputs of one input partition
 // are in input offset order.
-func checkExactlyOnce(t testing.TB, outs []output, docs map[string]pipeline.Document) {
+func checkExactlyOnce(t testing.TB, outs []output, docs map[string]link.Document) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, o := range outs {
@@ -221,7 +231,7 @@ func checkExactlyOnce(t testing.TB, outs []output, docs map[string]pipeline.Docu
 	last := map[key]int64{}
 	for _, o := range outs {
 		want := capsLink(docs[o.doc.ID])
-		got := o.doc.Result()
+		got := o.doc.Result
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("document %s: output %+v, linker gave %+v", o.doc.ID, got, want)
 		}

@@ -18,7 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -106,9 +106,13 @@ func childMain() int {
 	if n, err := strconv.Atoi(env("CONCURRENCY")); err == nil {
 		concurrency = n
 	}
+	session := 6 * time.Second
+	if d, err := time.ParseDuration(env("SESSION_TIMEOUT")); err == nil {
+		session = d
+	}
 	svc, err := New(ctx, &capsLinker{delay: delay}, Concurrency(concurrency),
 		Brokers(strings.Split(env("BROKERS"), ",")...), Topics(env("IN"), env("OUT"), env("DLQ")),
-		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(6*time.Second),
+		Group(env("GROUP")), InstanceID(env("INSTANCE")), SessionTimeout(session),
 		TransactionTimeout(30*time.Second), MaxInFlight(inflight), ExactlyOnce(env("DELIVERY") != "at-least-once"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
@@ -191,8 +195,11 @@ func TestIntegrationSIGKILL(t *testing.T) {
 	go func() {
 		defer close(produced)
 		for i := 0; i < len(docs); i += 500 {
-			produceDocs(ctx, t, cl, in, nil, docs[i:min(i+500, len(docs))])
-			time.Sleep(100 * time.Millisecond)
+			if err := writeDocs(ctx, cl, in, nil, docs[i:min(i+500, len(docs))]); err != nil {
+				t.Errorf("feed: %v", err) // not Fatal: this is not the test's goroutine
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // pacing the feed, not waiting for an event
 		}
 	}()
 	deadline := time.Now().Add(60 * time.Second)
@@ -247,7 +254,7 @@ func TestIntegrationPoison(t *testing.T) {
 	produceDocs(ctx, t, cl, in, avroEnc, avroDocs[:150])
 
 	huge := []byte(`{"id":"huge","text":"` + strings.Repeat("Giant text ", 1<<20) + `"}`) // ~11 MB
-	wire, _ := schemas.EncodeDocument(pipeline.Document{ID: "x", Text: "Good Avro"})
+	wire, _ := schemas.EncodeDocument(link.Document{ID: "x", Text: "Good Avro"})
 	poison := map[string]struct {
 		value  []byte
 		reason producer.Reason
@@ -268,7 +275,7 @@ func TestIntegrationPoison(t *testing.T) {
 	produceDocs(ctx, t, cl, in, avroEnc, avroDocs[150:])
 
 	startService(t, &capsLinker{}, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"), InstanceID("a"), Registry(reg))
-	all := append(append([]pipeline.Document{}, jsonDocs...), avroDocs...)
+	all := append(append([]link.Document{}, jsonDocs...), avroDocs...)
 	outs := readOutputs(ctx, t, seeds, out, len(all), 60*time.Second, producer.NewOutputDecoder(reg))
 	checkExactlyOnce(t, outs, docMap(all))
 

@@ -30,6 +30,7 @@ type metrics struct {
 	retries     prometheus.Counter
 	cycles      *prometheus.CounterVec
 	lag         *prometheus.GaugeVec
+	groupLag    *prometheus.GaugeVec
 	inflight    prometheus.Gauge
 	paused      prometheus.Gauge
 	cycleTarget prometheus.Gauge
@@ -60,8 +61,12 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 	}, []string{"result"})
 	m.lag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "linkstream_consumer_lag",
-		Help: "Records behind the end (last stable offset) of each assigned input partition, after the last committed cycle.",
+		Help: "Records of each input partition this instance owns that the group has not committed: end (last stable offset) minus committed offset, asked of the broker every second.",
 	}, []string{"topic", "partition"})
+	m.groupLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "linkstream_consumer_group_lag",
+		Help: "The group's lag over all partitions of the input topic, whoever owns them (every instance reports the same figure: aggregate with max, not sum).",
+	}, []string{"topic"})
 	m.inflight = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "linkstream_inflight_documents",
 		Help: "Documents polled and not yet committed.",
@@ -98,7 +103,7 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	})
 	cs := []prometheus.Collector{
-		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.inflight, m.paused, m.cycleTarget, m.assigned,
+		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.groupLag, m.inflight, m.paused, m.cycleTarget, m.assigned,
 		m.phase, m.docSeconds, m.cycleDocs, m.endSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}

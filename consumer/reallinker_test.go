@@ -1,3 +1,8 @@
+// The product's Linker links the native inference stack through cgo; the
+// rest of this package's tests build without it (CGO_ENABLED=0).
+
+//go:build cgo
+
 package consumer
 
 import (
@@ -9,6 +14,7 @@ import (
 	"time"
 
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 	"github.com/linkstream/linkstream/pipeline"
 )
@@ -24,7 +30,7 @@ func TestIntegrationRealLinker(t *testing.T) {
 	if _, err := os.Stat(dump); err != nil {
 		t.Skipf("no real dump excerpt at %s (../shared/data is absent outside this workplace): %v", dump, err)
 	}
-	paths, err := models.Default()
+	paths, err := models.Default(models.CacheDir(os.Getenv))
 	if err != nil {
 		t.Skipf("no cross-encoder: %v (make deps fetches it)", err)
 	}
@@ -61,9 +67,9 @@ func TestIntegrationRealLinker(t *testing.T) {
 		"Ships crossed the Atlantic Ocean in winter.",
 		"Arthur Schopenhauer was read widely in Berlin.",
 	}
-	var docs []pipeline.Document
+	var docs []link.Document
 	for i, text := range texts {
-		docs = append(docs, pipeline.Document{ID: "real-" + string(rune('a'+i)), Text: text})
+		docs = append(docs, link.Document{ID: "real-" + string(rune('a'+i)), Text: text})
 	}
 	produceDocs(ctx, t, newClient(t, seeds), in, nil, docs)
 	startService(t, linker, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"), InstanceID("a"),

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -20,11 +19,9 @@ import (
 // carries a W3C traceparent of the same trace.
 func TestTracingPropagates(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
+	// The provider is handed in, not made global: the service must not
+	// need process-wide state.
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
-	otel.SetTracerProvider(tp)
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	t.Cleanup(func() { otel.SetTracerProvider(prevTP); otel.SetTextMapPropagator(prevProp) })
 
 	ctx := context.Background()
 	seeds := newFake(t, 2)
@@ -37,7 +34,7 @@ func TestTracingPropagates(t *testing.T) {
 	if err := cl.ProduceSync(ctx, r).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), Tracing(true))
+	startService(t, &capsLinker{}, Brokers(seeds...), InstanceID("a"), Tracing(tp))
 	outs := readOutputs(ctx, t, seeds, "out", 1, 20*time.Second, nil)
 	if len(outs) != 1 {
 		t.Fatalf("%d outputs", len(outs))

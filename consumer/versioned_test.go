@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 // versionedLinker links like capsLinker and names a KB version that
@@ -16,7 +16,7 @@ type versionedLinker struct {
 	n atomic.Int64
 }
 
-func (l *versionedLinker) LinkVersioned(ctx context.Context, doc pipeline.Document) (pipeline.Result, string, string, error) {
+func (l *versionedLinker) LinkVersioned(ctx context.Context, doc link.Document) (link.Result, string, string, error) {
 	res, err := l.Link(ctx, doc)
 	gen := (l.n.Add(1) - 1) / 50
 	return res, "kb-" + string(rune('a'+gen)), "model-x", err

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/linkstream/linkstream/link"
 )
 
 // Option configures Evaluate.
@@ -113,6 +115,11 @@ type Disamb struct {
 	LinkedCovered   int     `json:"linked_covered"`
 	CorrectCovered  int     `json:"correct_covered"`
 	AccuracyCovered float64 `json:"accuracy_covered"`
+	// Recalled: linked gold whose entity is among the candidates the
+	// linker weighed for its span (candidate recall, what disambiguation
+	// can at best get right).
+	Recalled        int     `json:"recalled"`
+	CandidateRecall float64 `json:"candidate_recall"`
 	NILGold         int     `json:"nil_gold"`
 	NILKept         int     `json:"nil_kept"`
 	Seconds         float64 `json:"seconds"`
@@ -170,15 +177,15 @@ var ErrNoDocuments = errors.New("eval: dataset has no documents")
 const contextWindow = 60
 
 type docResult struct {
-	preds []Prediction
-	err   error
+	res link.Result
+	err error
 }
 
 // Evaluate links every document of ds with lk, scores the links against the
 // gold, and returns the report. A document whose Link call fails counts as
 // linking nothing (its gold all missed) and is listed in FailedReasons; the
 // run stops only when ctx ends or every document fails.
-func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Report, error) {
+func Evaluate(ctx context.Context, ds *Dataset, lk link.Linker, opts ...Option) (*Report, error) {
 	c := cfg{workers: runtime.GOMAXPROCS(0), now: time.Now}
 	for _, o := range opts {
 		o.apply(&c)
@@ -222,7 +229,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 			}
 		}
 		gold := resolveGold(c.kb, d.Gold)
-		preds := resolvePreds(c.kb, res.preds)
+		preds := resolvePreds(c.kb, res.res)
 		for gi := range gold {
 			g := &gold[gi]
 			rep.GoldMentions++
@@ -324,6 +331,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 		disamb.Accuracy = ratio(disamb.Correct, disamb.Linked)
 		disamb.Precision = ratio(disamb.Correct, disamb.Answered)
 		disamb.AccuracyCovered = ratio(disamb.CorrectCovered, disamb.LinkedCovered)
+		disamb.CandidateRecall = ratio(disamb.Recalled, disamb.Linked)
 		disamb.Seconds = dElapsed.Seconds()
 		rep.Disamb = disamb
 	}
@@ -349,7 +357,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk Linker, opts ...Option) (*Rep
 
 // linkAll runs lk over every document with a fixed pool of workers and
 // returns results in document order and the wall time of the whole phase.
-func linkAll(ctx context.Context, ds *Dataset, lk Linker, workers int) ([]docResult, time.Duration) {
+func linkAll(ctx context.Context, ds *Dataset, lk link.Linker, workers int) ([]docResult, time.Duration) {
 	results := make([]docResult, len(ds.Docs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -360,8 +368,8 @@ func linkAll(ctx context.Context, ds *Dataset, lk Linker, workers int) ([]docRes
 			defer wg.Done()
 			for i := range next {
 				d := ds.Docs[i]
-				p, err := lk.Link(ctx, Input{ID: d.ID, Text: d.Text})
-				results[i] = docResult{preds: p, err: err}
+				res, err := lk.Link(ctx, link.Document{ID: d.ID, Text: d.Text})
+				results[i] = docResult{res: res, err: err}
 			}
 		}()
 	}
@@ -403,7 +411,7 @@ func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, go
 	if len(spans) == 0 {
 		return nil, nil
 	}
-	dec, err := c.spans.LinkSpans(ctx, Input{ID: d.ID, Text: d.Text}, spans)
+	dec, err := c.spans.LinkSpans(ctx, link.Document{ID: d.ID, Text: d.Text}, spans)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("eval: %s: %w", dsName, ctx.Err())
@@ -433,6 +441,12 @@ func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, go
 		if g.inKB {
 			st.LinkedCovered++
 		}
+		for _, cd := range dd.Candidates {
+			if k, _ := canonical(c.kb, cd.Title); k == g.key {
+				st.Recalled++
+				break
+			}
+		}
 		if key != "" {
 			st.Answered++
 		}
@@ -458,7 +472,7 @@ func newRecord(dsName, docID string, runes []rune, o outcome) ErrorRecord {
 	switch {
 	case o.pred != nil:
 		r.Start, r.End = o.pred.Start, o.pred.End
-		r.Pred, r.PredScore, r.PredMethod = o.pred.Title, o.pred.Score, o.pred.Method
+		r.Pred, r.PredScore, r.PredMethod = o.pred.Title, o.pred.Score, string(o.pred.Method)
 	case o.gold != nil:
 		r.Start, r.End = o.gold.Start, o.gold.End
 	}

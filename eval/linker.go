@@ -2,48 +2,17 @@ package eval
 
 import (
 	"context"
+
+	"github.com/linkstream/linkstream/link"
 )
 
 // The package does not import the pipeline on purpose: the pipeline links
 // native libraries (ONNX Runtime, tokenizers) through cgo, and the scorer
-// must build, test and score saved predictions without them. cmd/linkstream
-// adapts pipeline.Linker to these interfaces.
-
-// Input is a document handed to the linker.
-type Input struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
-}
-
-// Prediction is one link the linker made, with the field names of the
-// `link` output contract (DESIGN.md), so that saved output of any linker in
-// that shape can be scored. Start and End are code-point offsets.
-type Prediction struct {
-	Start   int     `json:"start"`
-	End     int     `json:"end"`
-	Mention string  `json:"mention,omitempty"`
-	Title   string  `json:"title"`
-	Type    string  `json:"type,omitempty"`
-	Score   float64 `json:"score,omitempty"`
-	Method  string  `json:"method,omitempty"`
-}
-
-// Linker is what the evaluation needs from the pipeline: the links of one
-// document. It may also return the mentions it spotted but left NIL, as
-// predictions with an empty Title: they are not links and never score, but
-// they count as spotted mentions for mentions/s. It must be safe for
-// concurrent use when Evaluate runs more than one worker.
-type Linker interface {
-	Link(ctx context.Context, doc Input) ([]Prediction, error)
-}
-
-// LinkerFunc adapts a function to Linker.
-type LinkerFunc func(ctx context.Context, doc Input) ([]Prediction, error)
-
-// Link calls f.
-func (f LinkerFunc) Link(ctx context.Context, doc Input) ([]Prediction, error) {
-	return f(ctx, doc)
-}
+// must build, test and score saved predictions without them. It is written
+// against the link contract instead: Evaluate takes any link.Linker
+// (pipeline.Linker is one, saved `link` output replayed is another). The
+// Result's links are scored; its NIL mentions never score but count as
+// spotted mentions for mentions/s.
 
 // Span is a mention position in code points, End exclusive.
 type Span struct {
@@ -74,14 +43,14 @@ type SpanDecision struct {
 // feature scores for the errors file. It returns one decision per span, in
 // order. The pipeline implements it; cmd/linkstream adapts its types.
 type SpanLinker interface {
-	LinkSpans(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error)
+	LinkSpans(ctx context.Context, doc link.Document, spans []Span) ([]SpanDecision, error)
 }
 
 // SpanLinkerFunc adapts a function to SpanLinker.
-type SpanLinkerFunc func(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error)
+type SpanLinkerFunc func(ctx context.Context, doc link.Document, spans []Span) ([]SpanDecision, error)
 
 // LinkSpans calls f.
-func (f SpanLinkerFunc) LinkSpans(ctx context.Context, doc Input, spans []Span) ([]SpanDecision, error) {
+func (f SpanLinkerFunc) LinkSpans(ctx context.Context, doc link.Document, spans []Span) ([]SpanDecision, error) {
 	return f(ctx, doc, spans)
 }
 

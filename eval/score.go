@@ -1,5 +1,7 @@
 package eval
 
+import "github.com/linkstream/linkstream/link"
+
 // Counts are the true positives, false positives and false negatives of
 // GERBIL's strong annotation match.
 type Counts struct {
@@ -87,7 +89,7 @@ type goldItem struct {
 
 // predItem is a predicted link with its comparison key resolved once.
 type predItem struct {
-	Prediction
+	link.Link
 	key string
 }
 
@@ -218,12 +220,16 @@ func resolveGold(kb KB, gold []Gold) []goldItem {
 	return items
 }
 
-// resolvePreds computes comparison keys for a document's predicted links.
-func resolvePreds(kb KB, links []Prediction) []predItem {
-	items := make([]predItem, len(links))
-	for i, l := range links {
-		items[i] = predItem{Prediction: l}
-		items[i].key, _ = canonical(kb, l.Title)
+// resolvePreds computes comparison keys for a document's links, and adds
+// its NIL mentions as items without a title (spotted, never scored).
+func resolvePreds(kb KB, res link.Result) []predItem {
+	items := make([]predItem, 0, len(res.Links)+len(res.NIL))
+	for _, l := range res.Links {
+		key, _ := canonical(kb, l.Title)
+		items = append(items, predItem{Link: l, key: key})
+	}
+	for _, n := range res.NIL {
+		items = append(items, predItem{Link: link.Link{Start: n.Start, End: n.End, Mention: n.Mention, Type: n.Type}})
 	}
 	return items
 }

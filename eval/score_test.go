@@ -8,6 +8,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/linkstream/linkstream/link"
 )
 
 // fakeKB holds canonical titles with description and type, and redirects.
@@ -73,19 +75,20 @@ func handKB() fakeKB {
 	}
 }
 
-func handLinker() Linker {
-	return LinkerFunc(func(_ context.Context, d Input) ([]Prediction, error) {
+func handLinker() link.Linker {
+	return link.Func(func(_ context.Context, d link.Document) (link.Result, error) {
 		if d.ID != "d1" {
-			return nil, nil
+			return link.Result{ID: d.ID}, nil
 		}
-		return []Prediction{
+		return link.Result{ID: d.ID, Links: []link.Link{
 			{Start: 0, End: 8, Title: "Tim_Cook", Type: "PER"},        // TP after underscore normalisation
 			{Start: 23, End: 28, Title: "Apple", Type: "ORG"},         // wrong entity: FP + FN
 			{Start: 41, End: 50, Title: "Cupertino, CA", Type: "LOC"}, // TP through the redirect
 			{Start: 52, End: 56, Title: "Larry Page", Type: "PER"},    // on NIL gold: FP
 			{Start: 0, End: 3, Title: "Tim", Type: "PER"},             // boundary error: FP, overlaps gold
-			{Start: 57, End: 61, Type: "MISC"},                        // spotted but NIL: not a link, never scored
-		}, nil
+		}, NIL: []link.NilMention{
+			{Start: 57, End: 61, Type: "MISC"}, // spotted but NIL: not a link, never scored
+		}}, nil
 	})
 }
 
@@ -97,7 +100,7 @@ func handSpans() SpanLinker {
 		{52, 56}: {Title: ""},
 		{0, 3}:   {Title: "Tim (given name)"},
 	}
-	return SpanLinkerFunc(func(_ context.Context, d Input, spans []Span) ([]SpanDecision, error) {
+	return SpanLinkerFunc(func(_ context.Context, d link.Document, spans []Span) ([]SpanDecision, error) {
 		out := make([]SpanDecision, len(spans))
 		for i, s := range spans {
 			a, ok := answers[s]
@@ -167,6 +170,11 @@ func TestEvaluateHandMade(t *testing.T) {
 	if d.Linked != 3 || d.Correct != 2 || d.Answered != 2 || d.LinkedCovered != 2 || d.CorrectCovered != 1 || d.NILGold != 1 || d.NILKept != 1 {
 		t.Errorf("disamb = %+v", d)
 	}
+	// Only the Cupertino decision lists candidates, the gold among them:
+	// candidate recall 1/3.
+	if d.Recalled != 1 || !near(d.CandidateRecall, 1.0/3) {
+		t.Errorf("candidate recall %d (%v), want 1 of 3", d.Recalled, d.CandidateRecall)
+	}
 	if !near(d.Accuracy, 2.0/3) || !near(d.Precision, 1) || !near(d.AccuracyCovered, 0.5) {
 		t.Errorf("disamb rates = %+v", d)
 	}
@@ -216,7 +224,7 @@ func TestEvaluateHandMade(t *testing.T) {
 	}
 	// inKB 2/3, desc 1/3, P .4, R 2/3, F1 .5, macro .75, covered 2/3,
 	// accuracy 2/3 and 1/2 on covered gold.
-	if row := "| hand | - | 2 | 3 | 66.7 | 33.3 | 40.0 | 66.7 | 50.0 | 75.0 | 66.7 | 66.7 | 50.0 |"; !strings.Contains(table.String(), row) {
+	if row := "| hand | - | 2 | 3 | 66.7 | 33.3 | 40.0 | 66.7 | 50.0 | 75.0 | 66.7 | 33.3 | 66.7 | 50.0 |"; !strings.Contains(table.String(), row) {
 		t.Errorf("markdown lacks %q:\n%s", row, table.String())
 	}
 }
@@ -244,7 +252,7 @@ func TestDuplicatesAndCase(t *testing.T) {
 		{Gold: Gold{Start: 10, End: 15}, key: "Paris"},
 	}
 	mk := func(s, e int, title string) predItem {
-		return predItem{Prediction: Prediction{Start: s, End: e, Title: title}, key: NormalizeTitle(title)}
+		return predItem{Link: link.Link{Start: s, End: e, Title: title}, key: NormalizeTitle(title)}
 	}
 	// The same correct link twice on one span is one TP and one FP; the
 	// second gold Paris is missed: TP 1, FP 1, FN 1. A link with an empty
@@ -264,11 +272,11 @@ func TestDuplicatesAndCase(t *testing.T) {
 
 func TestEvaluateFailedDocs(t *testing.T) {
 	boom := errors.New("boom")
-	lk := LinkerFunc(func(_ context.Context, d Input) ([]Prediction, error) {
+	lk := link.Func(func(_ context.Context, d link.Document) (link.Result, error) {
 		if d.ID == "d1" {
-			return nil, boom
+			return link.Result{}, boom
 		}
-		return nil, nil
+		return link.Result{ID: d.ID}, nil
 	})
 	// d1 fails: its 3 linked gold are missed: FN 3, micro all zero.
 	rep, err := Evaluate(context.Background(), handDataset(), lk)
@@ -278,7 +286,7 @@ func TestEvaluateFailedDocs(t *testing.T) {
 	if rep.FailedDocs != 1 || rep.All.Counts != (Counts{FN: 3}) {
 		t.Errorf("failed %d counts %+v", rep.FailedDocs, rep.All.Counts)
 	}
-	all := LinkerFunc(func(context.Context, Input) ([]Prediction, error) { return nil, boom })
+	all := link.Func(func(context.Context, link.Document) (link.Result, error) { return link.Result{}, boom })
 	if _, err := Evaluate(context.Background(), handDataset(), all); err == nil {
 		t.Error("every document failing must be an error")
 	}

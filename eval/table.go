@@ -13,7 +13,7 @@ import (
 // accuracy and throughput. Percentages are of the linked gold mentions.
 func WriteTable(w io.Writer, reps ...*Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "dataset\tdocs\tgold\tlinked\tinKB%\tdesc%\tP\tR\tF1\tmacroF1\tcovF1\tdisAcc\tdisAccCov\tdocs/s\t")
+	fmt.Fprintln(tw, "dataset\tdocs\tgold\tlinked\tinKB%\tdesc%\tP\tR\tF1\tmacroF1\tcovF1\tcandR\tdisAcc\tdisAccCov\tdocs/s\t")
 	for _, r := range reps {
 		inKB, desc, covF1 := "-", "-", "-"
 		if r.Coverage != nil {
@@ -23,15 +23,16 @@ func WriteTable(w io.Writer, reps ...*Report) error {
 		if r.Covered != nil {
 			covF1 = pct(r.Covered.Micro.F1)
 		}
-		dis, disCov := "-", "-"
+		dis, disCov, recall := "-", "-", "-"
 		if r.Disamb != nil {
 			dis = pct(r.Disamb.Accuracy)
 			disCov = pct(r.Disamb.AccuracyCovered)
+			recall = pct(r.Disamb.CandidateRecall)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t\n",
 			r.Dataset, r.Docs, r.GoldMentions, r.GoldLinked, inKB, desc,
 			pct(r.All.Micro.P), pct(r.All.Micro.R), pct(r.All.Micro.F1), pct(r.All.Macro.F1),
-			covF1, dis, disCov, r.Timing.DocsPerSec)
+			covF1, recall, dis, disCov, r.Timing.DocsPerSec)
 	}
 	return tw.Flush()
 }
@@ -57,8 +58,8 @@ func WriteDetails(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(&b, "  NIL gold linked: %d of %d; failed docs: %d; predicted links: %d\n", r.NILLinked, r.GoldNIL, r.FailedDocs, r.Predicted)
 	if d := r.Disamb; d != nil {
-		fmt.Fprintf(&b, "  gold spans: %d/%d correct (%s), answered %d; covered %d/%d; NIL kept %d/%d\n",
-			d.Correct, d.Linked, pct(d.Accuracy), d.Answered, d.CorrectCovered, d.LinkedCovered, d.NILKept, d.NILGold)
+		fmt.Fprintf(&b, "  gold spans: %d/%d correct (%s), answered %d; covered %d/%d; gold among the candidates %d/%d (%s); NIL kept %d/%d\n",
+			d.Correct, d.Linked, pct(d.Accuracy), d.Answered, d.CorrectCovered, d.LinkedCovered, d.Recalled, d.Linked, pct(d.CandidateRecall), d.NILKept, d.NILGold)
 	}
 	types := make([]string, 0, len(r.PerType))
 	for t := range r.PerType {
@@ -87,10 +88,10 @@ func orDash(s string) string {
 // mode label, for EVALUATION.md.
 func WriteMarkdown(w io.Writer, reps ...*Report) error {
 	var b strings.Builder
-	b.WriteString("| dataset | mode | docs | linked gold | inKB% | desc% | P | R | F1 | macro F1 | covered F1 | gold-span acc | acc covered | docs/s |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| dataset | mode | docs | linked gold | inKB% | desc% | P | R | F1 | macro F1 | covered F1 | cand. recall | gold-span acc | acc covered | docs/s |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range reps {
-		inKB, desc, covF1, dis, disCov := "-", "-", "-", "-", "-"
+		inKB, desc, covF1, recall, dis, disCov := "-", "-", "-", "-", "-", "-"
 		if r.Coverage != nil {
 			inKB, desc = pct(r.Coverage.InKB), pct(r.Coverage.WithDesc)
 		}
@@ -98,16 +99,16 @@ func WriteMarkdown(w io.Writer, reps ...*Report) error {
 			covF1 = pct(r.Covered.Micro.F1)
 		}
 		if r.Disamb != nil {
-			dis, disCov = pct(r.Disamb.Accuracy), pct(r.Disamb.AccuracyCovered)
+			dis, disCov, recall = pct(r.Disamb.Accuracy), pct(r.Disamb.AccuracyCovered), pct(r.Disamb.CandidateRecall)
 		}
 		rate := "-"
 		if r.Timing.Seconds > 0 {
 			rate = fmt.Sprintf("%.1f", r.Timing.DocsPerSec)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			r.Dataset, orDash(r.Labels["mode"]), r.Docs, r.GoldLinked, inKB, desc,
 			pct(r.All.Micro.P), pct(r.All.Micro.R), pct(r.All.Micro.F1), pct(r.All.Macro.F1),
-			covF1, dis, disCov, rate)
+			covF1, recall, dis, disCov, rate)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

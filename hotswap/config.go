@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 // Opt configures a Swapper.
@@ -17,7 +17,7 @@ func (f optFunc) apply(c *cfg) { f(c) }
 
 type cfg struct {
 	log    *slog.Logger
-	warmup []pipeline.Document
+	warmup []link.Document
 	poll   time.Duration
 	notify func(Swap)
 }
@@ -30,7 +30,7 @@ const WarmupText = "Tim Cook announced new Apple products in Cupertino."
 func defaultCfg() cfg {
 	return cfg{
 		log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		warmup: []pipeline.Document{{ID: "hotswap-warmup", Text: WarmupText}},
+		warmup: []link.Document{{ID: "hotswap-warmup", Text: WarmupText}},
 	}
 }
 
@@ -40,7 +40,7 @@ func Logger(l *slog.Logger) Opt { return optFunc(func(c *cfg) { c.log = l }) }
 // Warmup sets the documents every new generation links before it is
 // switched in (default: one sentence, WarmupText); an error refuses it.
 // Representative documents fill the candidate cache before traffic does.
-func Warmup(docs ...pipeline.Document) Opt { return optFunc(func(c *cfg) { c.warmup = docs }) }
+func Warmup(docs ...link.Document) Opt { return optFunc(func(c *cfg) { c.warmup = docs }) }
 
 // Poll makes Watch check the directory's current link this often (default
 // 0: only reload signals swap).

@@ -8,7 +8,9 @@ var (
 	descCurrent = prometheus.NewDesc("linkstream_kb_info", "The KB being served (value 1), by version, model and directory.", []string{"kb_version", "model_id", "dir"}, nil)
 )
 
-// Collector exports the swaps on /metrics.
+// Collector exports the swaps on /metrics, and the current generation's
+// Linker figures (pipeline.Linker.Collector: they restart at a swap, as
+// Prometheus counters may).
 func (s *Swapper) Collector() prometheus.Collector { return collector{s} }
 
 type collector struct{ s *Swapper }
@@ -17,6 +19,10 @@ func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descSwaps
 	ch <- descSwitch
 	ch <- descCurrent
+	if g, release, err := c.s.Acquire(); err == nil {
+		g.Linker.Collector().Describe(ch)
+		release()
+	}
 }
 
 func (c collector) Collect(ch chan<- prometheus.Metric) {
@@ -25,6 +31,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descSwitch, prometheus.GaugeValue, float64(c.s.lastSwitch.Load())/1e9)
 	if g, release, err := c.s.Acquire(); err == nil {
 		ch <- prometheus.MustNewConstMetric(descCurrent, prometheus.GaugeValue, 1, g.KBVersion, g.ModelID, g.Dir)
+		g.Linker.Collector().Collect(ch)
 		release()
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -171,17 +172,17 @@ func (s *Swapper) Acquire() (*Generation, func(), error) {
 
 // Link links doc with the current generation: it makes a Swapper a
 // consumer.Linker.
-func (s *Swapper) Link(ctx context.Context, doc pipeline.Document) (pipeline.Result, error) {
+func (s *Swapper) Link(ctx context.Context, doc link.Document) (link.Result, error) {
 	res, _, _, err := s.LinkVersioned(ctx, doc)
 	return res, err
 }
 
 // LinkVersioned is Link that also names the KB version and model that
 // linked doc, which a swap may change between two calls.
-func (s *Swapper) LinkVersioned(ctx context.Context, doc pipeline.Document) (res pipeline.Result, kbVersion, modelID string, err error) {
+func (s *Swapper) LinkVersioned(ctx context.Context, doc link.Document) (res link.Result, kbVersion, modelID string, err error) {
 	g, release, err := s.Acquire()
 	if err != nil {
-		return pipeline.Result{ID: doc.ID}, "", "", err
+		return link.Result{ID: doc.ID}, "", "", err
 	}
 	defer release()
 	res, err = g.Linker.Link(ctx, doc)

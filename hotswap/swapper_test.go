@@ -12,6 +12,7 @@ import (
 
 	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -122,9 +123,9 @@ func newSwapper(t *testing.T, k kbs, opts ...Opt) (*Swapper, *opener) {
 	return s, o
 }
 
-func linked(t *testing.T, s *Swapper, text string) (pipeline.Result, string) {
+func linked(t *testing.T, s *Swapper, text string) (link.Result, string) {
 	t.Helper()
-	res, ver, _, err := s.LinkVersioned(context.Background(), pipeline.Document{ID: "t", Text: text})
+	res, ver, _, err := s.LinkVersioned(context.Background(), link.Document{ID: "t", Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestReloadSwitchesAndClosesTheOldOneAfterItsHolders(t *testing.T) {
 		t.Fatal("the old generation was closed while a call held it")
 	}
 	// The holder still links on the old KB, as it would finish a request.
-	if r, err := held.Linker.Link(context.Background(), pipeline.Document{Text: merkel}); err != nil || len(r.Links) != len(res.Links) {
+	if r, err := held.Linker.Link(context.Background(), link.Document{Text: merkel}); err != nil || len(r.Links) != len(res.Links) {
 		t.Fatalf("held generation: %v, %d links, want %d", err, len(r.Links), len(res.Links))
 	}
 	release()
@@ -263,7 +264,7 @@ func TestLinkDuringSwaps(t *testing.T) {
 					return
 				default:
 				}
-				_, ver, _, err := s.LinkVersioned(context.Background(), pipeline.Document{Text: merkel})
+				_, ver, _, err := s.LinkVersioned(context.Background(), link.Document{Text: merkel})
 				calls.Add(1)
 				if err != nil {
 					failures.Add(1)

@@ -33,7 +33,7 @@ type buildOptionFunc func(*buildCfg)
 func (f buildOptionFunc) apply(c *buildCfg) { f(c) }
 
 type source struct {
-	kind string // dump, wikitext, dbpedia, wikidata
+	kind string // dump, wikitext, dbpedia, wikidata, aliases, summaries
 	path string
 }
 
@@ -72,6 +72,20 @@ func Wikidata(path string) BuildOption {
 	return buildOptionFunc(func(c *buildCfg) { c.sources = append(c.sources, source{"wikidata", path}) })
 }
 
+// AliasDictionary adds an alias dictionary: lines of "string TAB title TAB
+// probability [TAB count]", plain, .gz or .bz2 (see aliases.go for how
+// its strings become candidates and priors).
+func AliasDictionary(path string) BuildOption {
+	return buildOptionFunc(func(c *buildCfg) { c.sources = append(c.sources, source{"aliases", path}) })
+}
+
+// Summaries adds entity summaries (title, lead text, short description,
+// topic): a JSON object keyed by title, or JSON lines; plain, .gz or .bz2.
+// Summarised titles become described entities.
+func Summaries(path string) BuildOption {
+	return buildOptionFunc(func(c *buildCfg) { c.sources = append(c.sources, source{"summaries", path}) })
+}
+
 // Workers sets how many goroutines parse pages; default GOMAXPROCS.
 func Workers(n int) BuildOption { return buildOptionFunc(func(c *buildCfg) { c.workers = n }) }
 
@@ -97,15 +111,17 @@ func OccurrenceSample(n int) BuildOption {
 
 // BuildStats are measured by Build and kept in format.json.
 type BuildStats struct {
-	Pages       int64   `json:"pages"`
-	InputBytes  int64   `json:"input_bytes"` // as stored (compressed)
-	XMLBytes    int64   `json:"xml_bytes"`   // decompressed, pass 1
-	Pass1Sec    float64 `json:"pass1_seconds"`
-	Pass2Sec    float64 `json:"pass2_seconds"`
-	WriteSec    float64 `json:"write_seconds"`
-	Workers     int     `json:"workers"`
-	SpillBytes  int64   `json:"pass2_text_bytes"` // plain text kept for pass 2
-	WikidataQID int     `json:"wikidata_items_matched"`
+	Pages       int64       `json:"pages"`
+	InputBytes  int64       `json:"input_bytes"` // as stored (compressed)
+	XMLBytes    int64       `json:"xml_bytes"`   // decompressed, pass 1
+	Pass1Sec    float64     `json:"pass1_seconds"`
+	Pass2Sec    float64     `json:"pass2_seconds"`
+	WriteSec    float64     `json:"write_seconds"`
+	Workers     int         `json:"workers"`
+	SpillBytes  int64       `json:"pass2_text_bytes"` // plain text kept for pass 2
+	WikidataQID int         `json:"wikidata_items_matched"`
+	Summaries   int         `json:"summaries,omitempty"`
+	Aliases     *AliasStats `json:"aliases,omitempty"`
 }
 
 // Build reads the inputs and writes a KB to out. It writes into a fresh
@@ -190,6 +206,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	info.Build.Pass1Sec = time.Since(t0).Seconds()
 	info.Build.Workers = cfg.workers
 	info.Build.WikidataQID = b.wd.apply(b.acc)
+	info.Build.Summaries, info.Build.Aliases = b.summaries, b.aliases
 	tb, err := b.acc.prepare()
 	if err != nil {
 		return Info{}, err
@@ -296,10 +313,12 @@ func replaceDir(tmp, out string) error {
 }
 
 type builder struct {
-	cfg   buildCfg
-	acc   *accumulator
-	wd    *wikidataSet
-	spill *spill
+	cfg       buildCfg
+	summaries int
+	aliases   *AliasStats
+	acc       *accumulator
+	wd        *wikidataSet
+	spill     *spill
 }
 
 func (b *builder) dumpOptions(prog *dump.Progress) dump.Options {
@@ -329,7 +348,22 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 	if err := b.readDumps(ctx, prog, dumps); err != nil {
 		return err
 	}
+	// Summaries before alias dictionaries: a dictionary gives every
+	// article it did not name candidates through the article's title.
+	for _, kind := range []string{"wikitext", "dbpedia", "summaries", "aliases"} {
+		if err := b.readKind(ctx, prog, kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readKind reads the sources of one kind read by a single goroutine.
+func (b *builder) readKind(ctx context.Context, prog *dump.Progress, kind string) error {
 	for _, s := range b.cfg.sources {
+		if s.kind != kind {
+			continue
+		}
 		var err error
 		switch s.kind {
 		case "wikitext":
@@ -339,6 +373,15 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 			})
 		case "dbpedia":
 			err = b.acc.loadDBpedia(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })
+		case "summaries":
+			var n int
+			n, err = b.acc.loadSummaries(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })
+			b.summaries += n
+			prog.Pages.Add(int64(n))
+		case "aliases":
+			var st AliasStats
+			st, err = b.acc.loadAliases(ctx, s.path, func(n int64) { prog.Bytes.Add(n) }, b.cfg.progress)
+			b.aliases = mergeAliasStats(b.aliases, st)
 		}
 		if err != nil {
 			return fmt.Errorf("kb: build: %w", err)

@@ -68,7 +68,12 @@ type accumulator struct {
 	pseudo  map[uint64]uint32 // title, redirect and disambiguation entries
 	linked  []uint32          // per surface: anchor count
 	dabs    map[uint32][]uint32
-	stats   buildStats
+	// lowerSense: normalised keys whose lower-case form names another
+	// entity than the name does (SurfaceInfo.LowerSense)
+	lowerSense map[string]bool
+	// aliasSurf: surfaces an alias dictionary gave (addAlias)
+	aliasSurf map[uint32]struct{}
+	stats     buildStats
 }
 
 type buildStats struct {
@@ -77,11 +82,13 @@ type buildStats struct {
 
 func newAccumulator() *accumulator {
 	return &accumulator{
-		titles:  newInterner(),
-		surf:    newInterner(),
-		anchors: map[uint64]uint32{},
-		pseudo:  map[uint64]uint32{},
-		dabs:    map[uint32][]uint32{},
+		titles:     newInterner(),
+		surf:       newInterner(),
+		anchors:    map[uint64]uint32{},
+		pseudo:     map[uint64]uint32{},
+		dabs:       map[uint32][]uint32{},
+		lowerSense: map[string]bool{},
+		aliasSurf:  map[uint32]struct{}{},
 	}
 }
 
@@ -130,6 +137,19 @@ func (a *accumulator) addPseudo(surface, target string) {
 	s := a.surface(surface)
 	t := a.title(target)
 	a.pseudo[uint64(s)<<32|uint64(t)]++
+}
+
+// addAlias adds n to the pseudo-count of a surface naming a title, as an
+// alias dictionary says; unlike anchors these are not link counts, so the
+// surface's link count stays as it is.
+func (a *accumulator) addAlias(surface, target string, n uint32) {
+	if !usableSurface(surface) {
+		return
+	}
+	s := a.surface(surface)
+	t := a.title(target)
+	a.pseudo[uint64(s)<<32|uint64(t)] += n
+	a.aliasSurf[s] = struct{}{}
 }
 
 func (a *accumulator) setRedirect(alias, target string) {

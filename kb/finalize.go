@@ -34,6 +34,7 @@ type tables struct {
 
 type surfRec struct {
 	linked, occ uint32
+	flags       uint16 // surfaceFlag*
 }
 
 type triple struct {
@@ -156,11 +157,17 @@ func (a *accumulator) prepare() (*tables, error) {
 	for _, s := range sids {
 		ts := trip[span[s][0]:span[s][1]]
 		tb.exactKeys = append(tb.exactKeys, a.surf.strs[s])
-		tb.exactRecs = append(tb.exactRecs, surfRec{linked: a.linked[s]})
+		rec := surfRec{linked: a.linked[s]}
+		if a.lowerSense[Normalize(a.surf.strs[s])] {
+			rec.flags |= surfaceFlagLowerSense
+		}
+		tb.exactRecs = append(tb.exactRecs, rec)
 		tb.exactCands = append(tb.exactCands, a.rank(ts, inl, tb.entTitle, Normalize(a.surf.strs[s])))
 		nk := Normalize(a.surf.strs[s])
 		keys := []string{nk}
-		if strings.HasPrefix(nk, "the ") && len(nk) > 4 {
+		// "The Beatles" is also "Beatles"; an alias dictionary lists both
+		// strings with their own senses, so its surfaces are not folded
+		if _, alias := a.aliasSurf[s]; !alias && strings.HasPrefix(nk, "the ") && len(nk) > 4 {
 			keys = append(keys, nk[4:])
 		}
 		for _, k := range keys {
@@ -199,6 +206,9 @@ func (a *accumulator) prepare() (*tables, error) {
 	for newID, old := range order {
 		keys[newID] = tb.normKeys[old]
 		tb.normRecs[newID] = surfRec{linked: normLinked[old]}
+		if a.lowerSense[keys[newID]] {
+			tb.normRecs[newID].flags |= surfaceFlagLowerSense
+		}
 		tb.normCands[newID] = a.rank(byNorm[old], inl, tb.entTitle, keys[newID])
 		tb.normIdx[keys[newID]] = uint32(newID)
 	}

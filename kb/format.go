@@ -20,7 +20,7 @@ import (
 
 // FormatVersion is the version of the KB directory layout this package
 // writes and reads. Open refuses any other (ErrFormatVersion).
-const FormatVersion = 1
+const FormatVersion = 2
 
 // File names inside a KB directory.
 const (
@@ -40,7 +40,7 @@ var dataFiles = []string{fileExact, fileNorm, fileTitles, fileSurfaces, fileCand
 // Record sizes; all integers little-endian.
 const (
 	// surface record: candidate offset u32 (index into candidates.bin),
-	// candidate count u32, linked u32, occurrences u32
+	// candidate count u16, flags u16, linked u32, occurrences u32
 	surfaceRecSize = 16
 	// candidate: entity u32, count u32, prior f32
 	candidateRecSize = 12
@@ -51,6 +51,9 @@ const (
 )
 
 const flagNameOnly = 1
+
+// Flags of a surface record.
+const surfaceFlagLowerSense = 1
 
 // Input describes one build input in format.json.
 type Input struct {
@@ -160,7 +163,8 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 		var rec [surfaceRecSize]byte
 		emit := func(r surfRec, off uint64, c []Candidate) error {
 			binary.LittleEndian.PutUint32(rec[0:], uint32(off))
-			binary.LittleEndian.PutUint32(rec[4:], uint32(len(c)))
+			binary.LittleEndian.PutUint16(rec[4:], uint16(len(c)))
+			binary.LittleEndian.PutUint16(rec[6:], r.flags)
 			binary.LittleEndian.PutUint32(rec[8:], r.linked)
 			binary.LittleEndian.PutUint32(rec[12:], r.occ)
 			_, err := w.Write(rec[:])

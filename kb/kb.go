@@ -171,17 +171,17 @@ func (k *KB) Info() Info { return k.info }
 func (k *KB) Len() int { return len(k.ents) / entityRecSize }
 
 // record returns the surface record n, ok false when out of range.
-func (k *KB) record(n uint64) (off, cnt, linked, occ uint32, ok bool) {
+func (k *KB) record(n uint64) (off, cnt, linked, occ uint32, flags uint16, ok bool) {
 	if n >= uint64(len(k.surfaces)/surfaceRecSize) {
-		return 0, 0, 0, 0, false
+		return 0, 0, 0, 0, 0, false
 	}
 	r := k.surfaces[n*surfaceRecSize:]
-	return binary.LittleEndian.Uint32(r), binary.LittleEndian.Uint32(r[4:]), binary.LittleEndian.Uint32(r[8:]), binary.LittleEndian.Uint32(r[12:]), true
+	return binary.LittleEndian.Uint32(r), uint32(binary.LittleEndian.Uint16(r[4:])), binary.LittleEndian.Uint32(r[8:]), binary.LittleEndian.Uint32(r[12:]), binary.LittleEndian.Uint16(r[6:]), true
 }
 
 // candidates returns the candidates of surface record n without copying.
 func (k *KB) candidates(n uint64) []Candidate {
-	off, cnt, _, _, ok := k.record(n)
+	off, cnt, _, _, _, ok := k.record(n)
 	if !ok || cnt == 0 {
 		return nil
 	}
@@ -193,11 +193,12 @@ func (k *KB) candidates(n uint64) []Candidate {
 }
 
 func (k *KB) surfaceInfo(n uint64) SurfaceInfo {
-	_, cnt, linked, occ, ok := k.record(n)
+	_, cnt, linked, occ, flags, ok := k.record(n)
 	if !ok {
 		return SurfaceInfo{}
 	}
-	return SurfaceInfo{LinkProbability: linkProbability(linked, occ), Linked: linked, Occurrences: occ, Candidates: int(cnt)}
+	return SurfaceInfo{LinkProbability: linkProbability(linked, occ), Linked: linked, Occurrences: occ, Candidates: int(cnt),
+		LowerSense: flags&surfaceFlagLowerSense != 0}
 }
 
 // find resolves a surface to its record: the exact surface first, then

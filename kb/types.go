@@ -79,6 +79,10 @@ type SurfaceInfo struct {
 	Linked          uint32  `json:"linked"`      // times seen as anchor text
 	Occurrences     uint32  `json:"occurrences"` // times seen in text, linked or not (normalised form)
 	Candidates      int     `json:"candidates"`
+	// LowerSense: the surface written in lower case names another entity
+	// than the name does ("same" → Similarity, "Same" → Same, East Timor),
+	// as an alias dictionary tells: the word is a common word as well.
+	LowerSense bool `json:"lower_sense,omitempty"`
 }
 
 // SurfaceKey names one surface of the normalised index, as found by a

@@ -9,7 +9,9 @@ import (
 // weaker one, never the reverse.
 const (
 	typeNone uint8 = iota
+	typeFromTitle
 	typeFromCategory
+	typeFromSummary
 	typeFromWikidata
 	typeFromInfobox
 	typeFromDBpedia

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
 	ort "github.com/yalue/onnxruntime_go"
@@ -45,7 +46,12 @@ type optFunc func(*cfg)
 
 func (f optFunc) apply(c *cfg) { f(c) }
 
-// MaxLength caps a pair's tokens, special tokens included (default 128).
+// DefaultMaxLength is the default token cap of a pair: the length the
+// MS MARCO cross-encoders were trained at.
+const DefaultMaxLength = 128
+
+// MaxLength caps a pair's tokens, special tokens included (default
+// DefaultMaxLength).
 // Longer pairs are truncated longest side first. Attention cost grows with
 // the square of it: 128 covers a sentence of context plus an entity's first
 // sentence; raise it for long descriptions at a price in pairs/s.
@@ -88,7 +94,7 @@ type CrossEncoder struct {
 // naming the file (and "run: make deps"); a graph with the wrong inputs or
 // outputs gives ErrBadModel.
 func NewCrossEncoder(dir string, opts ...Opt) (*CrossEncoder, error) {
-	c := cfg{maxLength: 128}
+	c := cfg{maxLength: DefaultMaxLength}
 	for _, o := range opts {
 		o.apply(&c)
 	}
@@ -188,14 +194,14 @@ func (e *CrossEncoder) open(modelPath string) error {
 	return nil
 }
 
-// idForDir names a model by its manifest entry when dir is one, else by
-// the directory's base name.
+// idForDir names a model by its manifest entry when dir is one (it ends
+// with the entry's directory under the cache, wherever the cache is), else
+// by the directory's base name.
 func idForDir(dir string) string {
 	abs, _ := filepath.Abs(dir)
 	if m, err := manifest(); err == nil {
-		cache, _ := filepath.Abs(CacheDir())
 		for _, mi := range m.Models {
-			if filepath.Join(cache, filepath.FromSlash(mi.Dir)) == abs {
+			if rel := string(filepath.Separator) + filepath.FromSlash(mi.Dir); strings.HasSuffix(abs, rel) {
 				return mi.ID
 			}
 		}

@@ -98,49 +98,52 @@ func (m *Manifest) Model(id string) (ModelInfo, bool) {
 	return ModelInfo{}, false
 }
 
-// CacheDir is where make deps puts the native stack: $LINKSTREAM_CACHE when
-// set (the Makefile exports it), else $XDG_CACHE_HOME/linkstream, else
-// ~/.cache/linkstream.
-func CacheDir() string {
-	if d := os.Getenv("LINKSTREAM_CACHE"); d != "" {
+// CacheDir is where make deps puts the native stack, read from the
+// environment through getenv: $LINKSTREAM_CACHE when set (the Makefile
+// exports it), else $XDG_CACHE_HOME/linkstream, else
+// $HOME/.cache/linkstream, else .cache/linkstream. The package reads no
+// environment of its own: the command line passes os.Getenv.
+func CacheDir(getenv func(string) string) string {
+	if d := getenv("LINKSTREAM_CACHE"); d != "" {
 		return d
 	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+	if d := getenv("XDG_CACHE_HOME"); d != "" {
 		return filepath.Join(d, "linkstream")
 	}
-	if home, err := os.UserHomeDir(); err == nil {
+	if home := getenv("HOME"); home != "" {
 		return filepath.Join(home, ".cache", "linkstream")
 	}
-	return filepath.Join(os.TempDir(), "linkstream-cache")
+	return filepath.Join(".cache", "linkstream")
 }
 
 // Paths are the cached files the default configuration uses.
 type Paths struct {
-	Cache      string // CacheDir()
+	Cache      string // the cache directory they are in
 	ORTLibrary string // the ONNX Runtime shared library
 	ModelID    string // the manifest's default model
 	ModelDir   string // its directory: model.onnx, tokenizer.json
 }
 
-// Default returns the cached ONNX Runtime library and default model
-// directory. It checks that the files exist (not their hashes: see Verify);
-// a missing one gives a *FileError naming it and saying "run: make deps".
-func Default() (Paths, error) {
+// Default returns the ONNX Runtime library and default model directory
+// in the cache directory (see CacheDir). It checks that the files exist
+// (not their hashes: see Verify); a missing one gives a *FileError naming
+// it and saying "run: make deps".
+func Default(cache string) (Paths, error) {
 	m, err := manifest()
 	if err != nil {
 		return Paths{}, err
 	}
-	return m.paths(CacheDir(), m.DefaultModel)
+	return m.paths(cache, m.DefaultModel)
 }
 
-// ModelDir returns the cache directory of the manifest model with this id,
-// checking that its model.onnx and tokenizer.json exist.
-func ModelDir(id string) (string, error) {
+// ModelDir returns the directory of the manifest model with this id in the
+// cache directory, checking that its model.onnx and tokenizer.json exist.
+func ModelDir(cache, id string) (string, error) {
 	m, err := manifest()
 	if err != nil {
 		return "", err
 	}
-	p, err := m.paths(CacheDir(), id)
+	p, err := m.paths(cache, id)
 	return p.ModelDir, err
 }
 

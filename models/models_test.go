@@ -17,8 +17,11 @@ import (
 // naming the file and "run: make deps": the package cannot even link
 // without libtokenizers.a, so skipping would hide nothing.
 
+// The tests find the cache as the command line does.
+var cache = CacheDir(os.Getenv)
+
 var setup = sync.OnceValues(func() (Paths, error) {
-	p, err := Default()
+	p, err := Default(cache)
 	if err != nil {
 		return p, err
 	}
@@ -37,7 +40,7 @@ func paths(t testing.TB) Paths {
 func openModel(t testing.TB, id string, opts ...Opt) *CrossEncoder {
 	t.Helper()
 	paths(t)
-	dir, err := ModelDir(id)
+	dir, err := ModelDir(cache, id)
 	if err != nil {
 		t.Fatalf("model %s: %v", id, err)
 	}
@@ -337,8 +340,7 @@ func TestMissingAndCorruptLibrary(t *testing.T) {
 
 func TestDefaultWithEmptyCache(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("LINKSTREAM_CACHE", dir)
-	_, err := Default()
+	_, err := Default(dir)
 	m, _ := LoadManifest()
 	wantFileError(t, err, filepath.Join(dir, filepath.FromSlash(m.Runtime.File)), ErrMissing)
 }

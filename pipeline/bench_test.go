@@ -7,19 +7,20 @@ import (
 
 	"github.com/linkstream/linkstream/eval"
 	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/link"
 )
 
 // newsDocs are the MSNBC benchmark's news articles: real text of real
 // length for the throughput benchmarks.
-func newsDocs(b *testing.B) []Document {
+func newsDocs(b *testing.B) []link.Document {
 	b.Helper()
 	ds, err := eval.Open(filepath.Join(kbtest.Need(b, "eval/wned/msnbc")))
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs := make([]Document, len(ds.Docs))
+	docs := make([]link.Document, len(ds.Docs))
 	for i, d := range ds.Docs {
-		docs[i] = Document{ID: d.ID, Text: d.Text}
+		docs[i] = link.Document{ID: d.ID, Text: d.Text}
 	}
 	return docs
 }

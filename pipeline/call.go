@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/linkstream/linkstream/link"
 )
 
 // CallOption changes one LinkWith call without touching the Linker's
@@ -28,9 +30,9 @@ func (l *Linker) defaultCall(explain bool) call {
 	return call{mode: l.cfg.mode, ambiguity: l.cfg.ambiguity, nilThreshold: l.cfg.nilThreshold, explain: explain}
 }
 
-// WithMode makes this call run the cross-encoder never, for ambiguous
-// mentions or always. Ambiguous and Always need a Linker built with a
-// cross-encoder: on one in mode Never the call fails with ErrNoCrossEncoder.
+// WithMode makes this call run the cross-encoder (the reranker) never, for
+// ambiguous mentions or always. Ambiguous and Always need a Linker built
+// with one: on a Linker in mode Never the call fails with ErrNoCrossEncoder.
 func WithMode(m Mode) CallOption { return callFunc(func(c *call) { c.mode = m }) }
 
 // WithNILThreshold sets this call's NIL threshold, in [0, 1].
@@ -52,19 +54,19 @@ var ErrBadCallOption = errors.New("pipeline: bad call option")
 
 // LinkWith is Link with per-call options; the explanations are nil unless
 // WithExplanations(true) is given.
-func (l *Linker) LinkWith(ctx context.Context, doc Document, opts ...CallOption) (Result, []Explanation, error) {
+func (l *Linker) LinkWith(ctx context.Context, doc link.Document, opts ...CallOption) (link.Result, []Explanation, error) {
 	c := l.defaultCall(false)
 	for _, o := range opts {
 		o.applyCall(&c)
 	}
 	if _, err := ParseMode(string(c.mode)); err != nil {
-		return Result{ID: doc.ID}, nil, fmt.Errorf("%w: %v", ErrBadCallOption, err)
+		return link.Result{ID: doc.ID}, nil, fmt.Errorf("%w: %v", ErrBadCallOption, err)
 	}
 	if c.nilThreshold < 0 || c.nilThreshold > 1 || c.ambiguity < 0 || c.ambiguity > 1 {
-		return Result{ID: doc.ID}, nil, fmt.Errorf("%w: thresholds must lie in [0, 1]", ErrBadCallOption)
+		return link.Result{ID: doc.ID}, nil, fmt.Errorf("%w: thresholds must lie in [0, 1]", ErrBadCallOption)
 	}
-	if c.mode != Never && l.batch == nil {
-		return Result{ID: doc.ID}, nil, ErrNoCrossEncoder
+	if c.mode != Never && l.rerank == nil {
+		return link.Result{ID: doc.ID}, nil, ErrNoCrossEncoder
 	}
 	return l.link(ctx, doc, nil, c)
 }

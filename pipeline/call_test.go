@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/link"
 )
 
 func TestLinkWithOverridesTheLinkersSettings(t *testing.T) {
 	k := kbtest.Mini(t)
 	cheap := cheapLinker(t, k)
 	ctx := context.Background()
-	doc := Document{ID: "d", Text: "Angela Merkel met IBM managers in Berlin."}
+	doc := link.Document{ID: "d", Text: "Angela Merkel met IBM managers in Berlin."}
 
 	base, ex, err := cheap.LinkWith(ctx, doc)
 	if err != nil || ex != nil {
@@ -58,13 +59,13 @@ func TestLinkWithOverridesTheLinkersSettings(t *testing.T) {
 func TestLinkWithModeOverridesTheModel(t *testing.T) {
 	l := modelLinker(t, kbtest.Mini(t), Ambiguous)
 	ctx := context.Background()
-	doc := Document{ID: "d", Text: "Angela Merkel met IBM managers in Berlin."}
+	doc := link.Document{ID: "d", Text: "Angela Merkel met IBM managers in Berlin."}
 	never, _, err := l.LinkWith(ctx, doc, WithMode(Never))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, lk := range never.Links {
-		if lk.Method == MethodCrossEncoder {
+		if lk.Method == link.MethodCrossEncoder {
 			t.Fatalf("mode never linked %q with the cross-encoder", lk.Mention)
 		}
 	}
@@ -74,7 +75,7 @@ func TestLinkWithModeOverridesTheModel(t *testing.T) {
 	}
 	var crossEncoded int
 	for _, lk := range always.Links {
-		if lk.Method == MethodCrossEncoder {
+		if lk.Method == link.MethodCrossEncoder {
 			crossEncoded++
 		}
 	}

@@ -41,7 +41,10 @@ type surfaceEntry struct {
 	// something; surfaces from sources without text (anchor-text tables) are
 	// not counted and are not filtered by link probability.
 	counted bool
-	cands   []candidate
+	// lowerSense: the KB knows the surface as a common word too (its
+	// lower-case form names something else: "same", "page")
+	lowerSense bool
+	cands      []candidate
 }
 
 // candidateCache puts a Ristretto cache, bounded in bytes, in front of the
@@ -79,7 +82,7 @@ func (c *candidateCache) get(key kb.SurfaceKey) *surfaceEntry {
 
 // load decodes the top-k candidates of a surface.
 func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
-	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0}
+	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense}
 	if len(cands) > c.topK {
 		cands = cands[:c.topK]
 	}
@@ -90,7 +93,7 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 			entity:    kc.Entity,
 			title:     ent.Title,
 			titleNorm: kb.Normalize(ent.Title),
-			baseNorm:  kb.Normalize(baseTitle(ent.Title)),
+			baseNorm:  kb.Normalize(kb.BaseTitle(ent.Title)),
 			qid:       ent.QID,
 			typ:       ent.Type.String(),
 			prior:     float64(kc.Prior),

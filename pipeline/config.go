@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 )
 
@@ -38,24 +39,27 @@ type optFunc func(*cfg)
 func (f optFunc) apply(c *cfg) { f(c) }
 
 type cfg struct {
-	encoder        *models.CrossEncoder
-	mode           Mode
-	ambiguity      float64
-	nilThreshold   float64
-	topK           int
-	crossTopK      int
-	window         int
-	maxTokens      int
-	minLinkProb    float64
-	minLinkProbBOS float64
-	cacheBytes     int64
-	maxBatch       int
-	maxWait        time.Duration
-	maxPending     int
-	workers        int
-	downweight     bool
-	idf            IDF
-	weights        Weights
+	encoder         *models.CrossEncoder
+	reranker        Reranker
+	mode            Mode
+	ambiguity       float64
+	nilThreshold    float64
+	topK            int
+	crossTopK       int
+	window          int
+	maxTokens       int
+	minLinkProb     float64
+	minLinkProbBOS  float64
+	commonWordPrior float64
+	cacheBytes      int64
+	maxBatch        int
+	maxWait         time.Duration
+	maxPending      int
+	workers         int
+	maxDocBytes     int
+	downweight      bool
+	idf             IDF
+	weights         Weights
 }
 
 // Defaults of the thresholds, calibrated on the development sets (MSNBC and
@@ -70,31 +74,36 @@ const (
 
 func defaultCfg() cfg {
 	return cfg{
-		mode:           Ambiguous,
-		ambiguity:      DefaultAmbiguityThreshold,
-		nilThreshold:   DefaultNILThreshold,
-		topK:           8,
-		crossTopK:      3,
-		window:         40,
-		maxTokens:      8,
-		minLinkProb:    0.01,
-		minLinkProbBOS: 0.2,
-		cacheBytes:     64 << 20,
-		maxBatch:       32,
-		maxWait:        5 * time.Millisecond,
-		maxPending:     1024,
-		workers:        1,
-		weights:        DefaultWeights,
+		mode:            Ambiguous,
+		ambiguity:       DefaultAmbiguityThreshold,
+		nilThreshold:    DefaultNILThreshold,
+		topK:            8,
+		crossTopK:       3,
+		window:          40,
+		maxTokens:       8,
+		minLinkProb:     0.01,
+		minLinkProbBOS:  0.2,
+		commonWordPrior: 0.5,
+		cacheBytes:      64 << 20,
+		maxBatch:        32,
+		maxWait:         5 * time.Millisecond,
+		maxPending:      1024,
+		workers:         1,
+		maxDocBytes:     link.DefaultMaxDocumentBytes,
+		weights:         DefaultWeights,
 	}
 }
 
 func (c *cfg) validate() error {
 	var errs []error
-	if c.mode != Never && c.encoder == nil {
-		errs = append(errs, fmt.Errorf("cross-encoder mode %q needs a model: pass pipeline.CrossEncoder(...) or use mode never", c.mode))
+	if c.mode != Never && c.encoder == nil && c.reranker == nil {
+		errs = append(errs, fmt.Errorf("cross-encoder mode %q needs a model: pass pipeline.CrossEncoder(...) or pipeline.WithReranker(...), or use mode never", c.mode))
 	}
-	if c.topK < 1 || c.crossTopK < 2 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 {
-		errs = append(errs, errors.New("top-k, max tokens, max batch and workers must be ≥ 1, cross-encoder top-k ≥ 2, and the queue at least one batch long"))
+	if c.encoder != nil && c.reranker != nil {
+		errs = append(errs, errors.New("CrossEncoder and WithReranker both given: pass one reranker"))
+	}
+	if c.topK < 1 || c.crossTopK < 2 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 || c.maxDocBytes < 1 {
+		errs = append(errs, errors.New("top-k, max tokens, max batch, workers and max document bytes must be ≥ 1, cross-encoder top-k ≥ 2, and the queue at least one batch long"))
 	}
 	if c.ambiguity < 0 || c.ambiguity > 1 || c.nilThreshold < 0 || c.nilThreshold > 1 {
 		errs = append(errs, errors.New("ambiguity and NIL thresholds must lie in [0, 1]"))
@@ -105,9 +114,16 @@ func (c *cfg) validate() error {
 	return nil
 }
 
-// CrossEncoder sets the model that disambiguates ambiguous mentions. Without
-// it only mode Never is allowed.
+// CrossEncoder sets the ONNX model that reranks ambiguous mentions: the
+// Linker puts it behind its micro-batcher (see Batching, InferenceWorkers),
+// shared by every concurrent Link call. The Linker does not close the
+// model. Without it or WithReranker only mode Never is allowed.
 func CrossEncoder(e *models.CrossEncoder) Option { return optFunc(func(c *cfg) { c.encoder = e }) }
+
+// WithReranker sets another Reranker in the cross-encoder's place (a
+// bi-encoder, a remote service); Batching and InferenceWorkers do not apply
+// to it, and the Linker does not close it.
+func WithReranker(r Reranker) Option { return optFunc(func(c *cfg) { c.reranker = r }) }
 
 // CrossEncoderMode sets when the cross-encoder runs (default Ambiguous).
 func CrossEncoderMode(m Mode) Option { return optFunc(func(c *cfg) { c.mode = m }) }
@@ -142,6 +158,12 @@ func MinLinkProbability(midSentence, sentenceStart float64) Option {
 	return optFunc(func(c *cfg) { c.minLinkProb, c.minLinkProbBOS = midSentence, sentenceStart })
 }
 
+// CommonWordPrior sets the prior the best candidate of a one-word surface
+// that is also a common word (kb.SurfaceInfo.LowerSense: "Page", "March")
+// needs for the word to be spotted inside a sentence (default 0.5); such a
+// word opening a sentence is never spotted alone.
+func CommonWordPrior(p float64) Option { return optFunc(func(c *cfg) { c.commonWordPrior = p }) }
+
 // CacheBytes bounds the candidate cache (default 64 MiB).
 func CacheBytes(n int64) Option { return optFunc(func(c *cfg) { c.cacheBytes = n }) }
 
@@ -155,6 +177,10 @@ func Batching(maxBatch int, maxWait time.Duration, queue int) Option {
 // InferenceWorkers sets how many batches run at once (default 1: on a small
 // CPU one batch with all intra-op threads beats two that share them).
 func InferenceWorkers(n int) Option { return optFunc(func(c *cfg) { c.workers = n }) }
+
+// MaxDocumentBytes bounds the text Link accepts (default
+// link.DefaultMaxDocumentBytes); a longer one fails with ErrTooLarge.
+func MaxDocumentBytes(n int) Option { return optFunc(func(c *cfg) { c.maxDocBytes = n }) }
 
 // DownweightOutliers lowers the score of entities linked far more often than
 // their prominence predicts (the corpus statistics). Off by default.

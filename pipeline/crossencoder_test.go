@@ -3,16 +3,18 @@ package pipeline
 import (
 	"context"
 	"math"
+	"os"
 	"sync"
 	"testing"
 
 	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 )
 
 var sharedEncoder = sync.OnceValues(func() (*models.CrossEncoder, error) {
-	p, err := models.Default()
+	p, err := models.Default(models.CacheDir(os.Getenv))
 	if err != nil {
 		return nil, err
 	}
@@ -58,17 +60,17 @@ func TestCrossEncoderReadsTheContext(t *testing.T) {
 		if described := describedCandidates(k, c.mention); len(described) < 2 || !contains(described, c.want) {
 			t.Fatalf("precondition: %q should be one of several described candidates of %q; described: %v", c.want, c.mention, described)
 		}
-		res, ex, err := l.Explain(context.Background(), Document{ID: "ce", Text: c.text})
+		res, ex, err := l.Explain(context.Background(), link.Document{ID: "ce", Text: c.text})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got *Link
+		var got *link.Link
 		for i := range res.Links {
 			if res.Links[i].Mention == c.mention && got == nil {
 				got = &res.Links[i]
 			}
 		}
-		if got == nil || got.Title != c.want || got.Method != MethodCrossEncoder {
+		if got == nil || got.Title != c.want || got.Method != link.MethodCrossEncoder {
 			t.Errorf("%q in %q: got %+v, want %q by the cross-encoder\nexplanation: %+v", c.mention, c.text, got, c.want, ex)
 		}
 		// The model alone, not the cheap features, must rank the right reading first.
@@ -98,7 +100,7 @@ func TestConcurrentLinksShareBatches(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := l.Link(context.Background(), Document{Text: text}); err != nil {
+			if _, err := l.Link(context.Background(), link.Document{Text: text}); err != nil {
 				t.Error(err)
 			}
 		}()

@@ -13,22 +13,20 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/models"
 )
 
-// Errors Link returns for input it cannot link. Both are permanent: the
-// same document fails the same way again.
+// Errors Link returns for input it cannot link. Both come wrapped in a
+// permanent *link.Error (the same document fails the same way again), so
+// link.IsPermanent holds for them; test for each with errors.Is.
 var (
 	// ErrInvalidText: the text is not valid UTF-8, so code-point offsets
 	// would mean nothing.
 	ErrInvalidText = errors.New("pipeline: text is not valid UTF-8")
-	// ErrTooLarge: the text is longer than MaxDocumentBytes.
+	// ErrTooLarge: the text is longer than the MaxDocumentBytes option.
 	ErrTooLarge = errors.New("pipeline: document too large")
 )
-
-// MaxDocumentBytes is the longest text Link accepts (4 MiB: far beyond any
-// news article, small enough that one document cannot hog the Linker).
-const MaxDocumentBytes = 4 << 20
 
 // Linker links documents. It is safe for concurrent use; concurrent calls
 // share the candidate cache and the cross-encoder's micro-batcher.
@@ -37,9 +35,13 @@ type Linker struct {
 	cfg     cfg
 	cands   *candidateCache
 	walks   *walkMemo
-	batch   *batcher
+	rerank  Reranker             // nil in mode Never
+	ce      *batchedCrossEncoder // the Linker's own Reranker, nil with WithReranker
 	corpus  *corpusStats
 	scratch sync.Pool
+	// closeOnce makes Close idempotent: the cache's Close panics when
+	// called twice, and deferred clean-ups often overlap.
+	closeOnce sync.Once
 
 	docs, mentions, links, nils, crossEncoded atomic.Int64
 }
@@ -62,28 +64,27 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	}
 	l := &Linker{kb: k, cfg: c, cands: cands, walks: newWalkMemo(k), corpus: newCorpusStats()}
 	l.scratch.New = func() any { return new(docScratch) }
-	if c.mode != Never {
-		enc := c.encoder
-		run := func(_ context.Context, batch []models.Encoded) ([]float32, error) { return enc.Run(batch) }
-		l.batch = newBatcher(run, c.maxBatch, c.maxWait, c.maxPending, c.workers, lengthBuckets(enc.MaxLength()))
+	switch {
+	case c.mode == Never:
+	case c.reranker != nil:
+		l.rerank = c.reranker
+	default:
+		l.ce = newBatchedCrossEncoder(c.encoder, &c)
+		l.rerank = l.ce
 	}
 	return l, nil
 }
 
-// lengthBuckets splits token lengths up to maxLen into four buckets, so a
-// batch pads at most a quarter of maxLen per pair.
-func lengthBuckets(maxLen int) []int {
-	step := max(maxLen/4, 1)
-	return []int{step, 2 * step, 3 * step, maxLen}
-}
-
-// Close stops the micro-batcher after the queued pairs ran. The KB and the
-// model stay open: they belong to the caller.
+// Close stops the micro-batcher after the queued pairs ran. The KB, the
+// model and a WithReranker Reranker stay open: they belong to the caller.
+// Calls after the first do nothing.
 func (l *Linker) Close() {
-	if l.batch != nil {
-		l.batch.Close()
-	}
-	l.cands.cache.Close()
+	l.closeOnce.Do(func() {
+		if l.ce != nil {
+			l.ce.batch.Close()
+		}
+		l.cands.cache.Close()
+	})
 }
 
 // docScratch holds a document's working buffers between calls.
@@ -94,14 +95,14 @@ type docScratch struct {
 }
 
 // Link finds and links the entity mentions of one document.
-func (l *Linker) Link(ctx context.Context, doc Document) (Result, error) {
+func (l *Linker) Link(ctx context.Context, doc link.Document) (link.Result, error) {
 	res, _, err := l.link(ctx, doc, nil, l.defaultCall(false))
 	return res, err
 }
 
 // Explain is Link that also returns, for every mention, each candidate's
 // features and score: what the evaluation writes next to each error.
-func (l *Linker) Explain(ctx context.Context, doc Document) (Result, []Explanation, error) {
+func (l *Linker) Explain(ctx context.Context, doc link.Document) (link.Result, []Explanation, error) {
 	return l.link(ctx, doc, nil, l.defaultCall(true))
 }
 
@@ -111,18 +112,18 @@ type Span struct{ Start, End int }
 // LinkSpans disambiguates given spans instead of spotting its own: the best
 // candidate of each span, NIL only when the KB has none. It measures the
 // disambiguation alone, as the evaluation's "accuracy on gold spans".
-func (l *Linker) LinkSpans(ctx context.Context, doc Document, spans []Span) ([]Explanation, error) {
+func (l *Linker) LinkSpans(ctx context.Context, doc link.Document, spans []Span) ([]Explanation, error) {
 	_, ex, err := l.link(ctx, doc, spans, l.defaultCall(true))
 	return ex, err
 }
 
-func (l *Linker) link(ctx context.Context, doc Document, spans []Span, c call) (Result, []Explanation, error) {
-	res := Result{ID: doc.ID, Links: []Link{}, NIL: []NilMention{}}
-	if len(doc.Text) > MaxDocumentBytes {
-		return res, nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc.Text), MaxDocumentBytes)
+func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c call) (link.Result, []Explanation, error) {
+	res := link.Result{ID: doc.ID, Links: []link.Link{}, NIL: []link.NilMention{}}
+	if len(doc.Text) > l.cfg.maxDocBytes {
+		return res, nil, link.Permanent(fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc.Text), l.cfg.maxDocBytes))
 	}
 	if !utf8.ValidString(doc.Text) {
-		return res, nil, ErrInvalidText
+		return res, nil, link.Permanent(ErrInvalidText)
 	}
 	ctx, span := tracer.Start(ctx, "pipeline.link")
 	defer span.End()
@@ -207,14 +208,14 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 }
 
 // crossEncode sends the ambiguous mentions' (context, description) pairs
-// through the shared micro-batcher, in one submission per document.
+// to the Reranker, in one call per document.
 func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool, c call) error {
-	if l.batch == nil || c.mode == Never {
+	if l.rerank == nil || c.mode == Never {
 		return nil
 	}
 	type ref struct{ mention, cand int }
 	var refs []ref
-	var encs []models.Encoded
+	var pairs []Pair
 	for i := range mentions {
 		ms := &scores[i]
 		if len(ms.feats) < 2 || mentions[i].follows >= 0 {
@@ -226,16 +227,19 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		query := crossEncoderQuery(text, toks, &mentions[i])
 		for _, j := range topByProbability(ms.p, l.cfg.crossTopK) {
 			c := &mentions[i].entry.cands[j]
-			encs = append(encs, l.cfg.encoder.Encode(query, c.title+": "+c.desc))
+			pairs = append(pairs, Pair{Query: query, Passage: c.title + ": " + c.desc})
 			refs = append(refs, ref{i, j})
 		}
 	}
-	if len(encs) == 0 {
+	if len(pairs) == 0 {
 		return nil
 	}
-	logits, err := l.batch.Score(ctx, encs)
+	logits, err := l.rerank.Rerank(ctx, pairs)
 	if err != nil {
-		return fmt.Errorf("pipeline: cross-encoder: %w", err)
+		return fmt.Errorf("pipeline: rerank: %w", err)
+	}
+	if len(logits) != len(pairs) {
+		return fmt.Errorf("pipeline: rerank: %d scores for %d pairs", len(logits), len(pairs))
 	}
 	for k, r := range refs {
 		f := &scores[r.mention].feats[r.cand]
@@ -289,7 +293,7 @@ func crossEncoderQuery(text string, toks []token, m *mention) string {
 }
 
 // decide turns scores into links and NILs, in text order.
-func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, nilThreshold float64, res *Result) {
+func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, nilThreshold float64, res *link.Result) {
 	offs := runeOffsets{text: text}
 	for _, i := range textOrder(mentions) {
 		m, ms := &mentions[i], &scores[i]
@@ -305,11 +309,11 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 			if ms.best >= 0 {
 				typ = entry.cands[ms.best].typ
 			}
-			res.NIL = append(res.NIL, NilMention{Start: start, End: end, Mention: surface, Type: typ})
+			res.NIL = append(res.NIL, link.NilMention{Start: start, End: end, Mention: surface, Type: typ})
 			continue
 		}
 		c := &entry.cands[ms.best]
-		res.Links = append(res.Links, Link{
+		res.Links = append(res.Links, link.Link{
 			Start: start, End: end, Mention: surface,
 			Title: c.title, URL: WikipediaURL(c.title), QID: c.qid, Type: c.typ,
 			Score:     round3(ms.p[ms.best]),
@@ -320,14 +324,14 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 	}
 }
 
-func methodOf(m *mention, ms *mentionScores) Method {
+func methodOf(m *mention, ms *mentionScores) link.Method {
 	switch {
 	case ms.crossEncoded:
-		return MethodCrossEncoder
+		return link.MethodCrossEncoder
 	case m.follows >= 0:
-		return MethodContext
+		return link.MethodContext
 	case len(ms.feats) == 1:
-		return MethodPrior
+		return link.MethodPrior
 	}
 	// The prior alone decided when the candidate with the best prior won.
 	top := 0
@@ -337,23 +341,25 @@ func methodOf(m *mention, ms *mentionScores) Method {
 		}
 	}
 	if top == ms.best {
-		return MethodPrior
+		return link.MethodPrior
 	}
-	return MethodContext
+	return link.MethodContext
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// ErrNoCrossEncoder is returned by CrossEncode on a Linker in mode Never.
-var ErrNoCrossEncoder = errors.New("pipeline: the Linker has no cross-encoder (mode never)")
+// ErrNoCrossEncoder is returned by CrossEncode on a Linker without its own
+// cross-encoder: in mode Never, or built with WithReranker.
+var ErrNoCrossEncoder = errors.New("pipeline: the Linker has no cross-encoder of its own (mode never, or WithReranker)")
 
 // CrossEncode scores already encoded pairs through the Linker's shared
-// micro-batcher, batched with the pairs of every concurrent Link call.
+// micro-batcher, batched with the pairs of every concurrent Link call: what
+// the benchmarks use to measure the batcher without tokenising.
 func (l *Linker) CrossEncode(ctx context.Context, encs []models.Encoded) ([]float32, error) {
-	if l.batch == nil {
+	if l.ce == nil {
 		return nil, ErrNoCrossEncoder
 	}
-	return l.batch.Score(ctx, encs)
+	return l.ce.batch.Score(ctx, encs)
 }
 
 // Stats is a snapshot of the Linker's counters.
@@ -373,8 +379,8 @@ func (l *Linker) Stats() Stats {
 		Documents: l.docs.Load(), Mentions: l.mentions.Load(), Links: l.links.Load(),
 		NIL: l.nils.Load(), CrossEncoded: l.crossEncoded.Load(), Cache: l.cands.stats(),
 	}
-	if l.batch != nil {
-		st.Batches = l.batch.stats.snapshot()
+	if l.ce != nil {
+		st.Batches = l.ce.batch.stats.snapshot()
 	}
 	return st
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 )
 
 func cheapLinker(t testing.TB, k *kb.KB, opts ...Option) *Linker {
@@ -21,9 +22,9 @@ func cheapLinker(t testing.TB, k *kb.KB, opts ...Option) *Linker {
 	return l
 }
 
-func linkText(t testing.TB, l *Linker, text string) Result {
+func linkText(t testing.TB, l *Linker, text string) link.Result {
 	t.Helper()
-	res, err := l.Link(context.Background(), Document{ID: "t", Text: text})
+	res, err := l.Link(context.Background(), link.Document{ID: "t", Text: text})
 	if err != nil {
 		t.Fatalf("Link(%q): %v", text, err)
 	}
@@ -33,7 +34,7 @@ func linkText(t testing.TB, l *Linker, text string) Result {
 
 // checkOffsets holds every span to the contract: code-point offsets whose
 // slice of the text is the mention.
-func checkOffsets(t testing.TB, text string, res Result) {
+func checkOffsets(t testing.TB, text string, res link.Result) {
 	t.Helper()
 	runes := []rune(text)
 	check := func(start, end int, mention string) {
@@ -49,7 +50,7 @@ func checkOffsets(t testing.TB, text string, res Result) {
 	}
 }
 
-func titles(res Result) map[string]string {
+func titles(res link.Result) map[string]string {
 	m := map[string]string{}
 	for _, l := range res.Links {
 		m[l.Mention] = l.Title
@@ -66,9 +67,9 @@ func TestLinkMerkelIBMBerlin(t *testing.T) {
 			t.Errorf("%q linked to %q, want %q (all links: %+v)", mention, got[mention], title, res.Links)
 		}
 	}
-	for _, link := range res.Links {
-		if link.URL != WikipediaURL(link.Title) || link.Type == "" || link.Score <= 0 || link.Score > 1 {
-			t.Errorf("incomplete link %+v", link)
+	for _, lk := range res.Links {
+		if lk.URL != WikipediaURL(lk.Title) || lk.Type == "" || lk.Score <= 0 || lk.Score > 1 {
+			t.Errorf("incomplete link %+v", lk)
 		}
 	}
 }
@@ -78,13 +79,13 @@ func TestShortFormFollowsFullName(t *testing.T) {
 	first, last, title := personForShortForm(t, k)
 	text := first + " " + last + " arrived on Monday. Reporters asked " + last + " about the trip."
 	res := linkText(t, cheapLinker(t, k), text)
-	var short *Link
+	var short *link.Link
 	for i := range res.Links {
 		if res.Links[i].Mention == last {
 			short = &res.Links[i]
 		}
 	}
-	if short == nil || short.Title != title || short.Method != MethodContext {
+	if short == nil || short.Title != title || short.Method != link.MethodContext {
 		t.Fatalf("%q should follow %q to %q by context; links: %+v", last, first+" "+last, title, res.Links)
 	}
 }
@@ -143,15 +144,15 @@ func TestLinkEdgeCases(t *testing.T) {
 	l := cheapLinker(t, kbtest.Gensim(t))
 	ctx := context.Background()
 	for _, text := range []string{"", "   \n\t", "the quick brown fox jumps over the lazy dog", "1234 5678 %%% ---"} {
-		res, err := l.Link(ctx, Document{ID: "e", Text: text})
+		res, err := l.Link(ctx, link.Document{ID: "e", Text: text})
 		if err != nil || len(res.Links) != 0 || res.Links == nil || res.NIL == nil || res.ID != "e" {
 			t.Errorf("Link(%q) = %+v, %v: want an empty, non-nil result", text, res, err)
 		}
 	}
-	if _, err := l.Link(ctx, Document{Text: "Abraham Lincoln \xff\xfe"}); !errors.Is(err, ErrInvalidText) {
+	if _, err := l.Link(ctx, link.Document{Text: "Abraham Lincoln \xff\xfe"}); !errors.Is(err, ErrInvalidText) {
 		t.Errorf("invalid UTF-8: err = %v, want ErrInvalidText", err)
 	}
-	if _, err := l.Link(ctx, Document{Text: strings.Repeat("a", MaxDocumentBytes+1)}); !errors.Is(err, ErrTooLarge) {
+	if _, err := l.Link(ctx, link.Document{Text: strings.Repeat("a", link.DefaultMaxDocumentBytes+1)}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("oversize: err = %v, want ErrTooLarge", err)
 	}
 	para := "Abraham Lincoln and Albert Einstein visited Athens, Greece, and Alabama. "
@@ -170,7 +171,7 @@ func TestLinkIsSafeForConcurrentUse(t *testing.T) {
 		"Aristotle studied in Athens under Plato.",
 		"Alabama and Georgia border Florida.",
 	}
-	want := make([]Result, len(texts))
+	want := make([]link.Result, len(texts))
 	for i, text := range texts {
 		want[i] = linkText(t, l, text)
 	}
@@ -181,7 +182,7 @@ func TestLinkIsSafeForConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for r := 0; r < 20; r++ {
 				i := (g + r) % len(texts)
-				got, err := l.Link(context.Background(), Document{ID: "t", Text: texts[i]})
+				got, err := l.Link(context.Background(), link.Document{ID: "t", Text: texts[i]})
 				if err != nil || len(got.Links) != len(want[i].Links) {
 					t.Errorf("concurrent Link(%q) = %d links, %v; sequential gave %d", texts[i], len(got.Links), err, len(want[i].Links))
 					return
@@ -226,7 +227,7 @@ func FuzzLink(f *testing.F) {
 	k := kbtest.Gensim(f)
 	l := cheapLinker(f, k)
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := l.Link(context.Background(), Document{ID: "f", Text: text})
+		res, err := l.Link(context.Background(), link.Document{ID: "f", Text: text})
 		if err != nil {
 			if !errors.Is(err, ErrInvalidText) && !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("unexpected error %v", err)

@@ -114,15 +114,3 @@ func containsWords(whole, part string) bool {
 	}
 	return false
 }
-
-// baseTitle strips a title's qualifier: "Asia (mythology)" → "Asia",
-// "Cupertino, California" → "Cupertino".
-func baseTitle(title string) string {
-	if i := strings.Index(title, " ("); i > 0 && strings.HasSuffix(title, ")") {
-		return title[:i]
-	}
-	if i := strings.Index(title, ", "); i > 0 {
-		return title[:i]
-	}
-	return title
-}

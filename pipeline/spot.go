@@ -110,6 +110,13 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 			return false // a stop word, a number or a lone letter
 		}
 	}
+	if single && e.lowerSense {
+		// A common word as well as a name ("Page", "Same", "March"): at a
+		// sentence start the capital says nothing, and inside a sentence
+		// the name must be the surface's clear sense. A later short form
+		// of a full name is found by document expansion instead.
+		return !toks[from].sentenceStart && e.cands[0].prior >= l.cfg.commonWordPrior
+	}
 	if !e.counted {
 		return true
 	}

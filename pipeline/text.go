@@ -8,7 +8,7 @@ import (
 
 // token is one word of a document: a maximal run of letters, digits and
 // combining marks. Offsets are byte offsets into the text; the Linker turns
-// them into code-point offsets only when it writes a Result.
+// them into code-point offsets only when it writes a link.Result.
 type token struct {
 	start, end int
 	// upper: the first letter is upper case (or the token is a number, which

@@ -8,7 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/schemas"
 )
 
@@ -33,7 +33,7 @@ func NewDocumentEncoder(ctx context.Context, reg *sr.Client, subject string) (*D
 }
 
 // Record returns the input record of doc for topic, keyed by its id.
-func (e *DocumentEncoder) Record(topic string, doc pipeline.Document) (*kgo.Record, error) {
+func (e *DocumentEncoder) Record(topic string, doc link.Document) (*kgo.Record, error) {
 	var v []byte
 	var err error
 	if e.schemaID == 0 {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/schemas"
 )
 
@@ -59,16 +59,16 @@ func TestPlainOutputRoundTrip(t *testing.T) {
 	if err != nil || enc.SchemaID() != 0 {
 		t.Fatal(err)
 	}
-	res := pipeline.Result{ID: "d", Links: []pipeline.Link{{Start: 0, End: 5, Mention: "Paris", Title: "Paris",
-		URL: "https://en.wikipedia.org/wiki/Paris", Type: "LOC", Score: 0.9, Method: pipeline.MethodContext}},
-		NIL: []pipeline.NilMention{}}
+	res := link.Result{ID: "d", Links: []link.Link{{Start: 0, End: 5, Mention: "Paris", Title: "Paris",
+		URL: "https://en.wikipedia.org/wiki/Paris", Type: "LOC", Score: 0.9, Method: link.MethodContext}},
+		NIL: []link.NilMention{}}
 	ld := schemas.NewLinkedDocument(res, schemas.Source{Topic: "t", Partition: 1, Offset: 2}, "kb", "m", time.Now())
 	v, err := enc.Encode(&ld)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := NewOutputDecoder(nil).Decode(ctx, v)
-	if err != nil || got.Result().Links[0] != res.Links[0] || got.Source != ld.Source {
+	if err != nil || got.Result.Links[0] != res.Links[0] || got.Source != ld.Source {
 		t.Fatalf("round trip: %+v %v", got, err)
 	}
 	// A wire-format value read without a registry still decodes.
@@ -80,11 +80,11 @@ func TestPlainOutputRoundTrip(t *testing.T) {
 
 func TestDocumentEncoderJSON(t *testing.T) {
 	enc, _ := NewDocumentEncoder(context.Background(), nil, "")
-	r, err := enc.Record("news", pipeline.Document{ID: "a", Text: "Rome"})
+	r, err := enc.Record("news", link.Document{ID: "a", Text: "Rome"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back pipeline.Document
+	var back link.Document
 	if err := json.Unmarshal(r.Value, &back); err != nil || back.ID != "a" || back.Text != "Rome" || string(r.Key) != "a" || r.Topic != "news" {
 		t.Fatalf("%+v %v", r, err)
 	}

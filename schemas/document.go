@@ -9,7 +9,7 @@ import (
 
 	"github.com/hamba/avro/v2"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 // DocumentAVSC is the reference schema of an Avro input document. Producers
@@ -28,7 +28,7 @@ var documentSchema = sync.OnceValues(func() (avro.Schema, error) {
 var ErrNotDocument = errors.New("schemas: not a document record (want a record with string fields id and text)")
 
 // EncodeDocument writes doc as a plain Avro body with the reference schema.
-func EncodeDocument(doc pipeline.Document) ([]byte, error) {
+func EncodeDocument(doc link.Document) ([]byte, error) {
 	s, err := documentSchema()
 	if err != nil {
 		return nil, fmt.Errorf("schemas: embedded document.avsc: %w", err)
@@ -83,12 +83,12 @@ func NewDocumentDecoder(writerSchema string) (*DocumentDecoder, error) {
 
 // Decode decodes one Avro body into a Document. Optional fields may be
 // plain or nullable unions in the writer schema.
-func (dec *DocumentDecoder) Decode(body []byte) (pipeline.Document, error) {
+func (dec *DocumentDecoder) Decode(body []byte) (link.Document, error) {
 	var m map[string]any
 	if err := avro.Unmarshal(dec.writer, body, &m); err != nil {
-		return pipeline.Document{}, fmt.Errorf("schemas: decode document: %w", err)
+		return link.Document{}, fmt.Errorf("schemas: decode document: %w", err)
 	}
-	var doc pipeline.Document
+	var doc link.Document
 	var ok bool
 	if doc.ID, ok = unwrap(m["id"]).(string); !ok {
 		return doc, fmt.Errorf("%w: id is %T", ErrNotDocument, unwrap(m["id"]))

@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 )
 
 func TestLinkedDocumentRoundTrip(t *testing.T) {
-	res := pipeline.Result{ID: "d1",
-		Links: []pipeline.Link{{Start: 0, End: 8, Mention: "Tim Cook", Title: "Tim Cook",
+	res := link.Result{ID: "d1",
+		Links: []link.Link{{Start: 0, End: 8, Mention: "Tim Cook", Title: "Tim Cook",
 			URL: "https://en.wikipedia.org/wiki/Tim_Cook", QID: "Q265852", Type: "PER",
-			Score: 0.93, Ambiguity: 0.12, Method: pipeline.MethodCrossEncoder}},
-		NIL: []pipeline.NilMention{{Start: 12, End: 17, Mention: "Zorbo", Type: "MISC"}, {Start: 20, End: 21, Mention: "X"}},
+			Score: 0.93, Ambiguity: 0.12, Method: link.MethodCrossEncoder}},
+		NIL: []link.NilMention{{Start: 12, End: 17, Mention: "Zorbo", Type: "MISC"}, {Start: 20, End: 21, Mention: "X"}},
 	}
 	at := time.Date(2026, 11, 21, 12, 0, 0, 123456789, time.UTC)
 	ld := NewLinkedDocument(res, Source{Topic: "news", Partition: 3, Offset: 42}, "kb-1", "model-1", at)
@@ -25,8 +25,8 @@ func TestLinkedDocumentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got.Result(), res) {
-		t.Fatalf("result round trip:\n got %+v\nwant %+v", got.Result(), res)
+	if !reflect.DeepEqual(got.Result, res) {
+		t.Fatalf("result round trip:\n got %+v\nwant %+v", got.Result, res)
 	}
 	if got.Source != ld.Source || got.KBVersion != "kb-1" || got.ModelID != "model-1" {
 		t.Fatalf("metadata lost: %+v", got)
@@ -40,7 +40,7 @@ func TestLinkedDocumentRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	got2, err := dec.Decode(body)
-	if err != nil || !reflect.DeepEqual(got2.Result(), res) {
+	if err != nil || !reflect.DeepEqual(got2.Result, res) {
 		t.Fatalf("writer-schema decode: %v %+v", err, got2)
 	}
 }
@@ -60,7 +60,7 @@ func TestWire(t *testing.T) {
 
 func TestDocumentRoundTrip(t *testing.T) {
 	pub := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	doc := pipeline.Document{ID: "a", Text: "Angela Merkel met Macron.", Title: "T", Lang: "en", PublishedAt: &pub, URL: "u"}
+	doc := link.Document{ID: "a", Text: "Angela Merkel met Macron.", Title: "T", Lang: "en", PublishedAt: &pub, URL: "u"}
 	body, err := EncodeDocument(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, doc) {
 		t.Fatalf("got %+v want %+v", got, doc)
 	}
-	minimal := pipeline.Document{ID: "b", Text: "x"}
+	minimal := link.Document{ID: "b", Text: "x"}
 	body, _ = EncodeDocument(minimal)
 	if got, err := dec.Decode(body); err != nil || !reflect.DeepEqual(got, minimal) {
 		t.Fatalf("minimal: %+v %v", got, err)

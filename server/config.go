@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/linkstream/linkstream/pipeline"
 )
 
 // Opt configures a Server.
@@ -47,9 +45,6 @@ func (c *cfg) validate() error {
 	if c.maxBody < 1 || c.maxDoc < 1 || c.maxBatch < 1 || c.batchParallel < 1 || c.maxConcurrent < 1 || c.timeout <= 0 {
 		errs = append(errs, errors.New("body, document and batch limits, batch parallelism, concurrency and timeout must be positive"))
 	}
-	if c.maxDoc > pipeline.MaxDocumentBytes {
-		errs = append(errs, fmt.Errorf("document limit %d is above the Linker's %d", c.maxDoc, pipeline.MaxDocumentBytes))
-	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
@@ -60,9 +55,9 @@ func (c *cfg) validate() error {
 // stops with a body-too-large line there, a single request gets 413.
 func MaxBodyBytes(n int64) Opt { return optFunc(func(c *cfg) { c.maxBody = n }) }
 
-// MaxDocumentBytes bounds one document's text (default 1 MiB, at most
-// pipeline.MaxDocumentBytes): 413 for a single document, an error line in
-// a batch.
+// MaxDocumentBytes bounds one document's text (default 1 MiB; the Linker's
+// own limit, pipeline.MaxDocumentBytes, also answers 413): 413 for a single
+// document, an error line in a batch.
 func MaxDocumentBytes(n int) Opt { return optFunc(func(c *cfg) { c.maxDoc = n }) }
 
 // MaxBatchDocuments bounds the documents of one NDJSON request (default

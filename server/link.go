@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/hotswap"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -72,7 +73,7 @@ func parseLinkOptions(q url.Values) (linkOptions, *apiError) {
 // mentions' candidates when asked for, and, on an NDJSON line that failed,
 // the error.
 type linkResponse struct {
-	pipeline.Result
+	link.Result
 	KBVersion string    `json:"kb_version,omitempty"`
 	ModelID   string    `json:"model_id,omitempty"`
 	Mentions  []mention `json:"mentions,omitempty"`
@@ -199,8 +200,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 // decodeDocument reads one document of the input contract. encoding/json
 // would quietly turn invalid UTF-8 into U+FFFD, shifting nothing but
 // changing the text, so invalid bytes are refused first.
-func (s *Server) decodeDocument(b []byte) (pipeline.Document, *apiError) {
-	var doc pipeline.Document
+func (s *Server) decodeDocument(b []byte) (link.Document, *apiError) {
+	var doc link.Document
 	if !utf8.Valid(b) {
 		return doc, fail(http.StatusBadRequest, codeInvalidUTF8, "the body is not valid UTF-8 (first bad byte at offset %d)", invalidAt(b))
 	}
@@ -228,7 +229,7 @@ func invalidAt(b []byte) int {
 }
 
 // link links doc with the current generation, which it holds until done.
-func (s *Server) link(ctx context.Context, doc pipeline.Document, opts linkOptions) (linkResponse, *apiError) {
+func (s *Server) link(ctx context.Context, doc link.Document, opts linkOptions) (linkResponse, *apiError) {
 	g, release, err := s.lk.Acquire()
 	if err != nil {
 		return linkResponse{}, linkError(err, s)
@@ -366,5 +367,5 @@ func (s *Server) batchLine(ctx context.Context, n int, line []byte, opts linkOpt
 }
 
 func batchError(n int, e *apiError) linkResponse {
-	return linkResponse{Result: pipeline.Result{Links: []pipeline.Link{}, NIL: []pipeline.NilMention{}}, Line: n, Code: e.Code, Error: e.Reason}
+	return linkResponse{Result: link.Result{Links: []link.Link{}, NIL: []link.NilMention{}}, Line: n, Code: e.Code, Error: e.Reason}
 }

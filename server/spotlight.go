@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -149,7 +150,7 @@ func (s *Server) serveAnnotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts := linkOptions{call: []pipeline.CallOption{pipeline.WithExplanations(true), pipeline.WithNILThreshold(a.confidence)}, candidates: true, features: true}
-	resp, aerr := s.link(ctx, pipeline.Document{ID: "annotate", Text: a.text}, opts)
+	resp, aerr := s.link(ctx, link.Document{ID: "annotate", Text: a.text}, opts)
 	if aerr != nil {
 		s.writeError(w, aerr)
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/linkstream/linkstream/bench"
 	"github.com/linkstream/linkstream/eval"
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -104,7 +105,7 @@ func runBench(ctx context.Context, args []string) error {
 
 // batcherRows compares the micro-batcher with ONNX Runtime in a tight loop
 // on the same pairs, all of the model's maximum length.
-func batcherRows(ctx context.Context, ol *openedLinker, docs []pipeline.Document, batch int, d time.Duration, add func(string, float64, string, string), ceiling *float64) error {
+func batcherRows(ctx context.Context, ol *openedLinker, docs []link.Document, batch int, d time.Duration, add func(string, float64, string, string), ceiling *float64) error {
 	var passages []string
 	for id := 0; id < ol.kb.Len() && len(passages) < 64; id++ {
 		if e := ol.kb.Entity(kb.EntityID(id)); len(e.Description) > 200 {
@@ -169,14 +170,14 @@ func modeF1(ctx context.Context, ol *openedLinker, ds *eval.Dataset) (float64, e
 
 // benchDocuments opens a dataset (a name or path, as for eval) and its
 // documents without the gold.
-func benchDocuments(dataDir, name string) (*eval.Dataset, []pipeline.Document, error) {
+func benchDocuments(dataDir, name string) (*eval.Dataset, []link.Document, error) {
 	ds, err := eval.Open(eval.ResolveName(dataDir, name))
 	if err != nil {
 		return nil, nil, err
 	}
-	docs := make([]pipeline.Document, len(ds.Docs))
+	docs := make([]link.Document, len(ds.Docs))
 	for i, d := range ds.Docs {
-		docs[i] = pipeline.Document{ID: d.ID, Text: d.Text}
+		docs[i] = link.Document{ID: d.ID, Text: d.Text}
 	}
 	return ds, docs, nil
 }

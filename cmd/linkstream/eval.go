@@ -19,6 +19,7 @@ import (
 	"github.com/linkstream/linkstream/kb"
 	"github.com/linkstream/linkstream/kb/dump"
 	"github.com/linkstream/linkstream/kb/wikitext"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -68,7 +69,7 @@ func runEval(ctx context.Context, args []string) error {
 	}
 
 	var (
-		linker eval.Linker
+		linker link.Linker
 		spans  eval.SpanLinker
 		kbase  eval.KB
 		opts   []eval.Option
@@ -176,44 +177,21 @@ func runEval(ctx context.Context, args []string) error {
 	return nil
 }
 
-// newLinker adapts the opened pipeline linker and its KB to the evaluation's
-// interfaces. It is the one place the evaluation meets pipeline.Linker.
-func newLinker(ol *openedLinker) (eval.Linker, eval.KB) {
-	l := ol.Linker
-	return eval.LinkerFunc(func(ctx context.Context, in eval.Input) ([]eval.Prediction, error) {
-		res, err := l.Link(ctx, pipeline.Document{ID: in.ID, Text: in.Text})
-		if err != nil {
-			return nil, err
-		}
-		return predictionsOf(res), nil
-	}), kbAdapter{ol.kb}
-}
-
-// predictionsOf turns a result into predictions: its links, then its NIL
-// mentions with an empty title (counted as spotted, never scored).
-func predictionsOf(res pipeline.Result) []eval.Prediction {
-	out := make([]eval.Prediction, 0, len(res.Links)+len(res.NIL))
-	for _, l := range res.Links {
-		out = append(out, eval.Prediction{Start: l.Start, End: l.End, Mention: l.Mention, Title: l.Title,
-			Type: l.Type, Score: l.Score, Method: string(l.Method)})
-	}
-	for _, n := range res.NIL {
-		out = append(out, eval.Prediction{Start: n.Start, End: n.End, Mention: n.Mention, Type: n.Type})
-	}
-	return out
-}
+// newLinker hands the opened pipeline linker and its KB to the evaluation:
+// the Linker as it is (it is a link.Linker), the KB through kbAdapter.
+func newLinker(ol *openedLinker) (link.Linker, eval.KB) { return ol.Linker, kbAdapter{ol.kb} }
 
 // spanAdapter answers eval.SpanLinker with pipeline.Linker.LinkSpans, which
 // returns explanations in text order and skips spans it cannot place: they
 // are matched back by span, and a missing one is NIL.
 type spanAdapter struct{ l *pipeline.Linker }
 
-func (a spanAdapter) LinkSpans(ctx context.Context, in eval.Input, spans []eval.Span) ([]eval.SpanDecision, error) {
+func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []eval.Span) ([]eval.SpanDecision, error) {
 	ps := make([]pipeline.Span, len(spans))
 	for i, s := range spans {
 		ps[i] = pipeline.Span{Start: s.Start, End: s.End}
 	}
-	ex, err := a.l.LinkSpans(ctx, pipeline.Document{ID: in.ID, Text: in.Text}, ps)
+	ex, err := a.l.LinkSpans(ctx, link.Document{ID: in.ID, Text: in.Text}, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -266,12 +244,12 @@ func (a kbAdapter) Type(title string) string {
 }
 
 // savedPredictions replays link output read from a file, by document id.
-type savedPredictions map[string][]eval.Prediction
+type savedPredictions map[string]link.Result
 
-func (s savedPredictions) Link(_ context.Context, in eval.Input) ([]eval.Prediction, error) {
+func (s savedPredictions) Link(_ context.Context, in link.Document) (link.Result, error) {
 	p, ok := s[in.ID]
 	if !ok {
-		return nil, fmt.Errorf("no saved output for document %q", in.ID)
+		return link.Result{}, fmt.Errorf("no saved output for document %q", in.ID)
 	}
 	return p, nil
 }
@@ -290,18 +268,12 @@ func readPredictions(path string) (savedPredictions, error) {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
-		var r struct {
-			ID    string            `json:"id"`
-			Links []eval.Prediction `json:"links"`
-			NIL   []eval.Prediction `json:"nil"`
-		}
+		var r link.Result
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("eval: %s line %d: %w", path, line, err)
 		}
-		for i := range r.NIL {
-			r.NIL[i].Title = "" // NIL mentions are not links, whatever they carry
-		}
-		out[r.ID] = append(append(out[r.ID], r.Links...), r.NIL...)
+		prev := out[r.ID]
+		out[r.ID] = link.Result{ID: r.ID, Links: append(prev.Links, r.Links...), NIL: append(prev.NIL, r.NIL...)}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("eval: %s: %w", path, err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/linkstream/linkstream/models"
 )
 
 // envPrefix names the environment equivalents of flags: --input-topic is
@@ -33,6 +35,10 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	})
 	return err
 }
+
+// cacheDir is where make deps put the native stack, as the environment
+// says (LINKSTREAM_CACHE, XDG_CACHE_HOME, HOME: see models.CacheDir).
+func cacheDir() string { return models.CacheDir(os.Getenv) }
 
 func envName(flagName string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))

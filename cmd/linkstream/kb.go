@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/kb/wikitext"
 )
 
 // multiFlag collects a repeatable string flag.
@@ -21,24 +23,31 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // runKBBuild: linkstream kb build --dump FILE[.bz2] [--dump FILE ...]
-// [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] --out KBDIR
+// [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] [--aliases FILE]
+// [--summaries FILE] --out KBDIR
 func runKBBuild(ctx context.Context, args []string) error {
-	fs := newFlagSet("kb build", "--dump FILE[.bz2] [--dump FILE ...] [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] --out KBDIR")
-	var dumps, wikitexts, dbpedias, wikidatas multiFlag
+	fs := newFlagSet("kb build", "--dump FILE[.bz2] [--dump FILE ...] [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] [--aliases FILE] [--summaries FILE] --out KBDIR")
+	var dumps, wikitexts, dbpedias, wikidatas, aliases, summaries multiFlag
 	fs.Var(&dumps, "dump", "MediaWiki XML dump, plain, .bz2 or multistream .bz2 with its index beside it (repeatable)")
 	fs.Var(&wikitexts, "wikitext", "directory of raw wikitext files, one article per .txt (repeatable)")
 	fs.Var(&dbpedias, "dbpedia", "directory of DBpedia N-Triples (.ttl/.nt, plain or .bz2) (repeatable)")
 	fs.Var(&wikidatas, "wikidata", "Wikidata input for QIDs: wikidatawiki XML dump or JSON dump (repeatable; items inside a --dump are found too)")
+	fs.Var(&aliases, "aliases", "alias dictionary: lines of string TAB title TAB probability [TAB count], plain, .gz or .bz2 (repeatable)")
+	fs.Var(&summaries, "summaries", "entity summaries {title, extract, description, topic}: one JSON object keyed by title, or JSON lines (repeatable)")
 	out := fs.String("out", "", "KB directory to write (replaced atomically if it holds a KB)")
 	workers := fs.Int("workers", 0, "parsing goroutines (default: all cores)")
 	sample := fs.Int("occurrence-sample", 1, "count surface occurrences (link probability) in 1 page of N; 1 = exact")
-	descLen := fs.Int("description-length", 300, "description length in bytes")
+	descLen := fs.Int("description-length", wikitext.DefaultDescriptionLen, "description length in bytes")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	memLimit := fs.Int64("memory-limit-mb", 5632, "soft limit of the Go heap in MiB: the garbage collector works harder near it instead of letting garbage double the peak (0 = none; GOMEMLIMIT wins when set)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return errors.New("kb build: --out KBDIR is required")
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(*memLimit << 20)
 	}
 	if fs.NArg() > 0 {
 		dumps = append(dumps, fs.Args()...)
@@ -55,6 +64,12 @@ func runKBBuild(ctx context.Context, args []string) error {
 	}
 	for _, d := range wikidatas {
 		opts = append(opts, kb.Wikidata(d))
+	}
+	for _, d := range aliases {
+		opts = append(opts, kb.AliasDictionary(d))
+	}
+	for _, d := range summaries {
+		opts = append(opts, kb.Summaries(d))
 	}
 	if *workers > 0 {
 		opts = append(opts, kb.Workers(*workers))

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
@@ -55,7 +56,7 @@ func runLink(ctx context.Context, args []string) error {
 
 // inputDoc is one document read from the input, or why it could not be read.
 type inputDoc struct {
-	doc pipeline.Document
+	doc link.Document
 	err error
 }
 
@@ -86,7 +87,7 @@ func readDocuments(r *bufio.Reader, format, name string) (<-chan inputDoc, error
 		go func() {
 			defer close(out)
 			text, err := io.ReadAll(r)
-			out <- inputDoc{doc: pipeline.Document{ID: name, Text: string(text)}, err: err}
+			out <- inputDoc{doc: link.Document{ID: name, Text: string(text)}, err: err}
 		}()
 	case "jsonl":
 		go func() {
@@ -94,7 +95,7 @@ func readDocuments(r *bufio.Reader, format, name string) (<-chan inputDoc, error
 			for line := 1; ; line++ {
 				b, err := r.ReadBytes('\n')
 				if len(bytes.TrimSpace(b)) > 0 {
-					var d pipeline.Document
+					var d link.Document
 					derr := json.Unmarshal(b, &d)
 					if derr != nil {
 						derr = fmt.Errorf("%s line %d: %w", name, line, derr)
@@ -118,7 +119,7 @@ func readDocuments(r *bufio.Reader, format, name string) (<-chan inputDoc, error
 // outputDoc is the link contract plus an error field for documents that
 // could not be linked.
 type outputDoc struct {
-	pipeline.Result
+	link.Result
 	Error string `json:"error,omitempty"`
 }
 
@@ -169,7 +170,7 @@ func linkAll(ctx context.Context, linker *pipeline.Linker, docs <-chan inputDoc,
 
 func linkOne(ctx context.Context, linker *pipeline.Linker, in inputDoc) outputDoc {
 	if in.err != nil {
-		return outputDoc{Result: pipeline.Result{ID: in.doc.ID, Links: []pipeline.Link{}, NIL: []pipeline.NilMention{}}, Error: in.err.Error()}
+		return outputDoc{Result: link.Result{ID: in.doc.ID, Links: []link.Link{}, NIL: []link.NilMention{}}, Error: in.err.Error()}
 	}
 	res, err := linker.Link(ctx, in.doc)
 	out := outputDoc{Result: res}

@@ -26,15 +26,17 @@ type linkerFlags struct {
 }
 
 func (f *linkerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kbDir, "kb", "", "knowledge-base directory (from `linkstream kb build`)")
-	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory with model.onnx and tokenizer.json (default: the model `make deps` fetched)")
+	// Back-quoted words in a usage string name the flag's argument in -h
+	// ("-kb KBDIR"): commands are quoted with '...' instead.
+	fs.StringVar(&f.kbDir, "kb", "", "knowledge-base directory `KBDIR` (from 'linkstream kb build')")
+	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory `MODELDIR` with model.onnx and tokenizer.json (default: the model 'make deps' fetched)")
 	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
 	fs.Float64Var(&f.ambiguity, "ambiguity", pipeline.DefaultAmbiguityThreshold, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
 	fs.Float64Var(&f.nilThreshold, "nil-threshold", pipeline.DefaultNILThreshold, "score under which a mention is reported as NIL")
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
 	fs.StringVar(&f.weights, "weights", "", `score weights as JSON, e.g. {"prior":1,"prominence":0.15,"string_match":2,"context":4,"outlier":1,"cross_encoder":0.8} (missing keys keep their defaults)`)
-	fs.IntVar(&f.maxLength, "max-length", 128, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
+	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
 // openedLinker is a Linker with the KB and model it owns.
@@ -44,8 +46,12 @@ type openedLinker struct {
 	encoder *models.CrossEncoder
 }
 
+// Close releases what open got; it is safe on a partly opened linker, as
+// open's own error paths leave it.
 func (o *openedLinker) Close() error {
-	o.Linker.Close()
+	if o.Linker != nil {
+		o.Linker.Close()
+	}
 	var err error
 	if o.encoder != nil {
 		err = o.encoder.Close()
@@ -126,7 +132,8 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 }
 
 func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
-	lib, err := models.RuntimeLibrary()
+	cache := cacheDir()
+	lib, err := models.RuntimeLibrary(cache)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +142,7 @@ func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
 	}
 	dir := f.modelDir
 	if dir == "" {
-		paths, err := models.Default()
+		paths, err := models.Default(cache)
 		if err != nil {
 			return nil, err
 		}

@@ -11,11 +11,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/pipeline"
 )
 
 // The command line end to end: kb build, then link in both input formats,
-// held to the output contract of DESIGN.md.
+// held to the output contract of docs/DESIGN.md.
 func TestKBBuildAndLinkContract(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -23,7 +24,7 @@ func TestKBBuildAndLinkContract(t *testing.T) {
 	if err := dispatch(ctx, []string{"kb", "build", "--quiet", "--dump", kbtest.Need(t, kbtest.MiniDump), "--out", kbDir}); err != nil {
 		t.Fatal(err)
 	}
-	docs := []pipeline.Document{
+	docs := []link.Document{
 		{ID: "d1", Text: "Angela Merkel met IBM executives in Berlin."},
 		{ID: "d2", Text: ""},
 		{ID: "d3", Text: "Zürich: Merkel und IBM."},

@@ -45,7 +45,7 @@ func runServe(ctx context.Context, args []string) error {
 	srv, err := server.New(sw,
 		server.MaxBodyBytes(*maxBody), server.MaxDocumentBytes(*maxDoc), server.MaxBatchDocuments(*maxBatch),
 		server.BatchParallelism(*batchPar), server.RequestTimeout(*timeout), server.MaxConcurrent(*concurrent),
-		server.Logger(log), server.Collectors(linkerCollector{sw}, sw.Collector()))
+		server.Logger(log), server.Collectors(sw.Collector()))
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/linkstream/linkstream/hotswap"
 	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
-	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/link"
 	"github.com/linkstream/linkstream/producer"
 )
 
@@ -117,7 +117,7 @@ func swapUnderKafka(t *testing.T, seeds []string, in, out, metricsAddr, kbA, kbB
 	produce := func(wave int) {
 		for i := range perWave {
 			id := fmt.Sprintf("w%02d-%03d", wave, i)
-			v, _ := json.Marshal(pipeline.Document{ID: id, Text: "Angela Merkel met IBM managers in Berlin, wave " + id + "."})
+			v, _ := json.Marshal(link.Document{ID: id, Text: "Angela Merkel met IBM managers in Berlin, wave " + id + "."})
 			cl.Produce(ctx, &kgo.Record{Key: []byte(id), Value: v}, nil)
 		}
 		if err := cl.Flush(ctx); err != nil {

@@ -107,9 +107,9 @@ func printLinked(w io.Writer, r *kgo.Record, d *schemas.LinkedDocument) {
 		fmt.Fprintf(w, "  %s (%s) -> %s (%.2f) %s [%s]\n", l.Mention, l.Type, l.Title, l.Score, l.URL, l.Method)
 	}
 	for _, m := range d.NIL {
-		typ := "?"
-		if m.Type != nil {
-			typ = *m.Type
+		typ := m.Type
+		if typ == "" {
+			typ = "?"
 		}
 		fmt.Fprintf(w, "  %s (%s) -> NIL\n", m.Mention, typ)
 	}
@@ -119,7 +119,6 @@ func printLinked(w io.Writer, r *kgo.Record, d *schemas.LinkedDocument) {
 }
 
 func printJSON(w io.Writer, r *kgo.Record, d *schemas.LinkedDocument) {
-	res := d.Result()
 	out := struct {
 		Topic       string    `json:"topic"`
 		Partition   int32     `json:"partition"`
@@ -130,7 +129,7 @@ func printJSON(w io.Writer, r *kgo.Record, d *schemas.LinkedDocument) {
 		ProcessedAt time.Time `json:"processed_at"`
 		Result      any       `json:"result"`
 	}{r.Topic, r.Partition, r.Offset, map[string]any{"topic": d.Source.Topic, "partition": d.Source.Partition, "offset": d.Source.Offset},
-		d.KBVersion, d.ModelID, d.ProcessedAt, res}
+		d.KBVersion, d.ModelID, d.ProcessedAt, d.Result}
 	b, _ := json.Marshal(out)
 	fmt.Fprintln(w, string(b))
 }

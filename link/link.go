@@ -1,9 +1,12 @@
-package pipeline
+package link
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Document is one input text to link. JSON field names follow the input
-// contract of DESIGN.md: {"id","text","title"?,"lang"?,"published_at"?,"url"?}.
+// contract of docs/DESIGN.md: {"id","text","title"?,"lang"?,"published_at"?,"url"?}.
 type Document struct {
 	ID          string     `json:"id"`
 	Text        string     `json:"text"`
@@ -13,6 +16,11 @@ type Document struct {
 	URL         string     `json:"url,omitempty"`
 }
 
+// DefaultMaxDocumentBytes is the default bound on a document: the text
+// pipeline.Linker accepts and the record value the consumer reads (1 MiB,
+// Kafka's default record size limit and far beyond any news article).
+const DefaultMaxDocumentBytes = 1 << 20
+
 // Method says which stage decided a link.
 type Method string
 
@@ -21,7 +29,7 @@ const (
 	MethodPrior Method = "prior"
 	// MethodContext: decided by the cheap score (prior × prominence × context similarity).
 	MethodContext Method = "context"
-	// MethodCrossEncoder: the mention was ambiguous and the cross-encoder decided.
+	// MethodCrossEncoder: the mention was ambiguous and the reranker decided.
 	MethodCrossEncoder Method = "cross-encoder"
 )
 
@@ -49,9 +57,24 @@ type NilMention struct {
 	Type    string `json:"type,omitempty"`
 }
 
-// Result is the linker's answer for one Document: the `link` output contract.
+// Result is a linker's answer for one Document: the `link` output contract,
+// links and NIL mentions each in text order. Links and NIL are empty, not
+// nil, in a Result a Linker returns, so that they encode as [] in JSON.
 type Result struct {
 	ID    string       `json:"id"`
 	Links []Link       `json:"links"`
 	NIL   []NilMention `json:"nil"`
 }
+
+// Linker links one document. Implementations must be safe for concurrent
+// use. An error that wraps an *Error says whether linking the same document
+// again can succeed (see IsPermanent); any other error counts as transient.
+type Linker interface {
+	Link(ctx context.Context, doc Document) (Result, error)
+}
+
+// Func adapts a function to Linker.
+type Func func(ctx context.Context, doc Document) (Result, error)
+
+// Link calls f.
+func (f Func) Link(ctx context.Context, doc Document) (Result, error) { return f(ctx, doc) }

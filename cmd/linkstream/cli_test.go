@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// captureStderr runs fn with os.Stderr sent to a file and returns what fn
+// wrote there.
+func captureStderr(t *testing.T, fn func()) string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved := os.Stderr
+	os.Stderr = f
+	defer func() { os.Stderr = saved }()
+	fn()
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Every flag in every sub-command's -h names its argument in one word: the
+// flag package reads back-quoted words in a usage string as the argument's
+// name, which once printed "-kb linkstream kb build".
+func TestHelpNamesEachArgumentInOneWord(t *testing.T) {
+	for name := range commands {
+		var err error
+		out := captureStderr(t, func() { err = dispatch(context.Background(), append(strings.Fields(name), "-h")) })
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%s -h: err = %v, want flag.ErrHelp", name, err)
+		}
+		flags := 0
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "  -") {
+				continue
+			}
+			flags++
+			if f := strings.Fields(line); len(f) > 2 {
+				t.Errorf("%s -h: %q names its argument in %d words", name, line, len(f)-1)
+			}
+		}
+		if flags == 0 {
+			t.Errorf("%s -h printed no flags:\n%s", name, out)
+		}
+		if name == "link" && (!strings.Contains(out, "  -kb KBDIR\n") || !strings.Contains(out, "  -model MODELDIR\n")) {
+			t.Errorf("link -h lacks -kb KBDIR and -model MODELDIR:\n%s", out)
+		}
+	}
+}
+
+// tinyKBDir builds a KB from a two-page dump, for commands that only need
+// one to exist.
+func tinyKBDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "pages.xml")
+	err := os.WriteFile(dump, []byte(`<mediawiki>
+<page><title>Ada Lovelace</title><ns>0</ns><id>1</id><revision><text>'''Ada Lovelace''' wrote about the [[Analytical Engine]].</text></revision></page>
+<page><title>Analytical Engine</title><ns>0</ns><id>2</id><revision><text>The '''Analytical Engine''' was designed by [[Charles Babbage|Babbage]]. [[Ada Lovelace|Lovelace]] wrote its first program.</text></revision></page>
+</mediawiki>`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kbDir := filepath.Join(dir, "kb")
+	if err := dispatch(context.Background(), []string{"kb", "build", "--quiet", "--dump", dump, "--out", kbDir}); err != nil {
+		t.Fatal(err)
+	}
+	return kbDir
+}
+
+// An option the pipeline rejects is an error naming it, not a crash: the
+// half-opened linker used to be closed through a nil *pipeline.Linker.
+func TestRejectedLinkerOptionIsAnError(t *testing.T) {
+	kbDir := tinyKBDir(t)
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	if err := os.WriteFile(in, []byte("Ada Lovelace"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "links.jsonl")
+	err := dispatch(context.Background(), []string{"link", "--kb", kbDir, "--mode", "never", "--ambiguity", "2", "--in", in, "--out", out})
+	if err == nil || !strings.Contains(err.Error(), "ambiguity") {
+		t.Fatalf("link --ambiguity 2: err = %v, want one about the ambiguity threshold", err)
+	}
+}

@@ -1,0 +1,624 @@
+package kb
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/linkstream/linkstream/kb/wikitext"
+)
+
+// An alias dictionary lists strings with the entity they name:
+//
+//	string TAB title TAB probability [TAB count]
+//
+// probability is p(title | string), the share of the string's uses that
+// meant this title; the optional count is how often the string named the
+// title. The Stanford/Google cross-lingual dictionary (Spitkovsky & Chang
+// 2012, shipped in CoreNLP's KBP models as wikidict.tab.gz) is of this kind
+// with one title per string: its most frequent sense.
+//
+// One title per string is no candidate set, so the loader builds the
+// candidates of every normalised key (Normalize) from all strings that fold
+// to it ("Georgia", "GEORGIA", "georgia"), from every title whose name
+// folds to it (the title itself, the title without its qualifier,
+// "Georgia (country)" → "Georgia", "Lincoln, Nebraska" → "Lincoln", and a
+// company's name without its legal suffix, "Tesla Motors" → "Tesla"), and
+// spreads the probability that each string leaves to other senses over
+// those candidates in proportion to their prominence. The prior of a
+// candidate is thus
+//
+//	mass(e) = Σ_s w(s)·p(e|s)  +  names(e) / Σ_c names(c) · Σ_s w(s)·(1 − p(top(s)|s))
+//
+// over the strings s of the key, where w(s) weighs a string by how it is
+// written (lower-case and long all-capital strings are mostly the generic
+// or shouted uses of a name, so they count less than names written as
+// names) and names(e), the number of distinct strings that name e, is the
+// prominence of an entity for which no inlink counts are known: an entity
+// that the web calls by many names is one that many pages link to.
+//
+// Where a count column is given, w(s)·p becomes the count itself, so a
+// dictionary with counts merges with the anchors of dumps (which are
+// counts) on the same scale; without counts the masses are scaled to
+// dictionaryScale pseudo-counts per key.
+
+// dictionaryScale is the total pseudo-count of one normalised key of a
+// dictionary without counts: priors keep four significant digits.
+const dictionaryScale = 10000
+
+// Weights of how a string is written (w above).
+const (
+	weightName  = 1.0
+	weightLower = 0.1 // "georgia", "apple": generic or careless uses
+	weightCaps  = 0.1 // "GEORGIA": headlines and shouting, not acronyms
+	weightScrap = 0.05
+)
+
+// derivedShare is the mass a candidate found only through a title's name
+// gets when no string's leftover probability reaches it: enough to be a
+// candidate that context can promote, too little to beat a real sense.
+const derivedShare = 0.02
+
+// lowerSenseMin is how sure a lower-case string must be of its own sense
+// to mark its key a common word (LowerSense): a lower-case string that
+// names another entity only now and then is a careless use of the name.
+const lowerSenseMin = 0.3
+
+// maxAliasWords and maxAliasBytes bound the strings kept: longer ones are
+// sentences of web anchor text, never a mention.
+const (
+	maxAliasWords = 6
+	maxAliasBytes = 64
+)
+
+type aliasEntry struct {
+	key     string  // Normalize(surface)
+	surface string  // as written; "" for names derived from a title
+	title   uint32  // index into aliasLoader.titles
+	p       float32 // p(title | surface); the count when the input has counts
+}
+
+type aliasLoader struct {
+	acc       *accumulator
+	titleID   map[string]uint32
+	titles    []string
+	names     []uint32 // distinct strings naming each title
+	person    []bool   // an inverted "Surname, Given" string names the title
+	entries   []aliasEntry
+	redirects map[string]string // alias title (from a URL string) → title
+	counts    bool              // the input has a count column
+	stats     AliasStats
+}
+
+// AliasStats are counted while an alias dictionary is read (format.json).
+type AliasStats struct {
+	Lines      int64 `json:"lines"`
+	Kept       int64 `json:"kept"`
+	Noise      int64 `json:"noise"`       // URLs, strings naming Wikipedia, other scripts, sentences
+	Redirects  int64 `json:"redirects"`   // alias titles learnt from URL strings
+	Titles     int64 `json:"titles"`      // distinct titles named
+	Keys       int64 `json:"keys"`        // normalised keys written
+	Derived    int64 `json:"derived"`     // candidates found through a title's name only
+	Persons    int64 `json:"persons"`     // titles typed PER by an inverted name
+	LowerSense int64 `json:"lower_sense"` // keys whose lower-case string means something else
+	BadLines   int64 `json:"bad_lines"`   // lines without three fields or with a bad number
+}
+
+// loadAliases reads one alias dictionary file into the accumulator,
+// writing a line to logw (nil for none) as each phase ends.
+func (a *accumulator) loadAliases(ctx context.Context, path string, prog func(int64), logw io.Writer) (AliasStats, error) {
+	l := &aliasLoader{acc: a, titleID: map[string]uint32{}, redirects: map[string]string{}}
+	start := time.Now()
+	phase := func(format string, args ...any) {
+		if logw != nil {
+			fmt.Fprintf(logw, "kb build: aliases: "+format+" (%s)\n", append(args, time.Since(start).Round(time.Second))...)
+		}
+	}
+	r, closeFn, err := openText(path, prog)
+	if err != nil {
+		return l.stats, fmt.Errorf("alias dictionary: %w", err)
+	}
+	defer closeFn()
+	if err := l.read(ctx, r, path); err != nil {
+		return l.stats, err
+	}
+	phase("read %d lines: %d strings kept, %d noise, %d titles", l.stats.Lines, l.stats.Kept, l.stats.Noise, l.stats.Titles)
+	l.derive()
+	phase("%d names derived from titles; grouping by normalised key", len(l.entries)-int(l.stats.Kept))
+	l.emit()
+	phase("%d keys, %d redirects, %d persons by inverted names, %d common words", l.stats.Keys, l.stats.Redirects, l.stats.Persons, l.stats.LowerSense)
+	return l.stats, nil
+}
+
+func (l *aliasLoader) title(t string) uint32 {
+	if id, ok := l.titleID[t]; ok {
+		return id
+	}
+	id := uint32(len(l.titles))
+	l.titleID[t] = id
+	l.titles = append(l.titles, t)
+	l.names = append(l.names, 0)
+	l.person = append(l.person, false)
+	return id
+}
+
+func (l *aliasLoader) read(ctx context.Context, r io.Reader, path string) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var line int64
+	for sc.Scan() {
+		line++
+		if line&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		l.stats.Lines++
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) < 3 {
+			l.stats.BadLines++
+			continue
+		}
+		p, err := strconv.ParseFloat(f[2], 32)
+		if err != nil || p < 0 || p > 1 {
+			l.stats.BadLines++
+			continue
+		}
+		if len(f) >= 4 {
+			n, err := strconv.ParseUint(f[3], 10, 32)
+			if err != nil {
+				l.stats.BadLines++
+				continue
+			}
+			l.counts = true
+			p = float64(n)
+		}
+		title := wikitext.NormalizeTitle(f[1])
+		if !entityTitle(title) {
+			l.stats.Noise++
+			continue
+		}
+		surface, alias := cleanAlias(f[0])
+		if alias != "" {
+			if alias != title && entityTitle(alias) {
+				l.redirects[alias] = title
+			}
+			l.stats.Noise++
+			continue
+		}
+		if surface == "" {
+			l.stats.Noise++
+			continue
+		}
+		key := Normalize(surface)
+		if key == "" {
+			l.stats.Noise++
+			continue
+		}
+		t := l.title(title)
+		l.names[t]++
+		if !l.person[t] && invertedName(surface, title) {
+			l.person[t] = true
+		}
+		l.entries = append(l.entries, aliasEntry{key: key, surface: strings.Clone(surface), title: t, p: float32(p)})
+		l.stats.Kept++
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("alias dictionary %s: line %d: %w", path, line+1, err)
+	}
+	if l.stats.Kept == 0 {
+		return fmt.Errorf("alias dictionary %s: no usable line among %d (want string TAB title TAB probability [TAB count])", path, l.stats.Lines)
+	}
+	l.stats.Titles = int64(len(l.titles))
+	return nil
+}
+
+// entityTitle rejects titles of pages that are not entities.
+func entityTitle(t string) bool {
+	if t == "" || strings.HasPrefix(t, "List of ") || strings.HasSuffix(t, "(disambiguation)") {
+		return false
+	}
+	if i := strings.IndexByte(t, ':'); i > 0 {
+		switch t[:i] {
+		case "Category", "File", "Image", "Template", "Wikipedia", "Portal", "Help", "Talk", "User", "Special", "Media", "Draft", "Module", "MediaWiki", "Book":
+			return false
+		}
+	}
+	return true
+}
+
+// cleanAlias returns the string as a surface, or "" when it is noise; a
+// string that is a Wikipedia address or page name ("http://en.wikipedia.org/
+// wiki/Tim_Cook", "en:Tim Cook") returns the title it names as alias
+// instead: the dictionary then tells that this title is another name
+// (a redirect) of the entity.
+func cleanAlias(s string) (surface, alias string) {
+	s = strings.TrimSpace(s)
+	low := strings.ToLower(s)
+	if i := strings.Index(low, "wikipedia.org/wiki/"); i >= 0 {
+		t := s[i+len("wikipedia.org/wiki/"):]
+		if j := strings.IndexAny(t, "#?"); j >= 0 {
+			t = t[:j]
+		}
+		if u, err := url.PathUnescape(t); err == nil {
+			t = u
+		}
+		if strings.HasSuffix(t, "...") {
+			return "", ""
+		}
+		return "", wikitext.NormalizeTitle(t)
+	}
+	if strings.Contains(low, "wiki") || strings.Contains(low, "http") || strings.Contains(low, "www.") ||
+		strings.HasPrefix(low, "en:") || strings.HasPrefix(low, "yago:") {
+		return "", ""
+	}
+	if len(s) > maxAliasBytes || strings.Count(s, " ") >= maxAliasWords || strings.ContainsAny(s, "\"<>[]{}|=;*#@\\…") || strings.Contains(s, "...") {
+		return "", ""
+	}
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if !unicode.Is(unicode.Latin, r) {
+				return "", "" // another script: not English text
+			}
+			letters++
+		}
+	}
+	if letters == 0 {
+		return "", ""
+	}
+	return s, ""
+}
+
+// invertedName reports whether s is the title's name inverted, as
+// catalogues write persons: "Cook, Timothy" of "Timothy D. Cook".
+func invertedName(s, title string) bool {
+	i := strings.Index(s, ", ")
+	if i <= 0 || !unicode.IsUpper(firstRune(s)) {
+		return false
+	}
+	surname, given := s[:i], s[i+2:]
+	if strings.ContainsAny(surname, " ,") || given == "" || !unicode.IsUpper(firstRune(given)) {
+		return false
+	}
+	words := strings.Fields(BaseTitle(title))
+	if len(words) < 2 {
+		return false
+	}
+	return words[len(words)-1] == surname && words[0] == strings.Fields(given)[0]
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// BaseTitle strips a title's qualifier: "Georgia (country)" → "Georgia",
+// "Lincoln, Nebraska" → "Lincoln".
+func BaseTitle(t string) string {
+	if i := strings.Index(t, " ("); i > 0 && strings.HasSuffix(t, ")") {
+		return t[:i]
+	}
+	if i := strings.Index(t, ", "); i > 0 {
+		return t[:i]
+	}
+	return t
+}
+
+// companySuffixes are legal and generic endings of company names that
+// news leaves out: "Tesla Motors" is "Tesla", "Apple Inc." is "Apple".
+var companySuffixes = []string{
+	" Inc.", " Inc", ", Inc.", " Corporation", " Corp.", " Company", " Co.", " Ltd.", " Ltd", " Limited",
+	" plc", " PLC", " AG", " SE", " S.A.", " N.V.", " Group", " Holdings", " Motors", " Motor Company",
+	" Airlines", " Airways", " Incorporated",
+}
+
+// companyName strips a company suffix ("" when there is none).
+func companyName(t string) string {
+	for _, s := range companySuffixes {
+		if strings.HasSuffix(t, s) && len(t) > len(s)+1 {
+			return strings.TrimSuffix(t, s)
+		}
+	}
+	return ""
+}
+
+// derive adds, for every title, the names it is known by through its own
+// shape, as entries without a surface; titles that summaries or dumps
+// brought in are included, so they get candidates too, and so are the
+// alias titles learnt from URL strings, for the entity they name.
+func (l *aliasLoader) derive() {
+	for t := range l.acc.accs {
+		if acc := &l.acc.accs[t]; acc.article && !acc.disambig {
+			l.title(l.acc.titles.strs[t])
+		}
+	}
+	n := len(l.titles)
+	for t := 0; t < n; t++ {
+		l.deriveNames(l.titles[t], uint32(t))
+	}
+	for _, alias := range sortedKeys(l.redirects) {
+		if _, ok := l.titleID[alias]; !ok {
+			l.deriveNames(alias, l.title(l.redirects[alias]))
+		}
+	}
+}
+
+// deriveNames adds the entries of a title's own names for entity id.
+func (l *aliasLoader) deriveNames(title string, id uint32) {
+	var seen [3]string
+	for i, name := range [3]string{title, BaseTitle(title), companyName(title)} {
+		if name == "" {
+			continue
+		}
+		k := Normalize(name)
+		if k == "" || slices.Contains(seen[:i], k) {
+			continue
+		}
+		seen[i] = k
+		l.entries = append(l.entries, aliasEntry{key: k, title: id})
+	}
+}
+
+// stringWeight is w(s): how much a string's senses count towards its
+// key. Names written as names count fully; lower-case and long all-capital
+// strings are mostly generic or shouted uses; and a string with more
+// punctuation than the cleanest string of its key ("Apple-", "Apple;",
+// "(Apple)" beside "Apple") is a one-off scrap of web anchor text whose
+// probability of 1 says only that it was seen once.
+func stringWeight(s string, cleanest int) float64 {
+	w := weightName
+	upper, lower := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+		case unicode.IsLower(r):
+			lower++
+		}
+	}
+	switch {
+	case upper == 0:
+		w = weightLower
+	case lower == 0 && upper > 4:
+		w = weightCaps
+	}
+	if punctuation(s) > cleanest {
+		w *= weightScrap
+	}
+	return w
+}
+
+// betterWritten prefers, among strings of one key, the one with the
+// fewest characters that are not letters, digits or spaces ("Apple" over
+// "(Apple)" or "Apple,"), then the shorter, then byte order: the exact
+// surface a key is stored under is then the name as news writes it.
+func betterWritten(s, than string) bool {
+	if than == "" {
+		return true
+	}
+	if ps, pt := punctuation(s), punctuation(than); ps != pt {
+		return ps < pt
+	}
+	if len(s) != len(than) {
+		return len(s) < len(than)
+	}
+	return s < than
+}
+
+func punctuation(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' {
+			n++
+		}
+	}
+	return n
+}
+
+// emit groups the entries by key, computes each key's candidate masses
+// and adds them to the accumulator under the key's best-written string.
+func (l *aliasLoader) emit() {
+	// A total order (not a stable sort, several times slower at this size):
+	// the masses are sums whose rounding depends on their order, and
+	// builds must not depend on anything but their inputs.
+	slices.SortFunc(l.entries, func(x, y aliasEntry) int {
+		if c := strings.Compare(x.key, y.key); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.surface, y.surface); c != 0 {
+			return c
+		}
+		if x.title != y.title {
+			return cmp.Compare(x.title, y.title)
+		}
+		return cmp.Compare(x.p, y.p)
+	})
+	type cand struct {
+		title uint32
+		mass  float64
+		// derived only: no string of the key names it
+		derived bool
+	}
+	var cands []cand
+	pos := map[uint32]int{}
+	for i := 0; i < len(l.entries); {
+		j := i
+		for j < len(l.entries) && l.entries[j].key == l.entries[i].key {
+			j++
+		}
+		group := l.entries[i:j]
+		i = j
+		cands = cands[:0]
+		// clear costs what the map once grew to: after one key with
+		// thousands of candidates, clearing it for each of millions of
+		// small keys would take minutes
+		if len(pos) > 64 {
+			pos = map[uint32]int{}
+		} else {
+			clear(pos)
+		}
+		at := func(t uint32) *cand {
+			k, ok := pos[t]
+			if !ok {
+				k = len(cands)
+				pos[t] = k
+				cands = append(cands, cand{title: t, derived: true})
+			}
+			return &cands[k]
+		}
+		var total float64
+		rep, repWeight, repTitle := "", -1.0, uint32(0)
+		cleanest := math.MaxInt
+		for _, e := range group {
+			if e.surface != "" {
+				cleanest = min(cleanest, punctuation(e.surface))
+			}
+		}
+		type rest struct {
+			top  uint32
+			mass float64
+		}
+		var leftovers []rest // what each string leaves to its other senses
+		for _, e := range group {
+			c := at(e.title)
+			if e.surface == "" {
+				continue
+			}
+			w := stringWeight(e.surface, cleanest)
+			if w > repWeight || (w == repWeight && betterWritten(e.surface, rep)) {
+				rep, repWeight, repTitle = e.surface, w, e.title
+			}
+			c.derived = false
+			if l.counts {
+				c.mass += w * float64(e.p)
+				total += w * float64(e.p)
+				continue
+			}
+			c.mass += w * float64(e.p)
+			total += w
+			if e.p < 1 {
+				leftovers = append(leftovers, rest{e.title, w * (1 - float64(e.p))})
+			}
+		}
+		if rep == "" {
+			// only titles' names: "Cupertino" of "Cupertino, California"
+			rep, total = l.titles[group[0].title], 1
+			if d := BaseTitle(rep); Normalize(d) == group[0].key {
+				rep = d
+			} else if d := companyName(rep); d != "" && Normalize(d) == group[0].key {
+				rep = d
+			}
+			leftovers = append(leftovers, rest{^uint32(0), 1})
+		}
+		// spread each string's leftover over the key's other candidates by
+		// prominence (names + 1, so that an entity named once still counts)
+		var names float64
+		for _, c := range cands {
+			names += float64(l.names[c.title]) + 1
+		}
+		for _, r := range leftovers {
+			others := names
+			if k, ok := pos[r.top]; ok {
+				others -= float64(l.names[cands[k].title]) + 1
+			}
+			if others <= 0 {
+				continue
+			}
+			for k := range cands {
+				if cands[k].title != r.top {
+					cands[k].mass += r.mass * (float64(l.names[cands[k].title]) + 1) / others
+				}
+			}
+		}
+		for k := range cands {
+			if c := &cands[k]; c.derived {
+				c.mass = math.Max(c.mass, derivedShare*total)
+				l.stats.Derived++
+			}
+		}
+		if repWeight >= weightName {
+			// a lower-case string that means something else than the name:
+			// "same" (Similarity) beside "Same" (Same, East Timor), "page"
+			// beside "Page" (Jimmy Page): the word is a common one
+			for _, e := range group {
+				if e.surface != "" && e.title != repTitle && stringWeight(e.surface, cleanest) == weightLower && e.p >= lowerSenseMin {
+					l.acc.lowerSense[group[0].key] = true
+					l.stats.LowerSense++
+					break
+				}
+			}
+		}
+		slices.SortFunc(cands, func(x, y cand) int {
+			if x.mass != y.mass {
+				if x.mass > y.mass {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(l.titles[x.title], l.titles[y.title])
+		})
+		if len(cands) > maxCandidates {
+			cands = cands[:maxCandidates]
+		}
+		var sum float64
+		for _, c := range cands {
+			sum += c.mass
+		}
+		scale := dictionaryScale / sum
+		if l.counts {
+			scale = 1
+		}
+		for _, c := range cands {
+			n := uint32(math.Max(1, math.Round(c.mass*scale)))
+			l.acc.addAlias(rep, l.titles[c.title], n)
+		}
+		l.stats.Keys++
+	}
+	l.entries = nil
+	for t, title := range l.titles {
+		id := l.acc.title(title)
+		l.acc.accs[id].inlinks += l.names[t]
+		if l.person[t] {
+			l.acc.setType(id, PER, typeFromTitle)
+			l.stats.Persons++
+		} else if typ, ok := typeOfTitle(title); ok {
+			l.acc.setType(id, typ, typeFromTitle)
+		}
+	}
+	for _, alias := range sortedKeys(l.redirects) {
+		if id, named := l.titleID[alias]; named && l.names[id] > 0 {
+			continue // the alias is an entity of its own
+		}
+		l.acc.setRedirect(alias, l.redirects[alias])
+		l.stats.Redirects++
+	}
+}
+
+// mergeAliasStats adds the stats of one more dictionary to a total (nil
+// when there was none yet).
+func mergeAliasStats(total *AliasStats, s AliasStats) *AliasStats {
+	if total == nil {
+		return &s
+	}
+	total.Lines += s.Lines
+	total.Kept += s.Kept
+	total.Noise += s.Noise
+	total.Redirects += s.Redirects
+	total.Titles += s.Titles
+	total.Keys += s.Keys
+	total.Derived += s.Derived
+	total.Persons += s.Persons
+	total.BadLines += s.BadLines
+	total.LowerSense += s.LowerSense
+	return total
+}

@@ -1,0 +1,237 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// aliasLines is a hand-made dictionary in the layout of the CoreNLP KBP
+// wikidict (one title per string, its probability), with the traps the
+// real one has: case variants of one name meaning different entities, a
+// common word, web noise, an address that tells a redirect, and an
+// inverted person's name.
+const aliasLines = `Georgia	Georgia_(U.S._state)	0.54
+GEORGIA	Georgia_(country)	0.95
+georgia	Georgia	0.69
+Republic of Georgia	Georgia_(country)	1.0
+Tbilisi's country	Georgia_(country)	1.0
+Peach State	Georgia_(U.S._state)	1.0
+Tesla	Nikola_Tesla	0.53
+Nikola Tesla	Nikola_Tesla	1.0
+N. Tesla	Nikola_Tesla	1.0
+tesla	Tesla_(unit)	0.9
+Tesla Motors Inc	Tesla_Motors	1.0
+Tesla Roadster maker	Tesla_Motors	1.0
+Elon Musk's car company	Tesla_Motors	1.0
+Same	Same_(East_Timor)	0.3
+same	Similarity	0.5
+Apple	Apple_Inc.	0.57
+apple	Apple_Inc.	0.66
+Apple-	Apple	1.0
+Apple;	Apple	1.0
+(Apple)	Apple	1.0
+the Apple	Apple	1.0
+An apple	Apple	1.0
+Tim Cook	Timothy_D._Cook	0.71
+Cook, Timothy	Timothy_D._Cook	1.0
+http://en.wikipedia.org/wiki/Tim_Cook	Timothy_D._Cook	1.0
+Timothy D. Cook - Wikipedia, the free encyclopedia	Timothy_D._Cook	1.0
+Тим Кук	Timothy_D._Cook	1.0
+Cupertino	Cupertino,_California	0.87
+a line without enough fields
+Bad	Number	x
+`
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func buildAliasKB(t *testing.T, opts ...BuildOption) (*KB, Info) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "kb")
+	info, err := Build(context.Background(), dir, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k, info
+}
+
+func priorOf(k *KB, cands []Candidate, title string) float32 {
+	for _, c := range cands {
+		if k.Entity(c.Entity).Title == title {
+			return c.Prior
+		}
+	}
+	return -1
+}
+
+func TestAliasDictionaryCandidates(t *testing.T) {
+	k, info := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", aliasLines)))
+	st := info.Build.Aliases
+	if st == nil || st.BadLines != 2 || st.Redirects != 1 {
+		t.Fatalf("alias stats %+v: want 2 bad lines and 1 redirect", st)
+	}
+
+	// every case variant of the key is a candidate, the name as written
+	// in news first
+	geo := k.Lookup("Georgia")
+	if got := titlesOf(k, geo); len(got) < 3 || got[0] != "Georgia (U.S. state)" {
+		t.Fatalf("Georgia: %v, want the U.S. state first, the country and the bare title after", got)
+	}
+	if priorOf(k, geo, "Georgia (country)") <= 0 {
+		t.Fatalf("Georgia: the country is no candidate: %v", titlesOf(k, geo))
+	}
+
+	// what "Tesla" leaves to other senses reaches the company, found by
+	// its name without the suffix, and more of it than the unit gets from
+	// "tesla" alone, since more strings name the company
+	tesla := k.Lookup("Tesla")
+	pm, pu := priorOf(k, tesla, "Tesla Motors"), priorOf(k, tesla, "Tesla (unit)")
+	if pm <= derivedShare || priorOf(k, tesla, "Nikola Tesla") < pm {
+		t.Fatalf("Tesla: %v; Tesla Motors prior %v, want above the floor %v and below Nikola Tesla", titlesOf(k, tesla), pm, derivedShare)
+	}
+	if pu <= 0 {
+		t.Fatalf("Tesla: the unit is no candidate: %v", titlesOf(k, tesla))
+	}
+
+	// scraps of anchor text ("Apple-", "(Apple)") and another key ("the
+	// Apple") do not outweigh the name itself
+	if got := titlesOf(k, k.Lookup("apple")); len(got) < 2 || got[0] != "Apple Inc." {
+		t.Fatalf("apple: %v, want Apple Inc. first", got)
+	}
+
+	// the qualifier-free name of a title is a surface of it
+	if got := titlesOf(k, k.Lookup("Cupertino")); len(got) != 1 || got[0] != "Cupertino, California" {
+		t.Fatalf("Cupertino: %v", got)
+	}
+
+	// an address string tells a redirect; noise is no surface
+	if id, ok := k.EntityByTitle("Tim Cook"); !ok || k.Entity(id).Title != "Timothy D. Cook" {
+		t.Fatalf("Tim Cook does not resolve to Timothy D. Cook")
+	}
+	for _, noise := range []string{"Timothy D. Cook - Wikipedia, the free encyclopedia", "Тим Кук", "http://en.wikipedia.org/wiki/Tim_Cook"} {
+		if _, ok := k.exactR.get([]byte(noise)); ok {
+			t.Errorf("noise %q became a surface", noise)
+		}
+	}
+
+	// an inverted name makes a person
+	if id, _ := k.EntityByTitle("Timothy D. Cook"); k.TypeOf(id) != PER {
+		t.Errorf("Timothy D. Cook typed %v, want PER (from \"Cook, Timothy\")", k.TypeOf(id))
+	}
+	if id, _ := k.EntityByTitle("Tesla Motors"); k.TypeOf(id) != ORG {
+		t.Errorf("Tesla Motors typed %v, want ORG (its suffix)", k.TypeOf(id))
+	}
+	if id, _ := k.EntityByTitle("Cupertino, California"); k.TypeOf(id) != LOC {
+		t.Errorf("Cupertino, California typed %v, want LOC (its state)", k.TypeOf(id))
+	}
+}
+
+func TestAliasDictionaryLowerSense(t *testing.T) {
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", aliasLines)))
+	for surface, want := range map[string]bool{"Same": true, "same": true, "Apple": false, "Cupertino": false} {
+		info, ok := k.Surface(surface)
+		if !ok {
+			t.Fatalf("%s: not a surface", surface)
+		}
+		if info.LowerSense != want {
+			t.Errorf("%s: LowerSense %v, want %v", surface, info.LowerSense, want)
+		}
+	}
+}
+
+func TestAliasDictionaryWithCounts(t *testing.T) {
+	// with a count column the counts are the masses: 30 against 10
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", "Lincoln\tAbraham_Lincoln\t0.75\t30\nlincoln\tLincoln,_Nebraska\t0.9\t10\n")))
+	c := k.Lookup("Lincoln")
+	if got := titlesOf(k, c); len(got) != 2 || got[0] != "Abraham Lincoln" {
+		t.Fatalf("Lincoln: %v", got)
+	}
+	want := 30 / (30 + weightLower*10)
+	if p := float64(priorOf(k, c, "Abraham Lincoln")); p < want-0.01 || p > want+0.01 {
+		t.Fatalf("Lincoln → Abraham Lincoln prior %v, want 30/(30+%v·10) = %.3f", p, weightLower, want)
+	}
+}
+
+func TestAliasDictionaryRejectsUnusable(t *testing.T) {
+	_, err := Build(context.Background(), filepath.Join(t.TempDir(), "kb"), AliasDictionary(writeFile(t, "dict.tab", "no tabs here\nnor here\n")))
+	if err == nil || !strings.Contains(err.Error(), "no usable line") {
+		t.Fatalf("err = %v, want a no-usable-line error", err)
+	}
+	_, err = Build(context.Background(), filepath.Join(t.TempDir(), "kb"), AliasDictionary(filepath.Join(t.TempDir(), "missing.tab.gz")))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("err = %v, want not-exist", err)
+	}
+}
+
+const summaryObject = `{
+ "Berlin": {"title": "Berlin", "extract": "Berlin is the capital and largest city of Germany.", "description": "Capital and largest city of Germany", "topic": "Geography"},
+ "Elon Musk": {"title": "Elon Musk", "extract": "Elon Reeve Musk is a businessman.", "description": "Businessman (born 1971)", "topic": "People"},
+ "Tesla, Inc.": {"title": "Tesla, Inc.", "extract": "Tesla, Inc. is an American electric vehicle company.", "description": "American electric vehicle manufacturer", "topic": "Technology"}
+}`
+
+const summaryLines = `{"title": "Berlin", "extract": "Berlin is the capital and largest city of Germany.", "description": "Capital and largest city of Germany", "topic": "Geography"}
+{"title": "Elon Musk", "extract": "Elon Reeve Musk is a businessman.", "description": "Businessman (born 1971)", "topic": "People"}
+{"title": "Tesla, Inc.", "extract": "Tesla, Inc. is an American electric vehicle company.", "description": "American electric vehicle manufacturer", "topic": "Technology"}
+`
+
+func TestSummaries(t *testing.T) {
+	for name, content := range map[string]string{"object.json": summaryObject, "lines.jsonl": summaryLines} {
+		t.Run(name, func(t *testing.T) {
+			k, info := buildAliasKB(t, Summaries(writeFile(t, name, content)), AliasDictionary(writeFile(t, "dict.tab", aliasLines)))
+			if info.Build.Summaries != 3 {
+				t.Fatalf("%d summaries read, want 3", info.Build.Summaries)
+			}
+			want := map[string]Type{"Berlin": LOC, "Elon Musk": PER, "Tesla, Inc.": ORG}
+			for title, typ := range want {
+				id, ok := k.EntityByTitle(title)
+				if !ok {
+					t.Fatalf("%s missing", title)
+				}
+				e := k.Entity(id)
+				if e.NameOnly || !strings.Contains(e.Description, strings.Fields(title)[0]) {
+					t.Errorf("%s: %+v, want a described entity", title, e)
+				}
+				if e.Type != typ {
+					t.Errorf("%s typed %v, want %v", title, e.Type, typ)
+				}
+			}
+			// a summarised title gets candidates from the dictionary's
+			// view of its names: "Tesla" reaches "Tesla, Inc."
+			if priorOf(k, k.Lookup("Tesla"), "Tesla, Inc.") <= 0 {
+				t.Errorf("Tesla: %v, want Tesla, Inc. among them", titlesOf(k, k.Lookup("Tesla")))
+			}
+		})
+	}
+}
+
+func TestTypeOfText(t *testing.T) {
+	for text, want := range map[string]Type{
+		"American businessman and inventor (1955–2011)": PER,
+		"Capital and largest city of Germany":           LOC,
+		"1968 film by Stanley Kubrick":                  MISC,
+		"American multinational technology company":     ORG,
+		"Country in Eastern Europe and West Asia":       LOC,
+	} {
+		if got, ok := typeOfText(text); !ok || got != want {
+			t.Errorf("typeOfText(%q) = %v, %v; want %v", text, got, ok, want)
+		}
+	}
+	if _, ok := typeOfText("Something else entirely"); ok {
+		t.Errorf("an unclassified description was typed")
+	}
+}

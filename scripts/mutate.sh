@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# scripts/mutate.sh: a rerunnable mutation check. Each named mutation below
+# is a deliberate break of one behaviour the tests must guard (a sed
+# expression on one file). For each, the script copies the tracked tree to a
+# scratch folder, applies the mutation there (never to the working tree),
+# runs that package's tests, and reports the mutation "killed" (a test
+# failed) or "SURVIVED" (every test passed: a behaviour nobody checks). At
+# the end it prints the score per package: killed / applied.
+#
+#   scripts/mutate.sh                 every mutation
+#   scripts/mutate.sh pipeline        only the mutations of these packages
+#   MUTATE_REV=main scripts/mutate.sh the tree of a commit instead of the
+#                                     working tree (the score before a change)
+#   scripts/mutate.sh -l              list the mutations
+#
+# A mutation may have several lines, one per shape the code has had; the
+# first whose expression changes its file is applied. One that matches
+# nothing (the code moved on) is reported "not applied" and left out of the
+# score: add a line for the new code rather than drop it.
+#
+# The scratch tree sits beside a link to ../shared, as the checkout does,
+# so tests that need the shared data run instead of skipping.
+#
+# Environment: MUTATE_REV, MUTATE_TIMEOUT (go test -timeout per mutation,
+# default 10m), MUTATE_RUN (a go test -run filter, default all tests), plus
+# whatever the package tests need (CGO_LDFLAGS for the native packages, as
+# `make test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# name | package | file | sed expression (applied with sed -E)
+MUTATIONS=$(cat <<'EOF'
+ambiguity-gate-inverted|pipeline|pipeline/linker.go|s/ambiguity\(ms\.p, ms\.best, ms\.second\) < l\.cfg\.ambiguity/ambiguity(ms.p, ms.best, ms.second) >= l.cfg.ambiguity/
+nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.p\[ms\.best\] < l\.cfg\.nilThreshold\)/false/
+expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
+part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/
+method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if top != ms.best {/
+cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
+close-not-idempotent|pipeline|pipeline/linker.go|s/l\.closeOnce\.Do\(/(func(f func()) { f() })(/
+fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
+permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false \&\& link.IsPermanent(err)/
+permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
+healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
+unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
+qid-dropped|schemas|schemas/linked.go|s/writeNullable\(w, l\.QID\)/writeNullable(w, "")/
+qid-dropped|schemas|schemas/linked.go|s/QID: optional\(l\.QID\)/QID: nil/
+EOF
+)
+
+if [[ ${1:-} == -l ]]; then
+	cut -d'|' -f1-3 <<<"$MUTATIONS" | column -t -s'|'
+	exit 0
+fi
+want=" $* "
+
+top=$(mktemp -d "${TMPDIR:-/tmp}/mutate.XXXXXX")
+trap 'rm -rf "$top"' EXIT
+scratch=$top/repo
+mkdir "$scratch"
+[[ -d ../shared ]] && ln -s "$(cd ../shared && pwd)" "$top/shared"
+if [[ -n ${MUTATE_REV:-} ]]; then
+	git archive "$MUTATE_REV" | tar -x -C "$scratch"
+	src=$top/orig
+	mkdir "$src"
+	git archive "$MUTATE_REV" | tar -x -C "$src"
+else
+	# The tracked files that exist plus the untracked ones git does not
+	# ignore, as they are in the working tree: the code as it stands.
+	git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done |
+		xargs -0 cp --parents -t "$scratch"
+	src=.
+fi
+
+declare -A killed applied
+results=()
+names=$(cut -d'|' -f1 <<<"$MUTATIONS" | awk 'NF && !seen[$0]++')
+for name in $names; do
+	pkg="" file=""
+	while IFS='|' read -r n p f expr; do
+		[[ $n == "$name" ]] || continue
+		pkg=$p
+		[[ -f $src/$f ]] || continue
+		sed -E "$expr" "$src/$f" >"$scratch/$f"
+		if cmp -s "$src/$f" "$scratch/$f"; then
+			continue
+		fi
+		file=$f
+		break
+	done <<<"$MUTATIONS"
+	[[ $# -gt 0 && $want != *" $pkg "* ]] && continue
+	if [[ -z $file ]]; then
+		results+=("$name|$pkg|not applied (no expression matches the code)")
+		continue
+	fi
+	applied[$pkg]=$((${applied[$pkg]:-0} + 1))
+	log="$scratch/$name.log"
+	if (cd "$scratch" && go test -v -count=1 -timeout "${MUTATE_TIMEOUT:-10m}" ${MUTATE_RUN:+-run "$MUTATE_RUN"} "./$pkg/") >"$log" 2>&1; then
+		if grep -q -- '--- SKIP' "$log" || grep -q 'no test files' "$log"; then
+			results+=("$name|$pkg|SURVIVED (some tests skipped: see go test -v)")
+		else
+			results+=("$name|$pkg|SURVIVED")
+		fi
+	elif grep -q -E '\[(build|setup) failed\]' "$log"; then
+		# A mutation that does not compile proves nothing about the tests.
+		applied[$pkg]=$((${applied[$pkg]} - 1))
+		results+=("$name|$pkg|invalid: does not build ($(grep -m1 -E '\.go:[0-9]+:[0-9]+:' "$log" | cut -c1-80))")
+	else
+		killed[$pkg]=$((${killed[$pkg]:-0} + 1))
+		# The first failing test (or the panic that stopped the binary).
+		first=$(grep -m1 -- '--- FAIL' "$log" || grep -m1 -E '^(panic|FAIL)' "$log" || true)
+		results+=("$name|$pkg|killed: ${first:0:100}")
+	fi
+	cp "$src/$file" "$scratch/$file"
+	printf '%-28s %-10s %s\n' "$name" "$pkg" "${results[-1]##*|}" >&2
+done
+
+echo "mutation                     package    outcome"
+for r in "${results[@]}"; do
+	IFS='|' read -r name pkg outcome <<<"$r"
+	printf '%-28s %-10s %s\n' "$name" "$pkg" "$outcome"
+done
+echo
+echo "score per package (killed / applied):"
+for pkg in $(printf '%s\n' "${!applied[@]}" | sort); do
+	printf '  %-10s %d/%d\n' "$pkg" "${killed[$pkg]:-0}" "${applied[$pkg]}"
+done
