@@ -5,8 +5,8 @@
 // holding the old one, and closes it. A KB that fails to open, verify or
 // warm is refused with a log line and the old one stays.
 //
-// A Swapper is a consumer.Linker (and names the KB that linked each
-// document), so `linkstream run` and `linkstream serve` share it. It owns
-// neither how a KB is opened (the Opener, from cmd/linkstream) nor the
-// cross-encoder, which generations share.
+// A Swapper is a link.Linker and a consumer.VersionedLinker (it names the
+// KB that linked each document), so `linkstream run` and `linkstream serve`
+// share it. It owns neither how a KB is opened (the Opener, from
+// cmd/linkstream) nor the cross-encoder, which generations share.
 package hotswap

@@ -171,7 +171,7 @@ func (s *Swapper) Acquire() (*Generation, func(), error) {
 }
 
 // Link links doc with the current generation: it makes a Swapper a
-// consumer.Linker.
+// link.Linker (what the consumer and the evaluation take).
 func (s *Swapper) Link(ctx context.Context, doc link.Document) (link.Result, error) {
 	res, _, _, err := s.LinkVersioned(ctx, doc)
 	return res, err
