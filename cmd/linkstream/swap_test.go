@@ -47,9 +47,10 @@ func twoKBs(t *testing.T) (kbA, kbB string, versions map[string]string) {
 // TestRunSwapsTheKBWithoutLosingARecord runs `linkstream run` while its
 // KB's current link moves ten times, each move while a wave of documents
 // is in flight: every document comes out exactly once, each record names
-// one of the two KBs, and the wave produced after the last swap names the
-// last KB. On an in-process Kafka, and on the real broker when
-// LINKSTREAM_KAFKA_BROKERS names one (make test starts it).
+// the KB before or after the swap it lived through, and calm waves (linked
+// between swaps) name the KB of their time. On an in-process Kafka, and on
+// the real broker when LINKSTREAM_KAFKA_BROKERS names one (make test
+// starts it).
 func TestRunSwapsTheKBWithoutLosingARecord(t *testing.T) {
 	kbA, kbB, versions := twoKBs(t)
 	t.Run("kfake", func(t *testing.T) {
@@ -113,68 +114,96 @@ func swapUnderKafka(t *testing.T, seeds []string, in, out, metricsAddr, kbA, kbB
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	const waves, perWave = 11, 100
-	produce := func(wave int) {
-		for i := range perWave {
-			id := fmt.Sprintf("w%02d-%03d", wave, i)
-			v, _ := json.Marshal(link.Document{ID: id, Text: "Angela Merkel met IBM managers in Berlin, wave " + id + "."})
-			cl.Produce(ctx, &kgo.Record{Key: []byte(id), Value: v}, nil)
-		}
-		if err := cl.Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	targets := []string{kbA, kbB}
-	for wave := range waves {
-		produce(wave)
-		if wave == waves-1 {
-			break
-		}
-		if err := mkdirAndPoint(root, targets[(wave+1)%2]); err != nil {
-			t.Fatal(err)
-		}
-		waitForMetric(t, metricsAddr, swapped(wave+1))
-	}
-	last := versions[targets[(waves-1)%2]]
-
 	rd, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics(out),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	rctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	dec := producer.NewOutputDecoder(nil)
-	seen := map[string]string{}
-	byVersion := map[string]int{}
-	for len(seen) < waves*perWave && rctx.Err() == nil {
-		fetches := rd.PollFetches(rctx)
-		fetches.EachRecord(func(r *kgo.Record) {
-			d, err := dec.Decode(rctx, r.Value)
-			if err != nil {
-				t.Fatalf("decoding an output record: %v", err)
-			}
-			if _, dup := seen[d.ID]; dup {
-				t.Fatalf("document %s came out twice", d.ID)
-			}
-			seen[d.ID] = d.KBVersion
-			byVersion[d.KBVersion]++
-		})
-	}
-	if len(seen) != waves*perWave {
-		t.Fatalf("%d of %d documents came out", len(seen), waves*perWave)
-	}
-	for id, v := range seen {
-		if v != versions[kbA] && v != versions[kbB] {
-			t.Fatalf("%s names KB %q, neither of the two", id, v)
+	seen := map[string]string{} // document id -> KB version of its record
+
+	const perWave = 100
+	// wave produces a wave of documents and returns its ids.
+	wave := func(name string) []string {
+		ids := make([]string, perWave)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("%s-%03d", name, i)
+			v, _ := json.Marshal(link.Document{ID: ids[i], Text: "Angela Merkel met IBM managers in Berlin, " + ids[i] + "."})
+			cl.Produce(ctx, &kgo.Record{Key: []byte(ids[i]), Value: v}, nil)
 		}
-		if strings.HasPrefix(id, fmt.Sprintf("w%02d-", waves-1)) && v != last {
-			t.Fatalf("%s, produced after the last swap, names KB %s, want %s", id, v, last)
+		if err := cl.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	// drain reads the committed output until every id came out, once.
+	drain := func(ids []string) {
+		t.Helper()
+		missing := func() int {
+			n := 0
+			for _, id := range ids {
+				if _, ok := seen[id]; !ok {
+					n++
+				}
+			}
+			return n
+		}
+		for missing() > 0 {
+			fetches := rd.PollFetches(rctx)
+			if rctx.Err() != nil {
+				t.Fatalf("%d of %d documents did not come out: %v", missing(), len(ids), rctx.Err())
+			}
+			fetches.EachRecord(func(r *kgo.Record) {
+				d, err := dec.Decode(rctx, r.Value)
+				if err != nil {
+					t.Fatalf("decoding an output record: %v", err)
+				}
+				if _, dup := seen[d.ID]; dup {
+					t.Fatalf("document %s came out twice", d.ID)
+				}
+				seen[d.ID] = d.KBVersion
+			})
 		}
 	}
-	if byVersion[versions[kbA]] == 0 || byVersion[versions[kbB]] == 0 {
-		t.Fatalf("records by KB version: %v", byVersion)
+	// expect holds the records of ids to the KBs that may have linked them.
+	expect := func(ids []string, kbs ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if v := seen[id]; v != versions[kbs[0]] && v != versions[kbs[len(kbs)-1]] {
+				t.Fatalf("%s names KB %q, want %q or %q", id, v, versions[kbs[0]], versions[kbs[len(kbs)-1]])
+			}
+		}
+	}
+
+	// A calm wave on KB a: the service is up and consuming.
+	first := wave("calm-a")
+	drain(first)
+	expect(first, kbA)
+	targets := []string{kbA, kbB}
+	for i := 1; i <= 10; i++ {
+		// Each swap happens while a wave is in flight.
+		ids := wave(fmt.Sprintf("w%02d", i))
+		if err := mkdirAndPoint(root, targets[i%2]); err != nil {
+			t.Fatal(err)
+		}
+		waitForMetric(t, metricsAddr, swapped(i))
+		drain(ids)
+		expect(ids, targets[(i+1)%2], targets[i%2])
+		if i == 1 {
+			// A calm wave on KB b: the swap took effect.
+			calm := wave("calm-b")
+			drain(calm)
+			expect(calm, kbB)
+		}
+	}
+	last := wave("calm-last")
+	drain(last)
+	expect(last, targets[10%2])
+	if n := len(seen); n != 13*perWave {
+		t.Fatalf("%d documents came out, want %d", n, 13*perWave)
 	}
 }
 
