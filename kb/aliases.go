@@ -101,16 +101,17 @@ type aliasLoader struct {
 
 // AliasStats are counted while an alias dictionary is read (format.json).
 type AliasStats struct {
-	Lines      int64 `json:"lines"`
-	Kept       int64 `json:"kept"`
-	Noise      int64 `json:"noise"`       // URLs, strings naming Wikipedia, other scripts, sentences
-	Redirects  int64 `json:"redirects"`   // alias titles learnt from URL strings
-	Titles     int64 `json:"titles"`      // distinct titles named
-	Keys       int64 `json:"keys"`        // normalised keys written
-	Derived    int64 `json:"derived"`     // candidates found through a title's name only
-	Persons    int64 `json:"persons"`     // titles typed PER by an inverted name
-	LowerSense int64 `json:"lower_sense"` // keys whose lower-case string means something else
-	BadLines   int64 `json:"bad_lines"`   // lines without three fields or with a bad number
+	Lines        int64 `json:"lines"`
+	Kept         int64 `json:"kept"`
+	Noise        int64 `json:"noise"`         // URLs, strings naming Wikipedia, other scripts, sentences
+	Redirects    int64 `json:"redirects"`     // alias titles learnt from URL strings
+	Titles       int64 `json:"titles"`        // distinct titles named
+	Keys         int64 `json:"keys"`          // normalised keys written
+	Derived      int64 `json:"derived"`       // candidates found through a title's name only
+	Persons      int64 `json:"persons"`       // titles typed PER by an inverted name
+	PersonShaped int64 `json:"person_shaped"` // titles typed PER as a given name and a surname
+	LowerSense   int64 `json:"lower_sense"`   // keys whose lower-case string means something else
+	BadLines     int64 `json:"bad_lines"`     // lines without three fields or with a bad number
 }
 
 // loadAliases reads one alias dictionary file into the accumulator,
@@ -585,13 +586,20 @@ func (l *aliasLoader) emit() {
 		l.stats.Keys++
 	}
 	l.entries = nil
+	given := givenNames(l.titles)
 	for t, title := range l.titles {
 		id := l.acc.title(title)
 		l.acc.accs[id].inlinks += l.names[t]
-		if l.person[t] {
-			l.acc.setType(id, PER, typeFromTitle)
+		typ, ok := typeOfTitle(title)
+		switch {
+		case l.person[t]:
+			typ, ok = PER, true
 			l.stats.Persons++
-		} else if typ, ok := typeOfTitle(title); ok {
+		case (!ok || typ == MISC) && personShaped(title, given):
+			typ, ok = PER, true
+			l.stats.PersonShaped++
+		}
+		if ok {
 			l.acc.setType(id, typ, typeFromTitle)
 		}
 	}
@@ -618,6 +626,7 @@ func mergeAliasStats(total *AliasStats, s AliasStats) *AliasStats {
 	total.Keys += s.Keys
 	total.Derived += s.Derived
 	total.Persons += s.Persons
+	total.PersonShaped += s.PersonShaped
 	total.BadLines += s.BadLines
 	total.LowerSense += s.LowerSense
 	return total

@@ -86,6 +86,12 @@ func Summaries(path string) BuildOption {
 	return buildOptionFunc(func(c *buildCfg) { c.sources = append(c.sources, source{"summaries", path}) })
 }
 
+// WordFrequencies adds a word-frequency list: lines of "word TAB zipf"
+// (see words.go), plain, .gz or .bz2.
+func WordFrequencies(path string) BuildOption {
+	return buildOptionFunc(func(c *buildCfg) { c.sources = append(c.sources, source{"words", path}) })
+}
+
 // Workers sets how many goroutines parse pages; default GOMAXPROCS.
 func Workers(n int) BuildOption { return buildOptionFunc(func(c *buildCfg) { c.workers = n }) }
 
@@ -121,6 +127,7 @@ type BuildStats struct {
 	SpillBytes  int64       `json:"pass2_text_bytes"` // plain text kept for pass 2
 	WikidataQID int         `json:"wikidata_items_matched"`
 	Summaries   int         `json:"summaries,omitempty"`
+	Words       int         `json:"word_frequencies,omitempty"`
 	Aliases     *AliasStats `json:"aliases,omitempty"`
 }
 
@@ -206,7 +213,7 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	info.Build.Pass1Sec = time.Since(t0).Seconds()
 	info.Build.Workers = cfg.workers
 	info.Build.WikidataQID = b.wd.apply(b.acc)
-	info.Build.Summaries, info.Build.Aliases = b.summaries, b.aliases
+	info.Build.Summaries, info.Build.Aliases, info.Build.Words = b.summaries, b.aliases, b.words
 	tb, err := b.acc.prepare()
 	if err != nil {
 		return Info{}, err
@@ -315,6 +322,7 @@ func replaceDir(tmp, out string) error {
 type builder struct {
 	cfg       buildCfg
 	summaries int
+	words     int
 	aliases   *AliasStats
 	acc       *accumulator
 	wd        *wikidataSet
@@ -350,7 +358,7 @@ func (b *builder) pass1(ctx context.Context, prog *dump.Progress) error {
 	}
 	// Summaries before alias dictionaries: a dictionary gives every
 	// article it did not name candidates through the article's title.
-	for _, kind := range []string{"wikitext", "dbpedia", "summaries", "aliases"} {
+	for _, kind := range []string{"wikitext", "dbpedia", "words", "summaries", "aliases"} {
 		if err := b.readKind(ctx, prog, kind); err != nil {
 			return err
 		}
@@ -373,6 +381,10 @@ func (b *builder) readKind(ctx context.Context, prog *dump.Progress, kind string
 			})
 		case "dbpedia":
 			err = b.acc.loadDBpedia(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })
+		case "words":
+			var n int
+			n, err = b.acc.loadWordFrequencies(ctx, s.path, func(n int64) { prog.Bytes.Add(n) })
+			b.words += n
 		case "summaries":
 			var n int
 			n, err = b.acc.loadSummaries(ctx, s.path, b.cfg.descLen, func(n int64) { prog.Bytes.Add(n) })

@@ -71,6 +71,8 @@ type accumulator struct {
 	// lowerSense: normalised keys whose lower-case form names another
 	// entity than the name does (SurfaceInfo.LowerSense)
 	lowerSense map[string]bool
+	// zipf: tenths of the Zipf value of single words (word frequencies)
+	zipf map[string]uint8
 	// aliasSurf: surfaces an alias dictionary gave (addAlias)
 	aliasSurf map[uint32]struct{}
 	stats     buildStats
@@ -89,6 +91,7 @@ func newAccumulator() *accumulator {
 		dabs:       map[uint32][]uint32{},
 		lowerSense: map[string]bool{},
 		aliasSurf:  map[uint32]struct{}{},
+		zipf:       map[string]uint8{},
 	}
 }
 

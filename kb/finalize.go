@@ -157,13 +157,14 @@ func (a *accumulator) prepare() (*tables, error) {
 	for _, s := range sids {
 		ts := trip[span[s][0]:span[s][1]]
 		tb.exactKeys = append(tb.exactKeys, a.surf.strs[s])
+		nk := Normalize(a.surf.strs[s])
 		rec := surfRec{linked: a.linked[s]}
-		if a.lowerSense[Normalize(a.surf.strs[s])] {
+		if a.lowerSense[nk] {
 			rec.flags |= surfaceFlagLowerSense
 		}
+		rec.flags |= uint16(a.zipf[nk]) << 8
 		tb.exactRecs = append(tb.exactRecs, rec)
-		tb.exactCands = append(tb.exactCands, a.rank(ts, inl, tb.entTitle, Normalize(a.surf.strs[s])))
-		nk := Normalize(a.surf.strs[s])
+		tb.exactCands = append(tb.exactCands, a.rank(ts, inl, tb.entTitle, nk))
 		keys := []string{nk}
 		// "The Beatles" is also "Beatles"; an alias dictionary lists both
 		// strings with their own senses, so its surfaces are not folded
@@ -209,6 +210,7 @@ func (a *accumulator) prepare() (*tables, error) {
 		if a.lowerSense[keys[newID]] {
 			tb.normRecs[newID].flags |= surfaceFlagLowerSense
 		}
+		tb.normRecs[newID].flags |= uint16(a.zipf[keys[newID]]) << 8
 		tb.normCands[newID] = a.rank(byNorm[old], inl, tb.entTitle, keys[newID])
 		tb.normIdx[keys[newID]] = uint32(newID)
 	}

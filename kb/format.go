@@ -52,7 +52,8 @@ const (
 
 const flagNameOnly = 1
 
-// Flags of a surface record.
+// Flags of a surface record: bits 0-7 flags, bits 8-15 the tenths of the
+// surface's Zipf value (single words with word frequencies only).
 const surfaceFlagLowerSense = 1
 
 // Input describes one build input in format.json.

@@ -3,6 +3,7 @@ package kb
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Types read from a title's shape and from the short descriptions of
@@ -104,4 +105,48 @@ func typeOfTopic(topic string) (Type, bool) {
 		return LOC, true
 	}
 	return MISC, false
+}
+
+// givenNames collects the given names the titles themselves list: the
+// name pages "Barbara (given name)", "Aaron (name)" of Wikipedia.
+func givenNames(titles []string) map[string]bool {
+	given := map[string]bool{}
+	for _, t := range titles {
+		for _, q := range []string{" (given name)", " (name)", " (first name)", " (masculine given name)", " (feminine given name)"} {
+			if strings.HasSuffix(t, q) {
+				given[strings.TrimSuffix(t, q)] = true
+			}
+		}
+	}
+	return given
+}
+
+// personShaped reports whether a title reads as a person's name: two to
+// four capitalised words, the first a known given name (or an initial),
+// no digits, no class word ("Jordan River" is a river), and a qualifier,
+// if any, that is no place or organisation ("Tim Cook (ice hockey)").
+func personShaped(title string, given map[string]bool) bool {
+	base := BaseTitle(title)
+	if base != title && !strings.HasSuffix(title, ")") {
+		return false // "Lincoln, Nebraska": a comma qualifier names a place
+	}
+	if base != title {
+		if typ, ok := typeOfText(title[len(base)+2 : len(title)-1]); ok && (typ == LOC || typ == ORG) {
+			return false
+		}
+	}
+	words := strings.Fields(base)
+	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if !unicode.IsUpper(firstRune(w)) || strings.ContainsAny(w, "0123456789&") {
+			return false
+		}
+	}
+	if _, classWord := typeOfText(base); classWord {
+		return false
+	}
+	first := words[0]
+	return given[first] || (len(first) == 2 && first[1] == '.')
 }

@@ -83,6 +83,10 @@ type SurfaceInfo struct {
 	// than the name does ("same" → Similarity, "Same" → Same, East Timor),
 	// as an alias dictionary tells: the word is a common word as well.
 	LowerSense bool `json:"lower_sense,omitempty"`
+	// Zipf is how common the surface is as a word in running text (log10
+	// per billion words; 0 when unknown or not a single word), from the
+	// build's word frequencies.
+	Zipf float32 `json:"zipf,omitempty"`
 }
 
 // SurfaceKey names one surface of the normalised index, as found by a

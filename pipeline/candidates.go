@@ -44,7 +44,9 @@ type surfaceEntry struct {
 	// lowerSense: the KB knows the surface as a common word too (its
 	// lower-case form names something else: "same", "page")
 	lowerSense bool
-	cands      []candidate
+	// zipf: how common the surface is as a word (0 unknown)
+	zipf  float64
+	cands []candidate
 }
 
 // candidateCache puts a Ristretto cache, bounded in bytes, in front of the
@@ -82,7 +84,7 @@ func (c *candidateCache) get(key kb.SurfaceKey) *surfaceEntry {
 
 // load decodes the top-k candidates of a surface.
 func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
-	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense}
+	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf)}
 	if len(cands) > c.topK {
 		cands = cands[:c.topK]
 	}

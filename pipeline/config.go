@@ -51,6 +51,7 @@ type cfg struct {
 	minLinkProb     float64
 	minLinkProbBOS  float64
 	commonWordPrior float64
+	commonZipf      float64
 	cacheBytes      int64
 	maxBatch        int
 	maxWait         time.Duration
@@ -84,6 +85,7 @@ func defaultCfg() cfg {
 		minLinkProb:     0.01,
 		minLinkProbBOS:  0.2,
 		commonWordPrior: 0.5,
+		commonZipf:      4.0,
 		cacheBytes:      64 << 20,
 		maxBatch:        32,
 		maxWait:         5 * time.Millisecond,
@@ -163,6 +165,13 @@ func MinLinkProbability(midSentence, sentenceStart float64) Option {
 // needs for the word to be spotted inside a sentence (default 0.5); such a
 // word opening a sentence is never spotted alone.
 func CommonWordPrior(p float64) Option { return optFunc(func(c *cfg) { c.commonWordPrior = p }) }
+
+// CommonWordZipf sets how common a word must be in running text (its Zipf
+// value in the KB's word frequencies, kb.SurfaceInfo.Zipf) for a one-word
+// mention opening a sentence to need a capitalised use of the word inside
+// a sentence of the same document (default 4: "instead" 5.2, "obama" 4.9,
+// "berlin" 4.4, "tesla" 3.8).
+func CommonWordZipf(z float64) Option { return optFunc(func(c *cfg) { c.commonZipf = z }) }
 
 // CacheBytes bounds the candidate cache (default 64 MiB).
 func CacheBytes(n int64) Option { return optFunc(func(c *cfg) { c.cacheBytes = n }) }

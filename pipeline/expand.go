@@ -14,7 +14,7 @@ import (
 // forms follow it.
 const fullFormMinProb = 0.5
 
-func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores) ([]mention, []mentionScores) {
+func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores, addMentions bool) ([]mention, []mentionScores) {
 	type fullForm struct {
 		mention int
 		start   int
@@ -36,6 +36,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 	if aliases == nil {
 		return mentions, scores
 	}
+
 	covered := make([]bool, len(toks))
 	for i := range mentions {
 		m := &mentions[i]
@@ -47,6 +48,9 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 				m.follows = full.mention
 			}
 		}
+	}
+	if !addMentions {
+		return mentions, scores
 	}
 	for t, tok := range toks {
 		if covered[t] || !tok.upper {

@@ -140,9 +140,9 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 		s.mentions = l.spot(text, s.toks, &s.norm, s.mentions[:0])
 	}
 	scores := l.score(text, s.toks, s.mentions)
-	if spans == nil {
-		s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores)
-	}
+	// On given spans expansion only ties short forms to earlier full
+	// forms among them; it adds mentions only when spotting.
+	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
 	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {
 		return res, nil, err
 	}

@@ -66,8 +66,9 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 		key kb.SurfaceKey
 	}
 	var matches [16]match
+	named := capitalisedInside(toks, norm)
 	for i := 0; i < len(toks); i++ {
-		if !toks[i].upper {
+		if !toks[i].upper || !startsWithLetter(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		found := matches[:0]
@@ -85,7 +86,8 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			e := l.cands.get(found[k].key)
-			if !l.spottable(text, toks, i, found[k].to, e) || partOfLongerName(text, toks, i, found[k].to) {
+			if !l.spottable(text, toks, i, found[k].to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, found[k].to) ||
+				calendarOnly(text, toks, i, found[k].to) {
 				continue
 			}
 			out = append(out, mention{tokFrom: i, tokTo: found[k].to, start: toks[i].start, end: toks[found[k].to-1].end,
@@ -99,7 +101,9 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 
 // spottable applies the capitalisation and link-probability rules that keep
 // common words from being linked (the seed paper's "Page" → Larry Page).
-func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEntry) bool {
+// namedInside says whether the document capitalises the first word inside
+// a sentence somewhere.
+func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEntry, namedInside bool) bool {
 	if len(e.cands) == 0 {
 		return false
 	}
@@ -108,6 +112,14 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		word := text[toks[from].start:toks[from].end]
 		if termOf(word) == 0 && !isAcronym(word) {
 			return false // a stop word, a number or a lone letter
+		}
+	}
+	if single && toks[from].sentenceStart && e.zipf >= l.cfg.commonZipf {
+		// An ordinary word opening a sentence ("Instead", "Thousands",
+		// "According") is a name only if the document capitalises it
+		// inside a sentence too ("China ... in China").
+		if !namedInside {
+			return false
 		}
 	}
 	if single && e.lowerSense {
@@ -173,4 +185,46 @@ var honorifics = map[string]struct{}{
 	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Mr.": {}, "Mrs.": {}, "Ms.": {}, "Dr.": {}, "Sir": {},
 	"Lord": {}, "Lady": {}, "Coach": {}, "Director": {}, "Chairman": {}, "Ambassador": {}, "Vice": {},
 	"Former": {}, "Foreign": {}, "Defense": {}, "Defence": {}, "Attorney": {}, "Commissioner": {},
+}
+
+// capitalisedInside collects the normalised words the document writes
+// with a capital inside a sentence: evidence that a word is a name there.
+func capitalisedInside(toks []token, norm *normTokens) map[string]bool {
+	named := map[string]bool{}
+	for i, t := range toks {
+		if t.upper && !t.sentenceStart {
+			named[norm.of(i)] = true
+		}
+	}
+	return named
+}
+
+func startsWithLetter(word string) bool {
+	for _, r := range word {
+		return unicode.IsLetter(r)
+	}
+	return false
+}
+
+// calendarOnly reports whether tokens [from, to) are only names of days
+// and months, with numbers ("Wednesday", "Dec. 26", "Sept. 11, 2001"):
+// dates, which news linking leaves unlinked (they are no named entity of
+// the PER/ORG/LOC/MISC kinds), whatever page the KB has for them.
+func calendarOnly(text string, toks []token, from, to int) bool {
+	for t := from; t < to; t++ {
+		w := strings.TrimSuffix(text[toks[t].start:toks[t].end], ".")
+		if _, ok := calendarWords[w]; ok || !startsWithLetter(w) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+var calendarWords = map[string]struct{}{
+	"Monday": {}, "Tuesday": {}, "Wednesday": {}, "Thursday": {}, "Friday": {}, "Saturday": {}, "Sunday": {},
+	"Mon": {}, "Tue": {}, "Tues": {}, "Wed": {}, "Thu": {}, "Thur": {}, "Thurs": {}, "Fri": {}, "Sat": {}, "Sun": {},
+	"January": {}, "February": {}, "March": {}, "April": {}, "May": {}, "June": {}, "July": {}, "August": {},
+	"September": {}, "October": {}, "November": {}, "December": {},
+	"Jan": {}, "Feb": {}, "Mar": {}, "Apr": {}, "Jun": {}, "Jul": {}, "Aug": {}, "Sep": {}, "Sept": {}, "Oct": {}, "Nov": {}, "Dec": {},
 }

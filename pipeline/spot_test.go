@@ -1,0 +1,99 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// A KB built the way make kb builds the Wikipedia-scale one: an alias
+// dictionary (one title per string, with its probability), summaries and
+// word frequencies, with the traps of the real data in small.
+const spotAliases = `Berlin	Berlin	0.92
+China	China	0.77
+china	Porcelain	0.37
+Instead	Instead_(song)	1.0
+Thousands	Thousands_(band)	1.0
+Wednesday	Wednesday	0.9
+Page	Jimmy_Page	0.28
+page	Page_(paper)	0.6
+Jimmy Page	Jimmy_Page	0.99
+Barbara Walters	Barbara_Walters	0.99
+Walters	Larry_Walters	0.4
+Barbara	Barbara_(given_name)	0.3
+Jimmy	Jimmy_(given_name)	0.5
+Dec. 26	December_26	1.0
+38th	38th_Academy_Awards	1.0
+`
+
+const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nwednesday\t4.6\n"
+
+func spotKB(t *testing.T) *kb.KB {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	out := filepath.Join(dir, "kb")
+	if _, err := kb.Build(context.Background(), out, kb.AliasDictionary(write("dict.tab", spotAliases)),
+		kb.WordFrequencies(write("words.tsv", spotWords))); err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k
+}
+
+func TestSpottingOnDictionaryKB(t *testing.T) {
+	l := cheapLinker(t, spotKB(t))
+	for _, tc := range []struct {
+		text string
+		want map[string]string // mention → title; every other mention is a failure
+	}{
+		// ordinary words opening a sentence are no names; a name is
+		{"Instead, thousands met. Thousands of people came to Berlin.", map[string]string{"Berlin": "Berlin"}},
+		// a common word opening a sentence is a name where the document
+		// capitalises it inside a sentence too
+		{"China agreed. Officials in China said so.", map[string]string{"China": "China"}},
+		// dates and numbers are not linked
+		{"On Wednesday, Dec. 26, the 38th meeting was held in Berlin.", map[string]string{"Berlin": "Berlin"}},
+		// "Page" alone is a common word, after the full name a short form
+		{"The report's Page 2 was missing.", map[string]string{}},
+		{"Jimmy Page played a concert, and later Page said the tour would go on.", map[string]string{"Jimmy Page": "Jimmy Page", "Page": "Jimmy Page"}},
+		// a surname follows the person named in full before it, typed PER
+		// from its shape (given name + surname) where no source types it
+		{"Barbara Walters hosted the show; Walters said it was her last.", map[string]string{"Barbara Walters": "Barbara Walters", "Walters": "Barbara Walters"}},
+	} {
+		res := linkText(t, l, tc.text)
+		got := titles(res)
+		for m, title := range tc.want {
+			if got[m] != title {
+				t.Errorf("%q: %q linked to %q, want %q (all: %v)", tc.text, m, got[m], title, got)
+			}
+		}
+		for m := range got {
+			if _, ok := tc.want[m]; !ok {
+				t.Errorf("%q: %q linked to %q, want no link (all: %v)", tc.text, m, got[m], got)
+			}
+		}
+	}
+}
+
+func TestCalendarOnly(t *testing.T) {
+	for text, want := range map[string]bool{"Wednesday": true, "Dec. 26": true, "Sept. 11, 2001": true, "March Madness": false, "Berlin": false} {
+		toks := tokenize(text, nil)
+		if got := calendarOnly(text, toks, 0, len(toks)); got != want {
+			t.Errorf("calendarOnly(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
