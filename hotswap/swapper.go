@@ -210,16 +210,6 @@ func (s *Swapper) Stats() pipeline.Stats {
 	return g.Linker.Stats()
 }
 
-// Outliers are the current generation's corpus-statistics outliers.
-func (s *Swapper) Outliers(n int) []pipeline.Outlier {
-	g, release, err := s.Acquire()
-	if err != nil {
-		return nil
-	}
-	defer release()
-	return g.Linker.Outliers(n)
-}
-
 // Reload opens and warms the KB that the directory names now, switches to
 // it, waits until the calls holding the old generation released it, and
 // closes that. When the new KB fails to open, verify or warm, the old one
