@@ -52,7 +52,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String("linkstream.document.id", doc.ID))
 
 	t1 := time.Now()
-	res, attempts, err := s.link(ctx, doc)
+	res, ver, attempts, err := s.link(ctx, doc)
 	s.m.addPhase(phaseLink, time.Since(t1))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -71,7 +71,7 @@ func (s *Service) processDoc(ctx context.Context, r *kgo.Record, start time.Time
 	}
 	ld := schemas.NewLinkedDocument(res,
 		schemas.Source{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset},
-		s.cfg.kbVersion, s.cfg.modelID, time.Now())
+		ver.kb, ver.model, time.Now())
 	val, err := s.enc.Encode(&ld)
 	s.m.addPhase(phaseEncode, time.Since(t2))
 	if err != nil {

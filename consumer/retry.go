@@ -27,22 +27,22 @@ func (s *Service) decodeRetrying(ctx context.Context, r *kgo.Record) (link.Docum
 	}
 }
 
-// link calls the Linker with the retry policy, returning how many attempts
-// it made.
-func (s *Service) link(ctx context.Context, doc link.Document) (link.Result, int, error) {
+// link calls the Linker with the retry policy, returning what linked the
+// document and how many attempts it made.
+func (s *Service) link(ctx context.Context, doc link.Document) (link.Result, versions, int, error) {
 	for attempt := 1; ; attempt++ {
 		lctx, cancel := context.WithTimeout(ctx, s.cfg.linkTimeout)
-		res, err := s.linker.Link(lctx, doc)
+		res, ver, err := s.linkOnce(lctx, doc)
 		cancel()
 		if err == nil {
-			return res, attempt, nil
+			return res, ver, attempt, nil
 		}
 		if ctx.Err() != nil || permanent(err) || attempt >= s.cfg.maxAttempts {
-			return res, attempt, err
+			return res, ver, attempt, err
 		}
 		s.m.retries.Inc()
 		if !s.sleep(ctx, attempt) {
-			return res, attempt, ctx.Err()
+			return res, ver, attempt, ctx.Err()
 		}
 	}
 }

@@ -313,3 +313,60 @@ func BenchmarkEntity(b *testing.B) {
 		k.Entity(EntityID(i % k.Len()))
 	}
 }
+
+// TestTypeAgreement compares the types of a KB with those of a reference
+// KB whose types come from dumps (infoboxes, categories, DBpedia classes):
+// coverage (typed at all) and accuracy (the same type) over the reference's
+// typed articles found in the KB (skipped unless LINKSTREAM_TYPES_KB and
+// LINKSTREAM_TYPES_REF name the two KB directories).
+//
+//	LINKSTREAM_TYPES_KB="$(scripts/kb.sh)" LINKSTREAM_TYPES_REF=out/eval/kb go test ./kb -run TestTypeAgreement -v
+func TestTypeAgreement(t *testing.T) {
+	dir, ref := os.Getenv("LINKSTREAM_TYPES_KB"), os.Getenv("LINKSTREAM_TYPES_REF")
+	if dir == "" || ref == "" {
+		t.Skip("set LINKSTREAM_TYPES_KB and LINKSTREAM_TYPES_REF to compare a KB's types with a dump-typed reference KB")
+	}
+	k, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	r, err := Open(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	type row struct{ found, typed, same int }
+	rows := map[Type]*row{}
+	for id := 0; id < r.Len(); id++ {
+		e := r.Entity(EntityID(id))
+		if e.NameOnly || e.Type == MISC {
+			continue // the reference knows no type for it
+		}
+		rw := rows[e.Type]
+		if rw == nil {
+			rw = &row{}
+			rows[e.Type] = rw
+		}
+		kid, ok := k.EntityByTitle(e.Title)
+		if !ok {
+			continue
+		}
+		rw.found++
+		if got := k.TypeOf(kid); got != MISC {
+			rw.typed++
+			if got == e.Type {
+				rw.same++
+			}
+		}
+	}
+	var all row
+	for _, typ := range []Type{PER, ORG, LOC} {
+		if rw := rows[typ]; rw != nil {
+			t.Logf("%s: %d reference entities found, %d typed (%.1f%%), %d the same type (%.1f%% of typed)",
+				typ, rw.found, rw.typed, 100*float64(rw.typed)/float64(max(rw.found, 1)), rw.same, 100*float64(rw.same)/float64(max(rw.typed, 1)))
+			all.found, all.typed, all.same = all.found+rw.found, all.typed+rw.typed, all.same+rw.same
+		}
+	}
+	t.Logf("all: %d found, coverage %.1f%%, accuracy %.1f%%", all.found, 100*float64(all.typed)/float64(max(all.found, 1)), 100*float64(all.same)/float64(max(all.typed, 1)))
+}

@@ -24,7 +24,7 @@ type CandidateScore struct {
 	Probability  float64  `json:"probability"`
 }
 
-func (l *Linker) explanations(text string, mentions []mention, scores []mentionScores, gold bool) []Explanation {
+func (l *Linker) explanations(text string, mentions []mention, scores []mentionScores, gold bool, nilThreshold float64) []Explanation {
 	offs := runeOffsets{text: text}
 	out := make([]Explanation, 0, len(mentions))
 	for _, i := range textOrder(mentions) {
@@ -45,7 +45,7 @@ func (l *Linker) explanations(text string, mentions []mention, scores []mentionS
 			}
 			ex.Candidates = append(ex.Candidates, cs)
 		}
-		if ms.best >= 0 && (gold || ms.p[ms.best] >= l.cfg.nilThreshold) {
+		if ms.best >= 0 && (gold || ms.p[ms.best] >= nilThreshold) {
 			ex.Chosen, ex.Score = entry.cands[ms.best].title, round3(ms.p[ms.best])
 		}
 		out = append(out, ex)

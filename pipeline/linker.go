@@ -96,14 +96,14 @@ type docScratch struct {
 
 // Link finds and links the entity mentions of one document.
 func (l *Linker) Link(ctx context.Context, doc link.Document) (link.Result, error) {
-	res, _, err := l.link(ctx, doc, nil, false)
+	res, _, err := l.link(ctx, doc, nil, l.defaultCall(false))
 	return res, err
 }
 
 // Explain is Link that also returns, for every mention, each candidate's
 // features and score: what the evaluation writes next to each error.
 func (l *Linker) Explain(ctx context.Context, doc link.Document) (link.Result, []Explanation, error) {
-	return l.link(ctx, doc, nil, true)
+	return l.link(ctx, doc, nil, l.defaultCall(true))
 }
 
 // Span is a gold mention, in code points, end exclusive.
@@ -113,11 +113,11 @@ type Span struct{ Start, End int }
 // candidate of each span, NIL only when the KB has none. It measures the
 // disambiguation alone, as the evaluation's "accuracy on gold spans".
 func (l *Linker) LinkSpans(ctx context.Context, doc link.Document, spans []Span) ([]Explanation, error) {
-	_, ex, err := l.link(ctx, doc, spans, true)
+	_, ex, err := l.link(ctx, doc, spans, l.defaultCall(true))
 	return ex, err
 }
 
-func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, explain bool) (link.Result, []Explanation, error) {
+func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c call) (link.Result, []Explanation, error) {
 	res := link.Result{ID: doc.ID, Links: []link.Link{}, NIL: []link.NilMention{}}
 	if len(doc.Text) > l.cfg.maxDocBytes {
 		return res, nil, link.Permanent(fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(doc.Text), l.cfg.maxDocBytes))
@@ -143,18 +143,18 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, expl
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
 	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
-	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil); err != nil {
+	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {
 		return res, nil, err
 	}
-	l.decide(text, s.mentions, scores, spans != nil, &res)
+	l.decide(text, s.mentions, scores, spans != nil, c.nilThreshold, &res)
 	l.docs.Add(1)
 	l.mentions.Add(int64(len(s.mentions)))
 	l.links.Add(int64(len(res.Links)))
 	l.nils.Add(int64(len(res.NIL)))
 	span.SetAttributes(attribute.Int("links", len(res.Links)), attribute.Int("nil", len(res.NIL)))
 	var ex []Explanation
-	if explain {
-		ex = l.explanations(text, s.mentions, scores, spans != nil)
+	if c.explain {
+		ex = l.explanations(text, s.mentions, scores, spans != nil, c.nilThreshold)
 	}
 	return res, ex, nil
 }
@@ -209,8 +209,8 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 
 // crossEncode sends the ambiguous mentions' (context, description) pairs
 // to the Reranker, in one call per document.
-func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool) error {
-	if l.rerank == nil {
+func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, mentions []mention, scores []mentionScores, gold bool, c call) error {
+	if l.rerank == nil || c.mode == Never {
 		return nil
 	}
 	type ref struct{ mention, cand int }
@@ -221,7 +221,7 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		if len(ms.feats) < 2 || mentions[i].follows >= 0 {
 			continue
 		}
-		if l.cfg.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < l.cfg.ambiguity {
+		if c.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < c.ambiguity {
 			continue
 		}
 		query := crossEncoderQuery(text, toks, &mentions[i])
@@ -309,7 +309,7 @@ func crossEncoderQuery(text string, toks []token, m *mention) string {
 }
 
 // decide turns scores into links and NILs, in text order.
-func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, res *link.Result) {
+func (l *Linker) decide(text string, mentions []mention, scores []mentionScores, gold bool, nilThreshold float64, res *link.Result) {
 	offs := runeOffsets{text: text}
 	for _, i := range textOrder(mentions) {
 		m, ms := &mentions[i], &scores[i]
@@ -320,7 +320,7 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 			// A short form takes its full form's final decision.
 			ms, entry = &scores[m.follows], mentions[m.follows].entry
 		}
-		if ms.best < 0 || (!gold && ms.p[ms.best] < l.cfg.nilThreshold) {
+		if ms.best < 0 || (!gold && ms.p[ms.best] < nilThreshold) {
 			typ := ""
 			if ms.best >= 0 {
 				typ = entry.cands[ms.best].typ

@@ -34,13 +34,9 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
-	ds, err := eval.Open(eval.ResolveName(*dataDir, *dataset))
+	ds, docs, err := benchDocuments(*dataDir, *dataset)
 	if err != nil {
 		return err
-	}
-	docs := make([]link.Document, len(ds.Docs))
-	for i, d := range ds.Docs {
-		docs[i] = link.Document{ID: d.ID, Text: d.Text}
 	}
 	var rows []bench.Row
 	add := func(what string, value float64, unit, note string) {
@@ -170,4 +166,18 @@ func modeF1(ctx context.Context, ol *openedLinker, ds *eval.Dataset) (float64, e
 		return 0, err
 	}
 	return rep.All.Micro.F1, nil
+}
+
+// benchDocuments opens a dataset (a name or path, as for eval) and its
+// documents without the gold.
+func benchDocuments(dataDir, name string) (*eval.Dataset, []link.Document, error) {
+	ds, err := eval.Open(eval.ResolveName(dataDir, name))
+	if err != nil {
+		return nil, nil, err
+	}
+	docs := make([]link.Document, len(ds.Docs))
+	for i, d := range ds.Docs {
+		docs[i] = link.Document{ID: d.ID, Text: d.Text}
+	}
+	return ds, docs, nil
 }

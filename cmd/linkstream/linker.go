@@ -60,17 +60,21 @@ func (o *openedLinker) Close() error {
 }
 
 // modelID names the cross-encoder in use, "none" in mode never.
-func (o *openedLinker) modelID() string {
-	if o.encoder == nil {
+func (o *openedLinker) modelID() string { return modelIDOf(o.encoder) }
+
+func modelIDOf(enc *models.CrossEncoder) string {
+	if enc == nil {
 		return "none"
 	}
-	return o.encoder.ModelID()
+	return enc.ModelID()
 }
 
-// kbVersion names the KB in output records: its content hash, shortened
+func (o *openedLinker) kbVersion() string { return kbVersionOf(o.kb) }
+
+// kbVersionOf names the KB in output records: its content hash, shortened
 // ("sha256:0123456789ab"), which changes whenever the KB's data does.
-func (o *openedLinker) kbVersion() string {
-	h := o.kb.Info().ContentHash
+func kbVersionOf(k *kb.KB) string {
+	h := k.Info().ContentHash
 	if len(h) > len("sha256:")+12 {
 		h = h[:len("sha256:")+12]
 	}
@@ -80,31 +84,39 @@ func (o *openedLinker) kbVersion() string {
 	return h
 }
 
-func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
+// options are the Linker options the flags ask for, the model aside.
+func (f *linkerFlags) options() (pipeline.Mode, []pipeline.Option, error) {
 	if f.kbDir == "" {
-		return nil, errors.New("no knowledge base: pass --kb KBDIR (build one with `linkstream kb build`, or run `make demo`, which builds the demo KB)")
+		return "", nil, errors.New("no knowledge base: pass --kb KBDIR (build one with `linkstream kb build`, or run `make demo`, which builds the demo KB)")
 	}
 	mode, err := pipeline.ParseMode(f.mode)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	weights := pipeline.DefaultWeights
 	if f.weights != "" {
 		if err := json.Unmarshal([]byte(f.weights), &weights); err != nil {
-			return nil, fmt.Errorf("--weights: %w", err)
+			return "", nil, fmt.Errorf("--weights: %w", err)
 		}
+	}
+	return mode, []pipeline.Option{
+		pipeline.WithWeights(weights),
+		pipeline.CrossEncoderMode(mode),
+		pipeline.AmbiguityThreshold(f.ambiguity),
+		pipeline.NILThreshold(f.nilThreshold),
+	}, nil
+}
+
+func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
+	mode, opts, err := f.options()
+	if err != nil {
+		return nil, err
 	}
 	k, err := kb.Open(f.kbDir)
 	if err != nil {
 		return nil, err
 	}
 	o := &openedLinker{kb: k}
-	opts := []pipeline.Option{
-		pipeline.WithWeights(weights),
-		pipeline.CrossEncoderMode(mode),
-		pipeline.AmbiguityThreshold(f.ambiguity),
-		pipeline.NILThreshold(f.nilThreshold),
-	}
 	if mode != pipeline.Never {
 		if o.encoder, err = f.openEncoder(); err != nil {
 			k.Close()

@@ -1,6 +1,7 @@
 // Command linkstream links the people, organisations and places named in
 // text to their Wikipedia entities: from the command line (link, eval,
-// bench), over Kafka (run, tail), or all in-process (demo).
+// bench), over Kafka (run, tail), over HTTP (serve), or all in-process
+// (demo).
 //
 // This package reads flags and environment and nothing else: every
 // sub-command is a thin shell over the library packages.
@@ -27,14 +28,16 @@ type command struct {
 // commands is the table of sub-commands; a two-word command ("kb build") is
 // keyed by both words.
 var commands = map[string]command{
-	"kb build":  {"build a knowledge base from Wikipedia dumps", runKBBuild},
-	"kb lookup": {"print the candidates of a surface form", runKBLookup},
-	"link":      {"link documents from a file or stdin to Wikipedia entities", runLink},
-	"eval":      {"score the linker against gold benchmarks", runEval},
-	"bench":     {"measure the linker's throughput and print a table", runBench},
-	"demo":      {"link a dozen news texts through an in-process Kafka, end to end", runDemo},
-	"run":       {"link a Kafka topic into another, as a consumer group member", runRun},
-	"tail":      {"print an output topic's linked documents", runTail},
+	"kb build":    {"build a knowledge base from Wikipedia dumps", runKBBuild},
+	"kb lookup":   {"print the candidates of a surface form", runKBLookup},
+	"link":        {"link documents from a file or stdin to Wikipedia entities", runLink},
+	"eval":        {"score the linker against gold benchmarks", runEval},
+	"bench":       {"measure the linker's throughput and print a table", runBench},
+	"bench serve": {"measure serve over loopback HTTP: latency and requests/s per client count, KB swaps under load", runBenchServe},
+	"demo":        {"link a dozen news texts through an in-process Kafka, end to end", runDemo},
+	"run":         {"link a Kafka topic into another, as a consumer group member", runRun},
+	"serve":       {"link over HTTP (/v1/link, Spotlight's /rest/annotate) with a page at /", runServe},
+	"tail":        {"print an output topic's linked documents", runTail},
 }
 
 func main() {
@@ -77,6 +80,6 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: linkstream COMMAND [flags]   (linkstream COMMAND -h for its flags)")
 	fmt.Fprintln(os.Stderr)
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", name, commands[name].summary)
+		fmt.Fprintf(os.Stderr, "  %-12s %s\n", name, commands[name].summary)
 	}
 }

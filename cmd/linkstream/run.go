@@ -1,10 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/linkstream/linkstream/consumer"
+	"github.com/linkstream/linkstream/link"
 )
 
 // runRun is `linkstream run`: one member of the linking consumer group.
@@ -21,6 +22,8 @@ func runRun(ctx context.Context, args []string) error {
 	fs := newFlagSet("run", "--brokers HOST:PORT --input-topic T --output-topic T --group G [flags]")
 	var lf linkerFlags
 	lf.register(fs)
+	var sf swapFlags
+	sf.register(fs)
 	host, _ := os.Hostname()
 	var (
 		brokers     = fs.String("brokers", "127.0.0.1:19092", "comma-separated seed brokers")
@@ -31,7 +34,7 @@ func runRun(ctx context.Context, args []string) error {
 		instance    = fs.String("instance-id", host, "this instance's name, unique in the group and stable across restarts (names the transactional id)")
 		delivery    = fs.String("delivery", "exactly-once", "exactly-once (transactions; read the output read_committed) or at-least-once")
 		registry    = fs.String("registry", "", "Schema Registry URL(s), comma-separated: decode Avro input, register the output schema, write the wire format")
-		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the KB's content hash)")
+		kbVersion   = fs.String("kb-version", "", "KB version written into output records (default: from the content hash of the KB that linked each record)")
 		modelID     = fs.String("model-id", "", "model id written into output records (default: the cross-encoder's)")
 		startAtEnd  = fs.Bool("start-at-end", false, "a new group starts at the end of the input topic instead of the beginning")
 		createTops  = fs.Bool("create-topics", true, "create missing topics at start-up: the input with the broker's default partitions, output and dead-letter topics with the input's")
@@ -66,11 +69,10 @@ func runRun(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("run: --delivery %q: want exactly-once or at-least-once", *delivery)
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("run: --log-level: %w", err)
+	log, err := newLogger(*logLevel)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	tracer, stopTracing, err := setupTracing(ctx, "linkstream")
 	if err != nil {
@@ -82,16 +84,19 @@ func runRun(ctx context.Context, args []string) error {
 		_ = stopTracing(c)
 	}()
 
-	linker, err := lf.open()
+	sw, closeModel, err := lf.openSwapper(ctx, sf, log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer linker.Close()
-	if *kbVersion == "" {
-		*kbVersion = linker.kbVersion()
-	}
-	if *modelID == "" {
-		*modelID = linker.modelID()
+	defer closeModel()
+	defer sw.Close()
+	// Given versions are written as given; by default each record names
+	// the KB generation that linked it (the Swapper is a VersionedLinker).
+	var linker link.Linker = sw
+	if *kbVersion != "" || *modelID != "" {
+		current, model := sw.Versions()
+		*kbVersion, *modelID = cmp.Or(*kbVersion, current), cmp.Or(*modelID, model)
+		linker = link.Func(sw.Link)
 	}
 
 	opts := []consumer.Opt{
@@ -116,7 +121,7 @@ func runRun(ctx context.Context, args []string) error {
 		consumer.Tracing(tracer),
 		consumer.Profiling(*pprofOn),
 		consumer.Logger(log),
-		consumer.Collectors(linker.Collector()),
+		consumer.Collectors(sw.Collector()),
 	}
 	if *registry != "" {
 		reg, err := sr.NewClient(sr.URLs(splitList(*registry)...))
@@ -139,8 +144,11 @@ func runRun(ctx context.Context, args []string) error {
 		defer srv.Close()
 		log.Info("serving /metrics /healthz /readyz", "addr", ln.Addr().String())
 	}
+	stopWatch := watchKB(ctx, sw)
+	defer stopWatch()
+	current, model := sw.Versions()
 	log.Info("linkstream run", "brokers", *brokers, "input", *input, "output", *output, "group", *group,
-		"instance", *instance, "delivery", *delivery, "kb", *kbVersion, "model", *modelID)
+		"instance", *instance, "delivery", *delivery, "kb", cmp.Or(*kbVersion, current), "model", cmp.Or(*modelID, model))
 	return svc.Run(ctx)
 }
 
