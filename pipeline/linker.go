@@ -267,7 +267,7 @@ func passage(c *candidate) string {
 	if kind, ok := typePhrases[c.typ]; ok {
 		return c.title + ": " + c.title + " is " + kind + "."
 	}
-	return c.title + "."
+	return c.title + ": " + c.title + "."
 }
 
 var typePhrases = map[string]string{"PER": "a person", "ORG": "an organisation", "LOC": "a place"}
