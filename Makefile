@@ -19,10 +19,15 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
+.PHONY: deps deps-gpu build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
 
 deps:
 	scripts/deps.sh
+
+# Opt-in: the CUDA build of ONNX Runtime and the CUDA libraries it loads
+# (about 1.3 GB downloaded, 2 GB kept), for --cuda N; see scripts/deps-gpu.sh.
+deps-gpu:
+	scripts/deps-gpu.sh
 
 build: deps
 	$(GO) build -o $(BIN) ./cmd/linkstream

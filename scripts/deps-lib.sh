@@ -1,4 +1,4 @@
-# Shared by the scripts that fill the cache (sourced, not run):
+# Shared by scripts/deps.sh and scripts/deps-gpu.sh (sourced, not run):
 # the cache location, the flattened manifest, sha256 checks, stamps and
 # pinned wheel downloads. See scripts/deps.sh for the stamp scheme.
 
@@ -11,8 +11,11 @@ mkdir -p "$CACHE"
 say() { printf 'deps: %s\n' "$*"; }
 die() { printf 'deps: ERROR: %s\n' "$*" >&2; exit 1; }
 
-# The manifest is read once, flattened into MF["a.b.c"] = value (models are
-# keyed by id: MF["models.<id>.dir"], MF["models.<id>.files.model.onnx"]).
+# The manifest is read once, flattened into MF["a.b.c"] = value. A list of
+# objects is keyed by each one's id or package (MF["models.<id>.dir"],
+# MF["gpu.wheels.<package>.sha256"]), and the list itself holds those keys
+# in order (MF["gpu.wheels"] = "onnxruntime-gpu nvidia-cuda-runtime ...");
+# a list of strings is joined with spaces.
 declare -A MF
 eval "$("$PYTHON" - "$MANIFEST" <<'EOF'
 import json, shlex, sys
@@ -20,9 +23,13 @@ def walk(prefix, v):
     if isinstance(v, dict):
         for k, x in v.items():
             yield from walk(prefix + [k], x)
-    elif isinstance(v, list) and prefix == ["models"]:
-        for x in v:
-            yield from walk(prefix + [x["id"]], x)
+    elif isinstance(v, list) and all(isinstance(x, dict) for x in v):
+        keys = [x.get("id") or x["package"] for x in v]
+        yield ".".join(prefix), " ".join(keys)
+        for k, x in zip(keys, v):
+            yield from walk(prefix + [k], x)
+    elif isinstance(v, list):
+        yield ".".join(prefix), " ".join(str(x) for x in v)
     else:
         yield ".".join(prefix), v
 for k, v in walk([], json.load(open(sys.argv[1]))):
