@@ -25,7 +25,8 @@ var (
 	ErrBadModel = errors.New("models: not a cross-encoder graph")
 	// ErrNoCUDA is wrapped when CUDA(...) was asked for and the loaded ONNX
 	// Runtime library has no CUDA execution provider (the library make deps
-	// fetches is CPU-only) or no usable device.
+	// fetches is CPU-only; make deps-gpu fetches the CUDA build), and by
+	// CUDARuntime when the NVIDIA driver or the device is missing.
 	ErrNoCUDA = errors.New("models: CUDA execution provider unavailable")
 	// ErrClosed is returned by Run after Close.
 	ErrClosed = errors.New("models: cross-encoder closed")
@@ -64,7 +65,8 @@ func IntraOpThreads(n int) Opt { return optFunc(func(c *cfg) { c.intraOp = n }) 
 
 // CUDA runs the model on GPU deviceID. NewCrossEncoder fails with ErrNoCUDA
 // when the ONNX Runtime library lacks the CUDA provider, rather than
-// silently falling back to CPU.
+// silently falling back to CPU: InitRuntime must have loaded the library
+// CUDARuntime returns.
 func CUDA(deviceID int) Opt {
 	return optFunc(func(c *cfg) { c.cuda, c.cudaDevice = true, deviceID })
 }
@@ -174,16 +176,11 @@ func (e *CrossEncoder) open(modelPath string) error {
 		return fmt.Errorf("models: inter-op threads: %w", err)
 	}
 	if e.cfg.cuda {
-		co, err := ort.NewCUDAProviderOptions()
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrNoCUDA, err)
-		}
-		defer co.Destroy()
-		if err := co.Update(map[string]string{"device_id": strconv.Itoa(e.cfg.cudaDevice)}); err != nil {
-			return fmt.Errorf("%w: device %d: %w", ErrNoCUDA, e.cfg.cudaDevice, err)
-		}
-		if err := so.AppendExecutionProviderCUDA(co); err != nil {
-			return fmt.Errorf("%w: device %d: %w", ErrNoCUDA, e.cfg.cudaDevice, err)
+		if err := e.appendCUDA(so); err != nil {
+			// ONNX Runtime's own message names a library it could not
+			// load; say which runtime would have it.
+			return fmt.Errorf("%w: device %d: %w (a CUDA session needs the CUDA build of ONNX Runtime that CUDARuntime readies: run %s)",
+				ErrNoCUDA, e.cfg.cudaDevice, err, GPUFixTarget)
 		}
 	}
 	sess, err := ort.NewDynamicAdvancedSession(modelPath, e.inputs, []string{e.outName}, so)
@@ -192,6 +189,18 @@ func (e *CrossEncoder) open(modelPath string) error {
 	}
 	e.sess = sess
 	return nil
+}
+
+func (e *CrossEncoder) appendCUDA(so *ort.SessionOptions) error {
+	co, err := ort.NewCUDAProviderOptions()
+	if err != nil {
+		return err
+	}
+	defer co.Destroy()
+	if err := co.Update(map[string]string{"device_id": strconv.Itoa(e.cfg.cudaDevice)}); err != nil {
+		return err
+	}
+	return so.AppendExecutionProviderCUDA(co)
 }
 
 // idForDir names a model by its manifest entry when dir is one (it ends

@@ -13,8 +13,12 @@ import (
 //go:embed manifest.json
 var manifestJSON []byte
 
-// FixTarget is what every "file missing or broken" error tells the user to run.
-const FixTarget = "make deps"
+// FixTarget is what a "file missing or broken" error tells the user to run,
+// GPUFixTarget what it says for a file of the opt-in CUDA stack.
+const (
+	FixTarget    = "make deps"
+	GPUFixTarget = "make deps-gpu"
+)
 
 var (
 	// ErrMissing is wrapped by errors about a file the native stack needs
@@ -28,13 +32,19 @@ var (
 
 // FileError names the file at fault and the make target that fetches it.
 // Err is ErrMissing or ErrCorrupt, possibly wrapping the loader's error.
+// Fix is that target: FixTarget when empty.
 type FileError struct {
 	Path string
 	Err  error
+	Fix  string
 }
 
 func (e *FileError) Error() string {
-	return fmt.Sprintf("models: %s: %v (run: %s)", e.Path, e.Err, FixTarget)
+	fix := e.Fix
+	if fix == "" {
+		fix = FixTarget
+	}
+	return fmt.Sprintf("models: %s: %v (run: %s)", e.Path, e.Err, fix)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -51,6 +61,7 @@ func corrupt(path string, cause error) error {
 // Manifest is models/manifest.json: what deps.sh fetches and derives.
 type Manifest struct {
 	Runtime      Runtime               `json:"runtime"`
+	GPU          GPUStack              `json:"gpu"`
 	Sources      map[string]DataSource `json:"sources"`
 	DefaultModel string                `json:"default_model"`
 	Models       []ModelInfo           `json:"models"`
@@ -63,6 +74,25 @@ type Runtime struct {
 	File    string `json:"file"` // relative to CacheDir
 	SHA256  string `json:"sha256"`
 	Licence string `json:"licence"`
+}
+
+// GPUStack describes the opt-in CUDA stack that make deps-gpu fetches.
+type GPUStack struct {
+	Library string `json:"library"` // CUDA build of ONNX Runtime, relative to CacheDir
+	Driver  string `json:"driver"`  // the NVIDIA driver's library, the system's own
+	// The oldest GPU (compute capability major, minor) the CUDA libraries
+	// still support.
+	MinComputeCapability [2]int     `json:"min_compute_capability"`
+	Preload              []string   `json:"preload"` // relative to CacheDir, dependencies first
+	Wheels               []GPUWheel `json:"wheels"`
+}
+
+// GPUWheel is one wheel of the CUDA stack and the libraries kept from it.
+type GPUWheel struct {
+	Package string            `json:"package"`
+	Version string            `json:"version"`
+	Dir     string            `json:"dir"`   // relative to CacheDir
+	Files   map[string]string `json:"files"` // file name -> sha256
 }
 
 // ModelInfo describes one cross-encoder variant.

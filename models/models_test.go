@@ -356,8 +356,9 @@ func TestCUDAFailsClearly(t *testing.T) {
 		}
 		return
 	}
-	if !errors.Is(err, ErrNoCUDA) {
-		t.Errorf("CUDA on a CPU-only library: %v, want ErrNoCUDA", err)
+	t.Logf("error seen by the user: %v", err)
+	if !errors.Is(err, ErrNoCUDA) || !strings.Contains(err.Error(), "run "+GPUFixTarget) {
+		t.Errorf("CUDA on a CPU-only library: %v, want ErrNoCUDA saying run %s", err, GPUFixTarget)
 	}
 }
 
