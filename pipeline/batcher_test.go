@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -146,5 +147,43 @@ func TestBatcherReportsModelErrors(t *testing.T) {
 	defer b.Close()
 	if _, err := b.Score(context.Background(), []models.Encoded{encoded(1, 8), encoded(2, 8)}); !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the model's error", err)
+	}
+}
+
+func TestLengthBuckets(t *testing.T) {
+	for _, tc := range []struct {
+		maxLen, n int
+		want      []int
+	}{
+		{128, 4, []int{32, 64, 96, 128}},
+		{128, 8, []int{16, 32, 48, 64, 80, 96, 112, 128}},
+		{100, 8, []int{12, 24, 36, 48, 60, 72, 84, 100}},
+		{6, 8, []int{1, 2, 3, 4, 5, 6}},
+	} {
+		got := lengthBuckets(tc.maxLen, tc.n)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("lengthBuckets(%d, %d) = %v, want %v", tc.maxLen, tc.n, got, tc.want)
+		}
+	}
+}
+
+// DeviceBatching is what --cuda selects: larger batches and finer buckets
+// than the CPU defaults, still valid, and Batching given after it keeps
+// its buckets.
+func TestDeviceBatching(t *testing.T) {
+	c := defaultCfg()
+	c.mode = Never // validate wants a model otherwise
+	DeviceBatching().apply(&c)
+	cpu := defaultCfg()
+	if c.maxBatch <= cpu.maxBatch || c.buckets <= cpu.buckets || c.maxPending < c.maxBatch {
+		t.Errorf("device batching %d pairs, %d buckets, queue %d; CPU %d pairs, %d buckets",
+			c.maxBatch, c.buckets, c.maxPending, cpu.maxBatch, cpu.buckets)
+	}
+	if err := c.validate(); err != nil {
+		t.Errorf("device batching invalid: %v", err)
+	}
+	Batching(64, time.Millisecond, 512).apply(&c)
+	if c.maxBatch != 64 || c.buckets != 8 {
+		t.Errorf("Batching after DeviceBatching: %d pairs, %d buckets; want 64, 8", c.maxBatch, c.buckets)
 	}
 }

@@ -56,6 +56,7 @@ type cfg struct {
 	maxBatch        int
 	maxWait         time.Duration
 	maxPending      int
+	buckets         int
 	workers         int
 	maxDocBytes     int
 	downweight      bool
@@ -90,6 +91,7 @@ func defaultCfg() cfg {
 		maxBatch:        32,
 		maxWait:         5 * time.Millisecond,
 		maxPending:      1024,
+		buckets:         4,
 		workers:         1,
 		maxDocBytes:     link.DefaultMaxDocumentBytes,
 		weights:         DefaultWeights,
@@ -181,6 +183,21 @@ func CacheBytes(n int64) Option { return optFunc(func(c *cfg) { c.cacheBytes = n
 // queue pairs wait in all before callers block (default 1024).
 func Batching(maxBatch int, maxWait time.Duration, queue int) Option {
 	return optFunc(func(c *cfg) { c.maxBatch, c.maxWait, c.maxPending = maxBatch, maxWait, queue })
+}
+
+// DeviceBatching sets the micro-batcher for a cross-encoder on a GPU
+// (models.CUDA; linkstream --cuda selects it): at most 256 pairs a batch,
+// a wait of at most 10ms for batch-mates, 8192 pairs queued, and eight
+// length buckets instead of four. A GPU scores a batch of hundreds of pairs
+// in about the time of one of a few dozen, so large batches are what it
+// wants, and padding costs it in proportion: with hundreds of pairs per
+// call, eight buckets (at most an eighth of the maximum length padded per
+// pair) still fill. These are the library's choice for a device, not yet
+// measured on one; Batching after it overrides the first three.
+func DeviceBatching() Option {
+	return optFunc(func(c *cfg) {
+		c.maxBatch, c.maxWait, c.maxPending, c.buckets = 256, 10*time.Millisecond, 8192, 8
+	})
 }
 
 // InferenceWorkers sets how many batches run at once (default 1: on a small

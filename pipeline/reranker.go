@@ -45,15 +45,19 @@ func newBatchedCrossEncoder(enc *models.CrossEncoder, c *cfg) *batchedCrossEncod
 	run := func(_ context.Context, batch []models.Encoded) ([]float32, error) { return enc.Run(batch) }
 	return &batchedCrossEncoder{
 		enc:   enc,
-		batch: newBatcher(run, c.maxBatch, c.maxWait, c.maxPending, c.workers, lengthBuckets(enc.MaxLength())),
+		batch: newBatcher(run, c.maxBatch, c.maxWait, c.maxPending, c.workers, lengthBuckets(enc.MaxLength(), c.buckets)),
 	}
 }
 
-// lengthBuckets splits token lengths up to maxLen into four buckets, so a
-// batch pads at most a quarter of maxLen per pair.
-func lengthBuckets(maxLen int) []int {
-	step := max(maxLen/4, 1)
-	return []int{step, 2 * step, 3 * step, maxLen}
+// lengthBuckets splits token lengths up to maxLen into n buckets (4 on a
+// CPU, 8 with DeviceBatching), so a batch pads at most maxLen/n per pair.
+func lengthBuckets(maxLen, n int) []int {
+	step := max(maxLen/n, 1)
+	bounds := make([]int, 0, n)
+	for b := step; b < maxLen && len(bounds) < n-1; b += step {
+		bounds = append(bounds, b)
+	}
+	return append(bounds, maxLen)
 }
 
 func (b *batchedCrossEncoder) Rerank(ctx context.Context, pairs []Pair) ([]float32, error) {
