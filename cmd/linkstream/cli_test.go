@@ -93,3 +93,25 @@ func TestRejectedLinkerOptionIsAnError(t *testing.T) {
 		t.Fatalf("link --ambiguity 2: err = %v, want one about the ambiguity threshold", err)
 	}
 }
+
+// --cuda N loads the CUDA stack before anything else: with nothing fetched
+// the error names the flag, the CUDA build of ONNX Runtime and the make
+// target, whether or not the machine has a driver.
+func TestCUDAWithoutDepsGPUNamesTheTarget(t *testing.T) {
+	kbDir := tinyKBDir(t)
+	t.Setenv("LINKSTREAM_CACHE", t.TempDir())
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	if err := os.WriteFile(in, []byte("Ada Lovelace"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := dispatch(context.Background(), []string{"link", "--kb", kbDir, "--cuda", "0", "--in", in, "--out", filepath.Join(t.TempDir(), "links.jsonl")})
+	if err == nil {
+		t.Fatal("link --cuda 0 with an empty cache succeeded")
+	}
+	t.Logf("error seen by the user: %v", err)
+	for _, want := range []string{"--cuda 0", "libonnxruntime.so", "(run: make deps-gpu)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q", want)
+		}
+	}
+}

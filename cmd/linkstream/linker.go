@@ -33,7 +33,7 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
 	fs.Float64Var(&f.ambiguity, "ambiguity", pipeline.DefaultAmbiguityThreshold, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
 	fs.Float64Var(&f.nilThreshold, "nil-threshold", pipeline.DefaultNILThreshold, "score under which a mention is reported as NIL")
-	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device (needs an ONNX Runtime built with CUDA); -1 = CPU")
+	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device with batches for a GPU (needs 'make deps-gpu' and the NVIDIA driver); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
 	fs.StringVar(&f.weights, "weights", "", `score weights as JSON, e.g. {"prior":1,"prominence":0.15,"string_match":2,"context":4,"outlier":1,"cross_encoder":0.8} (missing keys keep their defaults)`)
 	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
@@ -123,6 +123,9 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 			return nil, err
 		}
 		opts = append(opts, pipeline.CrossEncoder(o.encoder))
+		if f.cuda >= 0 {
+			opts = append(opts, pipeline.DeviceBatching())
+		}
 	}
 	if o.Linker, err = pipeline.New(k, append(opts, extra...)...); err != nil {
 		o.Close()
@@ -134,6 +137,14 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
 	cache := cacheDir()
 	lib, err := models.RuntimeLibrary(cache)
+	if f.cuda >= 0 {
+		// The CUDA build of ONNX Runtime instead, its libraries loaded now:
+		// a process holds one ONNX Runtime.
+		lib, err = models.CUDARuntime(cache, f.cuda)
+		if err != nil {
+			err = fmt.Errorf("--cuda %d: %w", f.cuda, err)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
