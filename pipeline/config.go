@@ -188,12 +188,12 @@ func Batching(maxBatch int, maxWait time.Duration, queue int) Option {
 // DeviceBatching sets the micro-batcher for a cross-encoder on a GPU
 // (models.CUDA; linkstream --cuda selects it): at most 256 pairs a batch,
 // a wait of at most 10ms for batch-mates, 8192 pairs queued, and eight
-// length buckets instead of four. A GPU scores a batch of hundreds of pairs
-// in about the time of one of a few dozen, so large batches are what it
-// wants, and padding costs it in proportion: with hundreds of pairs per
-// call, eight buckets (at most an eighth of the maximum length padded per
-// pair) still fill. These are the library's choice for a device, not yet
-// measured on one; Batching after it overrides the first three.
+// length buckets instead of four. A GPU's cost per call is largely fixed
+// (kernel launches, copies) until its cores are busy, so it wants batches
+// of hundreds; padding then costs in proportion, and with hundreds of pairs
+// per call eight buckets (at most an eighth of the maximum length padded
+// per pair) still fill. These are the library's choice for a device, not
+// yet measured on one; Batching after it overrides the first three.
 func DeviceBatching() Option {
 	return optFunc(func(c *cfg) {
 		c.maxBatch, c.maxWait, c.maxPending, c.buckets = 256, 10*time.Millisecond, 8192, 8
