@@ -99,12 +99,16 @@ func (f *linkerFlags) options() (pipeline.Mode, []pipeline.Option, error) {
 			return "", nil, fmt.Errorf("--weights: %w", err)
 		}
 	}
-	return mode, []pipeline.Option{
+	opts := []pipeline.Option{
 		pipeline.WithWeights(weights),
 		pipeline.CrossEncoderMode(mode),
 		pipeline.AmbiguityThreshold(f.ambiguity),
 		pipeline.NILThreshold(f.nilThreshold),
-	}, nil
+	}
+	if f.cuda >= 0 {
+		opts = append(opts, pipeline.DeviceBatching())
+	}
+	return mode, opts, nil
 }
 
 func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
@@ -123,9 +127,6 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 			return nil, err
 		}
 		opts = append(opts, pipeline.CrossEncoder(o.encoder))
-		if f.cuda >= 0 {
-			opts = append(opts, pipeline.DeviceBatching())
-		}
 	}
 	if o.Linker, err = pipeline.New(k, append(opts, extra...)...); err != nil {
 		o.Close()
@@ -136,16 +137,15 @@ func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {
 
 func (f *linkerFlags) openEncoder() (*models.CrossEncoder, error) {
 	cache := cacheDir()
-	lib, err := models.RuntimeLibrary(cache)
+	var lib string
+	var err error
 	if f.cuda >= 0 {
-		// The CUDA build of ONNX Runtime instead, its libraries loaded now:
-		// a process holds one ONNX Runtime.
-		lib, err = models.CUDARuntime(cache, f.cuda)
-		if err != nil {
-			err = fmt.Errorf("--cuda %d: %w", f.cuda, err)
+		// The CUDA build of ONNX Runtime instead of the CPU one (a process
+		// holds one), its CUDA libraries loaded now.
+		if lib, err = models.CUDARuntime(cache, f.cuda); err != nil {
+			return nil, fmt.Errorf("--cuda %d: %w", f.cuda, err)
 		}
-	}
-	if err != nil {
+	} else if lib, err = models.RuntimeLibrary(cache); err != nil {
 		return nil, err
 	}
 	if err := models.InitRuntime(lib); err != nil {
