@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/linkstream/linkstream/kb"
 )
 
@@ -115,20 +113,7 @@ func TestOutliersFlagWronglyLinkedPage(t *testing.T) {
 		t.Fatalf("outliers %+v: want Jimmy Page alone, flagged with a penalty", out)
 	}
 	t.Logf("flagged %+v", out[0])
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(l.Collector())
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exported := map[string]float64{}
-	for _, mf := range mfs {
-		if mf.GetName() == "linkstream_corpus_outlier_ratio" {
-			for _, m := range mf.GetMetric() {
-				exported[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()
-			}
-		}
-	}
+	exported := gathered(t, l)["linkstream_corpus_outlier_ratio"]
 	if len(exported) != 1 || exported["Jimmy Page"] != out[0].Ratio {
 		t.Fatalf("/metrics outliers %v, want Jimmy Page's ratio %v alone", exported, out[0].Ratio)
 	}
