@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -265,6 +266,24 @@ func TestCorpusStatsConcurrent(t *testing.T) {
 		t.Fatalf("total %d, want %d", c.total, 8*2000)
 	}
 	checkSummary(t, c)
+}
+
+func TestMedianOfMatchesASort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 1; n < 60; n++ {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(rng.IntN(8)) // ties, as integer counts give
+		}
+		sorted := slices.Sorted(slices.Values(xs))
+		want := sorted[n/2]
+		if n%2 == 0 {
+			want = (sorted[n/2-1] + sorted[n/2]) / 2
+		}
+		if got := medianOf(xs); got != want {
+			t.Fatalf("median of %v = %v, want %v", sorted, got, want)
+		}
+	}
 }
 
 // BenchmarkCorpusObserve is one link counted at Wikipedia scale: entities
