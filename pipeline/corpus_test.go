@@ -1,11 +1,8 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -44,21 +41,7 @@ func pageKB(t testing.TB) *kb.KB {
 			line(fmt.Sprintf("%s name %d", c.title, i), c.title, 1)
 		}
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "dict.tab")
-	if err := os.WriteFile(path, []byte(dict.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "kb")
-	if _, err := kb.Build(context.Background(), out, kb.AliasDictionary(path)); err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { k.Close() })
-	return k
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
 }
 
 // pageStream is a news stream: sentences about countries, each chosen in
