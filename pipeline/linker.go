@@ -62,7 +62,7 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Linker{kb: k, cfg: c, cands: cands, walks: newWalkMemo(k), corpus: newCorpusStats()}
+	l := &Linker{kb: k, cfg: c, cands: cands, walks: newWalkMemo(k), corpus: newCorpusStats(corpusCapacity, corpusWindow)}
 	l.scratch.New = func() any { return new(docScratch) }
 	switch {
 	case c.mode == Never:
@@ -320,6 +320,7 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 			// A short form takes its full form's final decision.
 			ms, entry = &scores[m.follows], mentions[m.follows].entry
 		}
+		l.observeLink(entry, ms, gold, nilThreshold)
 		if ms.best < 0 || (!gold && ms.p[ms.best] < nilThreshold) {
 			typ := ""
 			if ms.best >= 0 {
@@ -336,7 +337,6 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 			Ambiguity: round3(ambiguity(ms.p, ms.best, ms.second)),
 			Method:    methodOf(m, ms),
 		})
-		l.corpus.observe(c.entity, c.title, c.inlinks)
 	}
 }
 

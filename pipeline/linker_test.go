@@ -214,8 +214,8 @@ func TestOutliersReportOverLinkedEntities(t *testing.T) {
 		t.Fatalf("outliers %+v: want Abraham Lincoln first, over-linked", out)
 	}
 	for _, o := range out[1:] {
-		if o.Ratio > out[0].Ratio {
-			t.Fatalf("outliers not sorted by ratio: %+v", out)
+		if o.Z > out[0].Z {
+			t.Fatalf("outliers not sorted by evidence: %+v", out)
 		}
 	}
 }

@@ -4,9 +4,9 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Collector exports the Linker's own figures to Prometheus: documents,
 // mentions, links and NILs (NIL rate = nil / mentions), the candidate
-// cache, the cross-encoder's batches, and the corpus statistics' ten top
-// outliers. Register it where the process serves /metrics (the consumer's
-// Collectors option does).
+// cache, the cross-encoder's batches, and the corpus statistics' ten
+// strongest outliers. Register it where the process serves /metrics (the
+// consumer's Collectors option does).
 func (l *Linker) Collector() prometheus.Collector { return linkerCollector{l} }
 
 type linkerCollector struct{ l *Linker }
@@ -24,7 +24,7 @@ var (
 	descBatchSize      = prometheus.NewDesc("linkstream_inference_batch_size_mean", "Mean pairs per cross-encoder batch.", nil, nil)
 	descBatchWait      = prometheus.NewDesc("linkstream_inference_batch_wait_seconds_mean", "Mean time a pair waited for its batch.", nil, nil)
 	descBatchRun       = prometheus.NewDesc("linkstream_inference_batch_run_seconds_mean", "Mean model time per batch.", nil, nil)
-	descOutlier        = prometheus.NewDesc("linkstream_corpus_outlier_ratio", "Top entities linked beyond what their prominence predicts: (links+1)/(expected+1).", []string{"title"}, nil)
+	descOutlier        = prometheus.NewDesc("linkstream_corpus_outlier_ratio", "Entities linked significantly beyond what their prominence predicts (the ten with the strongest evidence): (links+1)/(expected+1).", []string{"title"}, nil)
 )
 
 func (c linkerCollector) Describe(ch chan<- *prometheus.Desc) {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -13,16 +14,10 @@ import (
 func TestCollectorReportsTheLinkersFigures(t *testing.T) {
 	l := cheapLinker(t, kbtest.Gensim(t))
 	res := linkText(t, l, "Abraham Lincoln visited Athens.")
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(l.Collector())
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]float64{}
-	for _, mf := range mfs {
-		if m := mf.GetMetric(); len(m) == 1 && m[0].GetCounter() != nil {
-			got[mf.GetName()] = m[0].GetCounter().GetValue()
+	for name, series := range gathered(t, l) {
+		if v, ok := series[""]; ok && len(series) == 1 {
+			got[name] = v
 		}
 	}
 	want := map[string]float64{
@@ -38,4 +33,30 @@ func TestCollectorReportsTheLinkersFigures(t *testing.T) {
 	if len(res.Links) == 0 {
 		t.Fatalf("precondition: the text should link: %+v", res)
 	}
+}
+
+// gathered is what /metrics serves of a Linker, through the pedantic
+// registry: per metric, each series' value keyed by its label values
+// (joined by commas; "" for a series without labels).
+func gathered(t *testing.T, l *Linker) map[string]map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(l.Collector())
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]float64{}
+	for _, mf := range mfs {
+		series := map[string]float64{}
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, lp := range m.GetLabel() {
+				labels = append(labels, lp.GetValue())
+			}
+			series[strings.Join(labels, ",")] = m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+		out[mf.GetName()] = series
+	}
+	return out
 }

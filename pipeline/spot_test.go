@@ -1,9 +1,6 @@
 package pipeline
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
@@ -33,25 +30,7 @@ const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npa
 
 func spotKB(t *testing.T) *kb.KB {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	out := filepath.Join(dir, "kb")
-	if _, err := kb.Build(context.Background(), out, kb.AliasDictionary(write("dict.tab", spotAliases)),
-		kb.WordFrequencies(write("words.tsv", spotWords))); err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { k.Close() })
-	return k
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", spotAliases)), kb.WordFrequencies(writeTemp(t, "words.tsv", spotWords)))
 }
 
 func TestSpottingOnDictionaryKB(t *testing.T) {

@@ -37,6 +37,10 @@ part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text
 method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if top != ms.best {/
 cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
 close-not-idempotent|pipeline|pipeline/linker.go|s/l\.closeOnce\.Do\(/(func(f func()) { f() })(/
+outlier-slope-dropped|pipeline|pipeline/corpus.go|s/alpha = max\(0, \(sxy-sx\*sy\/n\)\/vx\)/alpha = 0/
+outlier-robust-refit-dropped|pipeline|pipeline/corpus.go|s/f := olsFit\(pts, in\)/f := first/
+outlier-penalty-dropped|pipeline|pipeline/corpus.go|s/return \(\*m\)\[id\]/return 0/
+outlier-counts-damped-links|pipeline|pipeline/corpus.go|/best, p = undamped\(l\.cfg\.weights, ms\.feats\)/d
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false \&\& link.IsPermanent(err)/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
