@@ -135,7 +135,9 @@ func (a *accumulator) loadAliases(ctx context.Context, path string, prog func(in
 	phase("read %d lines: %d strings kept, %d noise, %d titles", l.stats.Lines, l.stats.Kept, l.stats.Noise, l.stats.Titles)
 	l.derive()
 	phase("%d names derived from titles; grouping by normalised key", len(l.entries)-int(l.stats.Kept))
-	l.emit()
+	if err := l.emit(ctx); err != nil {
+		return l.stats, err
+	}
 	phase("%d keys, %d redirects, %d persons by inverted names, %d common words", l.stats.Keys, l.stats.Redirects, l.stats.Persons, l.stats.LowerSense)
 	return l.stats, nil
 }
@@ -428,7 +430,7 @@ func punctuation(s string) int {
 
 // emit groups the entries by key, computes each key's candidate masses
 // and adds them to the accumulator under the key's best-written string.
-func (l *aliasLoader) emit() {
+func (l *aliasLoader) emit(ctx context.Context) error {
 	// A total order (not a stable sort, several times slower at this size):
 	// the masses are sums whose rounding depends on their order, and
 	// builds must not depend on anything but their inputs.
@@ -452,7 +454,10 @@ func (l *aliasLoader) emit() {
 	}
 	var cands []cand
 	pos := map[uint32]int{}
-	for i := 0; i < len(l.entries); {
+	for i, groups := 0, 0; i < len(l.entries); groups++ {
+		if groups&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err() // a stopped build stops here too, not minutes later
+		}
 		j := i
 		for j < len(l.entries) && l.entries[j].key == l.entries[i].key {
 			j++
@@ -610,6 +615,7 @@ func (l *aliasLoader) emit() {
 		l.acc.setRedirect(alias, l.redirects[alias])
 		l.stats.Redirects++
 	}
+	return nil
 }
 
 // mergeAliasStats adds the stats of one more dictionary to a total (nil

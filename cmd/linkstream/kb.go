@@ -40,7 +40,7 @@ func runKBBuild(ctx context.Context, args []string) error {
 	sample := fs.Int("occurrence-sample", 1, "count surface occurrences (link probability) in 1 page of N; 1 = exact")
 	descLen := fs.Int("description-length", wikitext.DefaultDescriptionLen, "description length in bytes")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
-	memLimit := fs.Int64("memory-limit-mb", 5632, "soft limit of the Go heap in MiB: the garbage collector works harder near it instead of letting garbage double the peak (0 = none; GOMEMLIMIT wins when set)")
+	memLimit := fs.Int64("memory-limit-mb", 7168, "soft limit of the Go heap in MiB: the garbage collector works harder near it instead of letting garbage double the peak (0 = none; GOMEMLIMIT wins when set)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
