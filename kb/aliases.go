@@ -591,16 +591,16 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		l.stats.Keys++
 	}
 	l.entries = nil
-	given := givenNames(l.titles)
+	given, qualifiers := givenNames(l.titles), textTypes{}
 	for t, title := range l.titles {
 		id := l.acc.title(title)
 		l.acc.accs[id].inlinks += l.names[t]
-		typ, ok := typeOfTitle(title)
+		typ, ok := typeOfTitle(title, qualifiers)
 		switch {
 		case l.person[t]:
 			typ, ok = PER, true
 			l.stats.Persons++
-		case (!ok || typ == MISC) && personShaped(title, given):
+		case (!ok || typ == MISC) && personShaped(title, given, qualifiers):
 			typ, ok = PER, true
 			l.stats.PersonShaped++
 		}

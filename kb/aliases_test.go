@@ -226,10 +226,18 @@ func TestTypeOfText(t *testing.T) {
 		"1968 film by Stanley Kubrick":                  MISC,
 		"American multinational technology company":     ORG,
 		"Country in Eastern Europe and West Asia":       LOC,
+		"American electric vehicle manufacturer":        ORG,
+		"English rock band from London":                 ORG,
+		"River in Germany":                              LOC,
+		"Serbian-American engineer (1856–1943)":         PER,
+		"U.S. state": LOC,
 	} {
 		if got, ok := typeOfText(text); !ok || got != want {
 			t.Errorf("typeOfText(%q) = %v, %v; want %v", text, got, ok, want)
 		}
+	}
+	if _, ok := typeOfText("ice hockey"); ok { // a sport names no class of entity: unknown
+		t.Errorf("ice hockey was typed")
 	}
 	if _, ok := typeOfText("Something else entirely"); ok {
 		t.Errorf("an unclassified description was typed")

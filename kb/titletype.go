@@ -11,45 +11,52 @@ import (
 // give where no infobox, category or ontology class is known. A rule
 // answers only when the words are unambiguous; unknown stays unknown.
 
-// qualifierWords maps words of a title's qualifier ("Jimmy Page
-// (musician)", "Same (East Timor)") and of short descriptions to a type.
-var (
-	descPER  = regexp.MustCompile(`(?i)\b(born \d{3,4}|\d{3,4}\s*[–-]\s*\d{3,4}\)|politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|model|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy)\b`)
-	descORG  = regexp.MustCompile(`(?i)\b(company|corporation|conglomerate|manufacturer|automaker|airline|bank|retailer|brand|business|firm|enterprise|organization|organisation|agency|political party|party|trade union|union|alliance|association|federation|league|club|football club|sports team|team|band|musical group|group|orchestra|choir|university|college|school|institute|academy|newspaper|magazine|broadcaster|television network|network|publisher|record label|studio|charity|foundation|non-profit|nonprofit|ngo|militant group|army|navy|air force|police|ministry|department|government|parliament|legislature|congress|senate|council|court|committee|commission|tribunal|church)\b`)
-	descLOC  = regexp.MustCompile(`(?i)\b(city|town|village|hamlet|municipality|commune|capital|metropolis|suburb|neighbo(u)?rhood|borough|county|district|province|prefecture|state of|u\.s\. state|state in|federal state|region|country|nation|sovereign state|island|archipelago|peninsula|continent|river|lake|sea|ocean|bay|gulf|strait|mountain|mountain range|volcano|desert|valley|forest|national park|park|canyon|waterfall|glacier|airport|stadium|arena|bridge|building|skyscraper|tower|castle|palace|cathedral|temple|mosque|museum|square|street|road|highway|canal|dam|territory|colony|kingdom|empire|republic|emirate|place in|area of|location)\b`)
-	descMISC = regexp.MustCompile(`(?i)\b(film|movie|album|song|single|novel|book|poem|play|opera|musical|television series|tv series|sitcom|video game|game|software|operating system|programming language|language|religion|war|battle|election|treaty|event|festival|award|prize|disease|drug|chemical|element|compound|species|genus|family of|plant|animal|concept|theory|method|technique|sport|cuisine|dish|food|beverage|currency|ship|aircraft|car|vehicle|weapon|painting|sculpture|holiday|ideology|movement|period|era|dynasty|century|revolution|crisis|disaster|earthquake|pandemic|epidemic|law|act|standard|protocol|unit)\b`)
-)
+// classWords maps the words and phrases (up to three words, lower case)
+// of a title's qualifier ("Jimmy Page (musician)") or a short description
+// ("American electric vehicle manufacturer") that name a class to a type.
+var classWords = func() map[string]Type {
+	m := map[string]Type{}
+	for typ, words := range map[Type]string{
+		PER:  "politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|model|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy",
+		ORG:  "company|corporation|conglomerate|manufacturer|automaker|airline|bank|retailer|brand|business|firm|enterprise|organization|organisation|agency|political party|party|trade union|union|alliance|association|federation|league|club|football club|sports team|team|band|musical group|group|orchestra|choir|university|college|school|institute|academy|newspaper|magazine|broadcaster|television network|network|publisher|record label|studio|charity|foundation|non-profit|nonprofit|ngo|militant group|army|navy|air force|police|ministry|department|government|parliament|legislature|congress|senate|council|court|committee|commission|tribunal|church",
+		LOC:  "city|town|village|hamlet|municipality|commune|capital|metropolis|suburb|neighborhood|neighbourhood|borough|county|district|province|prefecture|state of|u.s. state|state in|federal state|region|country|nation|sovereign state|island|archipelago|peninsula|continent|river|lake|sea|ocean|bay|gulf|strait|mountain|mountain range|volcano|desert|valley|forest|national park|park|canyon|waterfall|glacier|airport|stadium|arena|bridge|building|skyscraper|tower|castle|palace|cathedral|temple|mosque|museum|square|street|road|highway|canal|dam|territory|colony|kingdom|empire|republic|emirate|place in|area of|location",
+		MISC: "film|movie|album|song|single|novel|book|poem|play|opera|musical|television series|tv series|sitcom|video game|game|software|operating system|programming language|language|religion|war|battle|election|treaty|event|festival|award|prize|disease|drug|chemical|element|compound|species|genus|family of|plant|animal|concept|theory|method|technique|sport|cuisine|dish|food|beverage|currency|ship|aircraft|car|vehicle|weapon|painting|sculpture|holiday|ideology|movement|period|era|dynasty|century|revolution|crisis|disaster|earthquake|pandemic|epidemic|law|act|standard|protocol|unit",
+	} {
+		for _, w := range strings.Split(words, "|") {
+			tokens, _ := classTokens(w) // "u.s. state" as descriptions are read
+			m[strings.Join(tokens, " ")] = typ
+		}
+	}
+	return m
+}()
+
+// headStops end the head phrase of a short description: "Capital and
+// largest city | of Germany", "1968 film | by Stanley Kubrick".
+var headStops = map[string]bool{"of": true, "in": true, "by": true, "from": true, "for": true, "on": true, "at": true,
+	"with": true, "that": true, "which": true, "who": true, "based": true, "located": true, "near": true, "founded": true, "between": true}
 
 // lifeYears: "(born 1971)", "(1955–2011)": only persons have them.
 var lifeYears = regexp.MustCompile(`\((born \d{3,4}|c?\.? ?\d{3,4}\s*[–-]\s*\d{3,4})\)`)
-
-// headEnd finds where the head phrase of a short description ends: at its
-// first preposition, relative word, comma or bracket ("Capital and
-// largest city | of Germany", "1968 film | by Stanley Kubrick").
-var headEnd = regexp.MustCompile(`(?i)\s(of|in|by|from|for|on|at|with|that|which|who|based|located|near|founded|between)\s|[,(;:]`)
 
 // typeOfText types a short description ("American businessman (born
 // 1960)", "Capital and largest city of Germany", "American electric
 // vehicle manufacturer") by the last class word of its head phrase: in
 // English the head noun ends the phrase, and what precedes it modifies it.
+// Without a class word in the head, the last one of the whole text counts.
 func typeOfText(d string) (Type, bool) {
-	if lifeYears.MatchString(d) {
+	if strings.ContainsAny(d, "0123456789") && lifeYears.MatchString(d) {
 		return PER, true
 	}
-	head := d
-	if loc := headEnd.FindStringIndex(d); loc != nil && loc[0] > 0 {
-		head = d[:loc[0]]
-	}
-	classes := []struct {
-		re *regexp.Regexp
-		t  Type
-	}{{descPER, PER}, {descORG, ORG}, {descLOC, LOC}, {descMISC, MISC}}
-	for _, text := range []string{head, d} {
+	words, head := classTokens(d)
+	for _, n := range []int{head, len(words)} {
 		best, typ := -1, MISC
-		for _, c := range classes {
-			for _, loc := range c.re.FindAllStringIndex(text, -1) {
-				if loc[1] > best {
-					best, typ = loc[1], c.t
+		for i := 0; i < n; i++ {
+			for k := min(3, n-i); k >= 1; k-- {
+				if t, ok := classWords[strings.Join(words[i:i+k], " ")]; ok {
+					if end := i + k; end > best {
+						best, typ = end, t
+					}
+					break
 				}
 			}
 		}
@@ -60,19 +67,75 @@ func typeOfText(d string) (Type, bool) {
 	return MISC, false
 }
 
-// usStates and countries often qualify place titles: "Cupertino,
+// classTokens splits a description into lower-case words (letters,
+// digits and inner dots, as in "u.s.") and says how many of them form the
+// head phrase, which ends at a head stop or at , ( ; :.
+func classTokens(d string) (words []string, head int) {
+	head = -1
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			w := strings.TrimRight(string(cur), ".")
+			cur = cur[:0]
+			if w == "" {
+				return
+			}
+			if head < 0 && headStops[w] && len(words) > 0 {
+				head = len(words)
+			}
+			words = append(words, w)
+		}
+	}
+	for _, r := range d {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '.' && len(cur) > 0):
+			cur = append(cur, unicode.ToLower(r))
+		default:
+			flush()
+			if head < 0 && len(words) > 0 && strings.ContainsRune(",(;:", r) {
+				head = len(words)
+			}
+		}
+	}
+	flush()
+	if head < 0 {
+		head = len(words)
+	}
+	return words, head
+}
+
+// placeQualifier: states and countries often qualify place titles: "Cupertino,
 // California", "Lincoln, Nebraska", "Kandahar, Afghanistan" are places.
 var placeQualifier = regexp.MustCompile(`^(Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|D\.C\.|Ontario|Quebec|British Columbia|Alberta|England|Scotland|Wales|Northern Ireland|Ireland|Australia|New South Wales|Victoria|Queensland|India|Pakistan|Afghanistan|Iraq|Iran|Israel|France|Germany|Italy|Spain|Russia|China|Japan|Brazil|Mexico|Canada)$`)
 
+// typedText is a typeOfText result.
+type typedText struct {
+	t  Type
+	ok bool
+}
+
+// textTypes memoises typeOfText for the qualifiers of millions of titles,
+// which repeat ("(film)", "(footballer)") and cost regular expressions.
+type textTypes map[string]typedText
+
+func (m textTypes) of(q string) (Type, bool) {
+	r, seen := m[q]
+	if !seen {
+		r.t, r.ok = typeOfText(q)
+		m[q] = r
+	}
+	return r.t, r.ok
+}
+
 // typeOfTitle types a title by its shape: a "(qualifier)" that names a
 // class, a ", Place" qualifier, a company suffix, a leading year (an event).
-func typeOfTitle(t string) (Type, bool) {
+func typeOfTitle(t string, qualifiers textTypes) (Type, bool) {
 	if i := strings.Index(t, " ("); i > 0 && strings.HasSuffix(t, ")") {
 		q := t[i+2 : len(t)-1]
 		if q == "U.S. state" || strings.HasSuffix(q, " state") || strings.HasSuffix(q, " province") {
 			return LOC, true
 		}
-		return typeOfText(q)
+		return qualifiers.of(q)
 	}
 	if i := strings.LastIndex(t, ", "); i > 0 && placeQualifier.MatchString(t[i+2:]) {
 		return LOC, true
@@ -125,18 +188,18 @@ func givenNames(titles []string) map[string]bool {
 // four capitalised words, the first a known given name (or an initial),
 // no digits, no class word ("Jordan River" is a river), and a qualifier,
 // if any, that is no place or organisation ("Tim Cook (ice hockey)").
-func personShaped(title string, given map[string]bool) bool {
+func personShaped(title string, given map[string]bool, qualifiers textTypes) bool {
+	// the cheap tests first: this runs on every untyped title (millions),
+	// and the class-word regular expressions are the expensive part
 	base := BaseTitle(title)
 	if base != title && !strings.HasSuffix(title, ")") {
 		return false // "Lincoln, Nebraska": a comma qualifier names a place
 	}
-	if base != title {
-		if typ, ok := typeOfText(title[len(base)+2 : len(title)-1]); ok && (typ == LOC || typ == ORG) {
-			return false
-		}
-	}
 	words := strings.Fields(base)
 	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	if first := words[0]; !given[first] && (len(first) != 2 || first[1] != '.') {
 		return false
 	}
 	for _, w := range words {
@@ -147,6 +210,10 @@ func personShaped(title string, given map[string]bool) bool {
 	if _, classWord := typeOfText(base); classWord {
 		return false
 	}
-	first := words[0]
-	return given[first] || (len(first) == 2 && first[1] == '.')
+	if base != title {
+		if typ, ok := qualifiers.of(title[len(base)+2 : len(title)-1]); ok && (typ == LOC || typ == ORG) {
+			return false
+		}
+	}
+	return true
 }
