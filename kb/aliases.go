@@ -73,6 +73,10 @@ const derivedShare = 0.02
 // names another entity only now and then is a careless use of the name.
 const lowerSenseMin = 0.3
 
+// disambiguationShare is what remains of the mass of a title that looks
+// like a disambiguation page (disambiguationLike).
+const disambiguationShare = 0.05
+
 // maxAliasWords and maxAliasBytes bound the strings kept: longer ones are
 // sentences of web anchor text, never a mention.
 const (
@@ -101,17 +105,18 @@ type aliasLoader struct {
 
 // AliasStats are counted while an alias dictionary is read (format.json).
 type AliasStats struct {
-	Lines        int64 `json:"lines"`
-	Kept         int64 `json:"kept"`
-	Noise        int64 `json:"noise"`         // URLs, strings naming Wikipedia, other scripts, sentences
-	Redirects    int64 `json:"redirects"`     // alias titles learnt from URL strings
-	Titles       int64 `json:"titles"`        // distinct titles named
-	Keys         int64 `json:"keys"`          // normalised keys written
-	Derived      int64 `json:"derived"`       // candidates found through a title's name only
-	Persons      int64 `json:"persons"`       // titles typed PER by an inverted name
-	PersonShaped int64 `json:"person_shaped"` // titles typed PER as a given name and a surname
-	LowerSense   int64 `json:"lower_sense"`   // keys whose lower-case string means something else
-	BadLines     int64 `json:"bad_lines"`     // lines without three fields or with a bad number
+	Lines              int64 `json:"lines"`
+	Kept               int64 `json:"kept"`
+	Noise              int64 `json:"noise"`               // URLs, strings naming Wikipedia, other scripts, sentences
+	Redirects          int64 `json:"redirects"`           // alias titles learnt from URL strings
+	Titles             int64 `json:"titles"`              // distinct titles named
+	Keys               int64 `json:"keys"`                // normalised keys written
+	Derived            int64 `json:"derived"`             // candidates found through a title's name only
+	Persons            int64 `json:"persons"`             // titles typed PER by an inverted name
+	PersonShaped       int64 `json:"person_shaped"`       // titles typed PER as a given name and a surname
+	LowerSense         int64 `json:"lower_sense"`         // keys whose lower-case string means something else
+	DisambiguationLike int64 `json:"disambiguation_like"` // bare titles taken for disambiguation pages
+	BadLines           int64 `json:"bad_lines"`           // lines without three fields or with a bad number
 }
 
 // loadAliases reads one alias dictionary file into the accumulator,
@@ -401,6 +406,23 @@ func stringWeight(s string, cleanest int) float64 {
 	return w
 }
 
+// disambiguationLike reports whether title is the bare name of its key
+// ("Washington", "Tesla") while the name written as a name means another
+// title ("Washington" → Washington, D.C.) and no summary describes it: on
+// Wikipedia such a page is nearly always a disambiguation page, which is
+// never the entity a text means. Described articles ("Apple", the fruit)
+// are real entities whatever the name's first sense.
+func (l *aliasLoader) disambiguationLike(t uint32, key string) bool {
+	title := l.titles[t]
+	if BaseTitle(title) != title || Normalize(title) != key {
+		return false
+	}
+	if id, ok := l.acc.titles.ids[title]; ok && l.acc.accs[id].article {
+		return false
+	}
+	return true
+}
+
 // betterWritten prefers, among strings of one key, the one with the
 // fewest characters that are not letters, digits or spaces ("Apple" over
 // "(Apple)" or "Apple,"), then the shorter, then byte order: the exact
@@ -420,10 +442,14 @@ func betterWritten(s, than string) bool {
 
 func punctuation(s string) int {
 	n := 0
+	var prev rune
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' {
+		// a dot after a letter is an abbreviation's ("Ala.", "U.S.",
+		// "Inc."): part of the name as news writes it
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && (r != '.' || !unicode.IsLetter(prev)) {
 			n++
 		}
+		prev = r
 	}
 	return n
 }
@@ -547,9 +573,14 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			}
 		}
 		for k := range cands {
-			if c := &cands[k]; c.derived {
+			c := &cands[k]
+			if c.derived {
 				c.mass = math.Max(c.mass, derivedShare*total)
 				l.stats.Derived++
+			}
+			if c.title != repTitle && repWeight >= weightName && l.disambiguationLike(c.title, group[0].key) {
+				c.mass *= disambiguationShare
+				l.stats.DisambiguationLike++
 			}
 		}
 		if repWeight >= weightName {
@@ -608,9 +639,14 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			l.acc.setType(id, typ, typeFromTitle)
 		}
 	}
+	// An address string tells that its title and the string's title are
+	// one page (a redirect and its article, an old title and the new one,
+	// "Atlanta" and "Atlanta, Georgia"): they become one entity, the names
+	// of both with it. A pair that points both ways keeps the first.
 	for _, alias := range sortedKeys(l.redirects) {
-		if id, named := l.titleID[alias]; named && l.names[id] > 0 {
-			continue // the alias is an entity of its own
+		al, tg := l.acc.title(alias), l.acc.title(l.redirects[alias])
+		if l.acc.resolve(tg) == al {
+			continue
 		}
 		l.acc.setRedirect(alias, l.redirects[alias])
 		l.stats.Redirects++
@@ -635,5 +671,6 @@ func mergeAliasStats(total *AliasStats, s AliasStats) *AliasStats {
 	total.PersonShaped += s.PersonShaped
 	total.BadLines += s.BadLines
 	total.LowerSense += s.LowerSense
+	total.DisambiguationLike += s.DisambiguationLike
 	return total
 }

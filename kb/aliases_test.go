@@ -42,6 +42,15 @@ http://en.wikipedia.org/wiki/Tim_Cook	Timothy_D._Cook	1.0
 Timothy D. Cook - Wikipedia, the free encyclopedia	Timothy_D._Cook	1.0
 Тим Кук	Timothy_D._Cook	1.0
 Cupertino	Cupertino,_California	0.87
+Atlanta	Atlanta	0.9
+Atlanta, GA	Atlanta,_Georgia	1.0
+http://en.wikipedia.org/wiki/Atlanta,_Georgia	Atlanta	1.0
+Washington	Washington,_D.C.	0.4
+washington	Washington	0.5
+Washington state	Washington_(state)	1.0
+Ala.	Alabama	0.9
+ala	Allah	0.3
+ALA	American_Library_Association	0.5
 a line without enough fields
 Bad	Number	x
 `
@@ -82,8 +91,8 @@ func priorOf(k *KB, cands []Candidate, title string) float32 {
 func TestAliasDictionaryCandidates(t *testing.T) {
 	k, info := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", aliasLines)))
 	st := info.Build.Aliases
-	if st == nil || st.BadLines != 2 || st.Redirects != 1 {
-		t.Fatalf("alias stats %+v: want 2 bad lines and 1 redirect", st)
+	if st == nil || st.BadLines != 2 || st.Redirects != 2 {
+		t.Fatalf("alias stats %+v: want 2 bad lines and 2 redirects", st)
 	}
 
 	// every case variant of the key is a candidate, the name as written
@@ -127,6 +136,21 @@ func TestAliasDictionaryCandidates(t *testing.T) {
 		if _, ok := k.exactR.get([]byte(noise)); ok {
 			t.Errorf("noise %q became a surface", noise)
 		}
+	}
+
+	// an address string merges a named title into the page it names
+	if id, ok := k.EntityByTitle("Atlanta, Georgia"); !ok || k.Entity(id).Title != "Atlanta" {
+		t.Errorf("Atlanta, Georgia does not resolve to Atlanta")
+	}
+	// a bare name whose written name means another title is taken for a
+	// disambiguation page: it stays a candidate, far behind
+	wash := k.Lookup("Washington")
+	if pb, pd := priorOf(k, wash, "Washington"), priorOf(k, wash, "Washington, D.C."); pb < 0 || pb >= pd/5 {
+		t.Errorf("Washington: bare title prior %v, D.C. %v: want the bare title far behind (%v)", pb, pd, titlesOf(k, wash))
+	}
+	// an abbreviation's dot is no scrap of punctuation
+	if got := titlesOf(k, k.Lookup("Ala.")); len(got) == 0 || got[0] != "Alabama" {
+		t.Errorf("Ala.: %v, want Alabama first", got)
 	}
 
 	// an inverted name makes a person
