@@ -61,6 +61,8 @@ const (
 	weightLower = 0.1 // "georgia", "apple": generic or careless uses
 	weightCaps  = 0.1 // "GEORGIA": headlines and shouting, not acronyms
 	weightScrap = 0.05
+	// another name-cased spelling than the key's best-written string
+	weightVariant = 0.2
 )
 
 // derivedShare is the mass a candidate found only through a title's name
@@ -425,8 +427,9 @@ func (l *aliasLoader) disambiguationLike(t uint32, key string) bool {
 
 // betterWritten prefers, among strings of one key, the one with the
 // fewest characters that are not letters, digits or spaces ("Apple" over
-// "(Apple)" or "Apple,"), then the shorter, then byte order: the exact
-// surface a key is stored under is then the name as news writes it.
+// "(Apple)" or "Apple,"), then the one written in title case ("Ala." over
+// "ALA", "Apple" over "APPle"), then the shorter, then byte order: the
+// exact surface a key is stored under is then the name as news writes it.
 func betterWritten(s, than string) bool {
 	if than == "" {
 		return true
@@ -434,10 +437,42 @@ func betterWritten(s, than string) bool {
 	if ps, pt := punctuation(s), punctuation(than); ps != pt {
 		return ps < pt
 	}
+	if cs, ct := casingRank(s), casingRank(than); cs != ct {
+		return cs < ct
+	}
 	if len(s) != len(than) {
 		return len(s) < len(than)
 	}
 	return s < than
+}
+
+// casingRank: 0 for title case (each word's first letter upper, the
+// others lower: "Apple", "New York", "Ala."), 1 for all capitals ("ALA",
+// "IBM"), 2 for anything else ("APPle", "iPod").
+func casingRank(s string) int {
+	title, caps := true, true
+	start := true
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			if !start {
+				title = false
+			}
+		case unicode.IsLower(r):
+			caps = false
+			if start {
+				title = false
+			}
+		}
+		start = !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	}
+	switch {
+	case title:
+		return 0
+	case caps:
+		return 1
+	}
+	return 2
 }
 
 func punctuation(s string) int {
@@ -521,14 +556,24 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			mass float64
 		}
 		var leftovers []rest // what each string leaves to its other senses
+		// the key's name as news writes it first: it speaks for the key,
+		// other spellings ("APPle" beside "Apple") only a little
+		for _, e := range group {
+			if e.surface == "" {
+				continue
+			}
+			if w := stringWeight(e.surface, cleanest); w > repWeight || (w == repWeight && betterWritten(e.surface, rep)) {
+				rep, repWeight, repTitle = e.surface, w, e.title
+			}
+		}
 		for _, e := range group {
 			c := at(e.title)
 			if e.surface == "" {
 				continue
 			}
 			w := stringWeight(e.surface, cleanest)
-			if w > repWeight || (w == repWeight && betterWritten(e.surface, rep)) {
-				rep, repWeight, repTitle = e.surface, w, e.title
+			if e.surface != rep && w == weightName {
+				w = weightVariant
 			}
 			c.derived = false
 			if l.counts {
@@ -588,7 +633,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			// "same" (Similarity) beside "Same" (Same, East Timor), "page"
 			// beside "Page" (Jimmy Page): the word is a common one
 			for _, e := range group {
-				if e.surface != "" && e.title != repTitle && stringWeight(e.surface, cleanest) == weightLower && e.p >= lowerSenseMin {
+				if e.surface != "" && e.title != repTitle && e.p >= lowerSenseMin && punctuation(e.surface) <= cleanest && strings.ToLower(e.surface) == e.surface {
 					l.acc.lowerSense[group[0].key] = true
 					l.stats.LowerSense++
 					break

@@ -32,6 +32,8 @@ same	Similarity	0.5
 Apple	Apple_Inc.	0.57
 apple	Apple_Inc.	0.66
 Apple-	Apple	1.0
+APPle	Apple	1.0
+APPLE	Apple	1.0
 Apple;	Apple	1.0
 (Apple)	Apple	1.0
 the Apple	Apple	1.0

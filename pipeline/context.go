@@ -140,6 +140,21 @@ func (w *contextWindow) add(term uint32, delta float32) {
 	}
 }
 
+// excluding takes tokens [from, to), which must be in the window, out of
+// it while fn runs: a mention's own words say nothing about which entity
+// it names, and every candidate's title shares them ("Tim Cook" would
+// prefer "Tim Cook (ice hockey)", whose vector holds both words, to
+// "Timothy D. Cook").
+func (w *contextWindow) excluding(from, to int, fn func()) {
+	for t := from; t < to; t++ {
+		w.add(w.terms[t], -1)
+	}
+	fn()
+	for t := from; t < to; t++ {
+		w.add(w.terms[t], 1)
+	}
+}
+
 // cosine of the window with a description vector, in [0, 1].
 func (w *contextWindow) cosine(v termVector) float32 {
 	if v.norm == 0 || w.norm2 <= 0 {

@@ -181,7 +181,7 @@ func (l *Linker) score(text string, toks []token, mentions []mention) []mentionS
 	for i := range mentions {
 		m := &mentions[i]
 		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
-		scores[i] = l.features(m, window)
+		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, window) })
 	}
 	return scores
 }
