@@ -633,7 +633,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			// "same" (Similarity) beside "Same" (Same, East Timor), "page"
 			// beside "Page" (Jimmy Page): the word is a common one
 			for _, e := range group {
-				if e.surface != "" && e.title != repTitle && e.p >= lowerSenseMin && punctuation(e.surface) <= cleanest && strings.ToLower(e.surface) == e.surface {
+				if e.surface == group[0].key && e.title != repTitle && e.p >= lowerSenseMin {
 					l.acc.lowerSense[group[0].key] = true
 					l.stats.LowerSense++
 					break

@@ -38,6 +38,7 @@ Apple;	Apple	1.0
 (Apple)	Apple	1.0
 the Apple	Apple	1.0
 An apple	Apple	1.0
+apple.	Tree_of_Knowledge	1.0
 Tim Cook	Timothy_D._Cook	0.71
 Cook, Timothy	Timothy_D._Cook	1.0
 http://en.wikipedia.org/wiki/Tim_Cook	Timothy_D._Cook	1.0
