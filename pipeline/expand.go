@@ -20,17 +20,26 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		start   int
 	}
 	var aliases map[string]fullForm
-	for i := range mentions {
-		m, ms := &mentions[i], &scores[i]
-		if m.tokTo-m.tokFrom < 2 || ms.best < 0 || ms.p[ms.best] < fullFormMinProb || m.entry.cands[ms.best].typ != "PER" {
-			continue
-		}
+	add := func(short string, i int, start int) {
 		if aliases == nil {
 			aliases = make(map[string]fullForm)
 		}
-		last := norm.of(m.tokTo - 1)
-		if _, seen := aliases[last]; !seen {
-			aliases[last] = fullForm{i, m.start}
+		if _, seen := aliases[short]; !seen {
+			aliases[short] = fullForm{i, start}
+		}
+	}
+	for i := range mentions {
+		m, ms := &mentions[i], &scores[i]
+		if m.tokTo-m.tokFrom < 2 || ms.best < 0 || ms.p[ms.best] < fullFormMinProb {
+			continue
+		}
+		if m.entry.cands[ms.best].typ == "PER" {
+			add(norm.of(m.tokTo-1), i, m.start)
+		}
+		// "British Airways" ... "BA": the initials of a confident name,
+		// written in capitals, stand for it
+		if acr := initials(text, toks, m.tokFrom, m.tokTo); acr != "" {
+			add(acr, i, m.start)
 		}
 	}
 	if aliases == nil {
@@ -44,7 +53,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			covered[t] = true
 		}
 		if m.tokTo-m.tokFrom == 1 {
-			if full, ok := aliases[norm.of(m.tokFrom)]; ok && full.start < m.start {
+			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && full.start < m.start {
 				m.follows = full.mention
 			}
 		}
@@ -56,7 +65,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		if covered[t] || !tok.upper {
 			continue
 		}
-		full, ok := aliases[norm.of(t)]
+		full, ok := aliases[shortKey(text, toks, norm, t)]
 		if !ok || full.start >= tok.start {
 			continue
 		}
@@ -76,4 +85,37 @@ func textOrder(mentions []mention) []int {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return mentions[order[a]].start < mentions[order[b]].start })
 	return order
+}
+
+// shortKey is how a one-token mention is looked up among the short forms:
+// an acronym by its capitals ("BA"), any other word normalised.
+func shortKey(text string, toks []token, norm *normTokens, t int) string {
+	if w := text[toks[t].start:toks[t].end]; isAcronym(w) {
+		return "\x00" + w
+	}
+	return norm.of(t)
+}
+
+// initials are the capitals of a name's words ("British Airways" → "BA",
+// "Federal Emergency Management Agency" → "FEMA"; "of", "and", "the"
+// skipped), keyed apart from words; "" when a word does not start with a
+// capital letter or there are more than six.
+func initials(text string, toks []token, from, to int) string {
+	b := []byte{0}
+	for t := from; t < to; t++ {
+		w := text[toks[t].start:toks[t].end]
+		switch w {
+		case "of", "and", "the", "for", "&":
+			continue
+		}
+		c := w[0]
+		if c < 'A' || c > 'Z' {
+			return ""
+		}
+		b = append(b, c)
+	}
+	if len(b) < 3 || len(b) > 7 {
+		return ""
+	}
+	return string(b)
 }
