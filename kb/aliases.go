@@ -332,8 +332,9 @@ var companySuffixes = []string{
 	" Airlines", " Airways", " Incorporated",
 }
 
-// companyName strips a company suffix ("" when there is none).
-func companyName(t string) string {
+// CompanyName strips a company suffix: "Tesla Motors" → "Tesla", "Apple
+// Inc." → "Apple" ("" when there is none).
+func CompanyName(t string) string {
 	for _, s := range companySuffixes {
 		if strings.HasSuffix(t, s) && len(t) > len(s)+1 {
 			return strings.TrimSuffix(t, s)
@@ -366,7 +367,7 @@ func (l *aliasLoader) derive() {
 // deriveNames adds the entries of a title's own names for entity id.
 func (l *aliasLoader) deriveNames(title string, id uint32) {
 	var seen [3]string
-	for i, name := range [3]string{title, BaseTitle(title), companyName(title)} {
+	for i, name := range [3]string{title, BaseTitle(title), CompanyName(title)} {
 		if name == "" {
 			continue
 		}
@@ -592,7 +593,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			rep, total = l.titles[group[0].title], 1
 			if d := BaseTitle(rep); Normalize(d) == group[0].key {
 				rep = d
-			} else if d := companyName(rep); d != "" && Normalize(d) == group[0].key {
+			} else if d := CompanyName(rep); d != "" && Normalize(d) == group[0].key {
 				rep = d
 			}
 			leftovers = append(leftovers, rest{^uint32(0), 1})

@@ -140,7 +140,7 @@ func typeOfTitle(t string, qualifiers textTypes) (Type, bool) {
 	if i := strings.LastIndex(t, ", "); i > 0 && placeQualifier.MatchString(t[i+2:]) {
 		return LOC, true
 	}
-	if companyName(t) != "" {
+	if CompanyName(t) != "" {
 		return ORG, true
 	}
 	if len(t) > 5 && t[4] == ' ' && isDigits(t[:4]) {

@@ -25,6 +25,18 @@ type candidate struct {
 	vec                 termVector
 }
 
+// nameOf is what a title is called in running text: without its
+// qualifier ("Cupertino, California" → "Cupertino") and without a
+// company's legal suffix ("Apple Inc." → "Apple"), so that the string
+// match does not favour a bare title over the company news means.
+func nameOf(title string) string {
+	base := kb.BaseTitle(title)
+	if c := kb.CompanyName(base); c != "" {
+		return c
+	}
+	return base
+}
+
 // smoothedLinkProb is the surface's link probability with a Laplace prior:
 // (linked+1)/(occurrences+2). A surface seen a handful of times in a small KB
 // is not condemned by a single unlinked occurrence, while one seen unlinked
@@ -95,7 +107,7 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 			entity:    kc.Entity,
 			title:     ent.Title,
 			titleNorm: kb.Normalize(ent.Title),
-			baseNorm:  kb.Normalize(kb.BaseTitle(ent.Title)),
+			baseNorm:  kb.Normalize(nameOf(ent.Title)),
 			qid:       ent.QID,
 			typ:       ent.Type.String(),
 			prior:     float64(kc.Prior),

@@ -82,8 +82,8 @@ func ambiguity(p []float64, best, second int) float64 {
 
 // stringMatch is the seed paper's string match between a mention and a
 // candidate's title, both normalised: 1 when they are equal, ½ when the
-// title only adds a qualifier ("Cupertino, California", "Asia
-// (mythology)"), ¼ when the mention is some of the title's words ("Merkel"
+// title only adds a qualifier or a company suffix ("Cupertino,
+// California", "Asia (mythology)", "Apple Inc."), ¼ when the mention is some of the title's words ("Merkel"
 // of "Angela Merkel"), else 0.
 func stringMatch(mention string, c *candidate) float64 {
 	switch {
