@@ -34,10 +34,12 @@ ENV PATH=/usr/local/go/bin:$PATH
 WORKDIR /src
 COPY . .
 # The caches keep the native stack and Go modules across builds, as
-# ~/.cache/linkstream does on a host.
-RUN --mount=type=cache,target=/root/.cache/linkstream \
-	--mount=type=cache,target=/root/.cache/go-build \
-	--mount=type=cache,target=/root/go/pkg/mod \
+# ~/.cache/linkstream does on a host; they live under /cache in the build
+# stage (named explicitly, whatever the build user's home).
+ENV CACHE=/cache/linkstream LINKSTREAM_CACHE=/cache/linkstream GOCACHE=/cache/go-build GOMODCACHE=/cache/go-mod
+RUN --mount=type=cache,target=/cache/linkstream \
+	--mount=type=cache,target=/cache/go-build \
+	--mount=type=cache,target=/cache/go-mod \
 	make build && scripts/image-stage.sh /stage
 
 FROM ${STAGE} AS staged
