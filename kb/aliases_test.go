@@ -256,6 +256,8 @@ func TestTypeOfText(t *testing.T) {
 		"American electric vehicle manufacturer":        ORG,
 		"English rock band from London":                 ORG,
 		"River in Germany":                              LOC,
+		"English rock band (1968–1980)":                 ORG,
+		"Italian sculptor (1475–1564)":                  PER,
 		"Serbian-American engineer (1856–1943)":         PER,
 		"U.S. state": LOC,
 	} {

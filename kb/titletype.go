@@ -35,7 +35,8 @@ var classWords = func() map[string]Type {
 var headStops = map[string]bool{"of": true, "in": true, "by": true, "from": true, "for": true, "on": true, "at": true,
 	"with": true, "that": true, "which": true, "who": true, "based": true, "located": true, "near": true, "founded": true, "between": true}
 
-// lifeYears: "(born 1971)", "(1955–2011)": only persons have them.
+// lifeYears: "(born 1971)", "(1955–2011)": persons', where no class
+// word says otherwise.
 var lifeYears = regexp.MustCompile(`\((born \d{3,4}|c?\.? ?\d{3,4}\s*[–-]\s*\d{3,4})\)`)
 
 // typeOfText types a short description ("American businessman (born
@@ -44,9 +45,6 @@ var lifeYears = regexp.MustCompile(`\((born \d{3,4}|c?\.? ?\d{3,4}\s*[–-]\s*\d
 // English the head noun ends the phrase, and what precedes it modifies it.
 // Without a class word in the head, the last one of the whole text counts.
 func typeOfText(d string) (Type, bool) {
-	if strings.ContainsAny(d, "0123456789") && lifeYears.MatchString(d) {
-		return PER, true
-	}
 	words, head := classTokens(d)
 	for _, n := range []int{head, len(words)} {
 		best, typ := -1, MISC
@@ -63,6 +61,11 @@ func typeOfText(d string) (Type, bool) {
 		if best >= 0 {
 			return typ, true
 		}
+	}
+	// years in brackets without a class word: a life ("Businessman (born
+	// 1971)" has one; "English rock band (1968–1980)" is a band's career)
+	if strings.ContainsAny(d, "0123456789") && lifeYears.MatchString(d) {
+		return PER, true
 	}
 	return MISC, false
 }
