@@ -333,6 +333,10 @@ func TestIntegrationBrokerRestart(t *testing.T) {
 	}
 	t.Logf("broker restarted in %v", time.Since(t0).Round(time.Millisecond))
 	produceDocs(ctx, t, cl, in, nil, docs[3000:])
-	outs := readOutputs(ctx, t, seeds, out, len(docs), 120*time.Second, nil)
+	// Usually done 10 s after the restart; once (a fresh clone's make test,
+	// the package after the others) 3,708 of 6,000 were still missing after
+	// 120 s, and three reruns of the package passed: the wait is generous
+	// while that stall is unexplained (see the issue note).
+	outs := readOutputs(ctx, t, seeds, out, len(docs), 300*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
 }
