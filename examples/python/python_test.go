@@ -166,20 +166,7 @@ func TestReadServiceOutput(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	kbDir := filepath.Join(t.TempDir(), "kb")
-	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.Open(kbDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	linker, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer linker.Close()
+	linker := excerptLinker(ctx, t)
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
@@ -355,4 +342,25 @@ func gensimDump(t *testing.T) string {
 		t.Fatalf("the gensim dump excerpt: %v", err)
 	}
 	return p
+}
+
+// excerptLinker is a cheap Linker (no model) over a KB built from the
+// cached Wikipedia excerpt, closed when the test ends.
+func excerptLinker(ctx context.Context, t *testing.T) *pipeline.Linker {
+	t.Helper()
+	kbDir := filepath.Join(t.TempDir(), "kb")
+	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
+		t.Fatal(err)
+	}
+	k, err := kb.Open(kbDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	linker, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(linker.Close)
+	return linker
 }

@@ -22,9 +22,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/linkstream/linkstream/consumer"
-	"github.com/linkstream/linkstream/kb"
 	"github.com/linkstream/linkstream/link"
-	"github.com/linkstream/linkstream/pipeline"
 	"github.com/linkstream/linkstream/producer"
 	"github.com/linkstream/linkstream/schemas"
 )
@@ -84,20 +82,7 @@ func TestRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	kbDir := filepath.Join(t.TempDir(), "kb")
-	if _, err := kb.Build(ctx, kbDir, kb.Dump(gensimDump(t))); err != nil {
-		t.Fatal(err)
-	}
-	k, err := kb.Open(kbDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	linker, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer linker.Close()
+	linker := excerptLinker(ctx, t)
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
