@@ -19,7 +19,7 @@ export CGO_LDFLAGS := -L$(CACHE)/tokenizers/$(TOKENIZERS_VERSION)
 
 BIN := bin/linkstream
 
-.PHONY: deps deps-gpu build kb demo test bench eval lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
+.PHONY: deps deps-gpu build kb demo test bench eval train lint clean kafka-up kafka-down image test-image test-deploy pyclient registry-up registry-down
 
 deps:
 	scripts/deps.sh
@@ -57,6 +57,12 @@ bench: build
 
 eval: build
 	scripts/eval.sh
+
+# Fits the score's weights and NIL threshold on the development sets
+# (MSNBC, ACE2004; never a test set) with the Wikipedia-scale KB and the
+# cross-encoder, and rewrites pipeline/fit.json, which the Linker embeds.
+train: build
+	$(BIN) train --kb "$$(scripts/kb.sh)" --out pipeline/fit.json
 
 lint: deps
 	$(GO) vet ./...

@@ -77,7 +77,7 @@ func (o *opener) Open(_ context.Context, dir string) (*Generation, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never))
+	l, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never), pipeline.WithFit(pipeline.HandSetFit))
 	if err != nil {
 		k.Close()
 		return nil, err

@@ -36,20 +36,24 @@ const (
 // Link is one mention linked to a Wikipedia entity. Start and End are Unicode
 // code-point offsets into Document.Text, End exclusive.
 type Link struct {
-	Start     int     `json:"start"`
-	End       int     `json:"end"`
-	Mention   string  `json:"mention"`
-	Title     string  `json:"title"`
-	URL       string  `json:"url"`
-	QID       string  `json:"qid,omitempty"`
-	Type      string  `json:"type"`
-	Score     float64 `json:"score"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Mention string `json:"mention"`
+	Title   string `json:"title"`
+	URL     string `json:"url"`
+	QID     string `json:"qid,omitempty"`
+	Type    string `json:"type"`
+	// Score is the confidence that the link is right, in [0, 1]; the
+	// pipeline's is calibrated on the development sets (pipeline.Fit).
+	Score float64 `json:"score"`
+	// Ambiguity is the runner-up's probability over the winner's among
+	// the candidates.
 	Ambiguity float64 `json:"ambiguity"`
 	Method    Method  `json:"method"`
 }
 
 // NilMention is a mention that was spotted but judged unlinkable (no
-// candidate, or every candidate scored below the NIL threshold).
+// candidate, or the best one's confidence below the NIL threshold).
 type NilMention struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`

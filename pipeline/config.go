@@ -61,18 +61,20 @@ type cfg struct {
 	maxDocBytes     int
 	downweight      bool
 	idf             IDF
-	weights         Weights
+	// cheap scores every mention; reranked the mentions the cross-encoder read.
+	cheap, reranked Weights
+	link            LinkWeights
 }
 
-// Defaults of the thresholds, calibrated on the development sets (MSNBC and
-// ACE2004 with the evaluation KB; see EVALUATION.md): a mention goes to the
-// cross-encoder when its runner-up scores at least 0.8 of its best, which
-// kept the F1 of mode Always at a tenth of its cost; the NIL threshold was
-// flat between 0 and 0.65, 0.35 by a hair.
-const (
-	DefaultAmbiguityThreshold = 0.8
-	DefaultNILThreshold       = 0.35
-)
+// DefaultAmbiguityThreshold was calibrated on the development sets (MSNBC
+// and ACE2004; see EVALUATION.md): a mention goes to the cross-encoder when
+// its runner-up scores at least 0.8 of its best, which kept the F1 of mode
+// Always at a tenth of its cost.
+const DefaultAmbiguityThreshold = 0.8
+
+// DefaultNILThreshold is the embedded fit's, chosen by `linkstream train`
+// on the development sets.
+var DefaultNILThreshold = DefaultFit.NILThreshold
 
 func defaultCfg() cfg {
 	return cfg{
@@ -94,7 +96,9 @@ func defaultCfg() cfg {
 		buckets:         4,
 		workers:         1,
 		maxDocBytes:     link.DefaultMaxDocumentBytes,
-		weights:         DefaultWeights,
+		cheap:           DefaultFit.Cheap,
+		reranked:        DefaultFit.Reranked,
+		link:            DefaultFit.Link,
 	}
 }
 
@@ -216,5 +220,20 @@ func DownweightOutliers(on bool) Option { return optFunc(func(c *cfg) { c.downwe
 // over the KB's descriptions).
 func WithIDF(idf IDF) Option { return optFunc(func(c *cfg) { c.idf = idf }) }
 
-// WithWeights sets the feature weights of the score (see Weights).
-func WithWeights(w Weights) Option { return optFunc(func(c *cfg) { c.weights = w }) }
+// WithWeights sets the feature weights of the score (see Weights), the same
+// for mentions the cross-encoder read and the rest (whose cross-encoder
+// features are zero).
+func WithWeights(w Weights) Option { return optFunc(func(c *cfg) { c.cheap, c.reranked = w, w }) }
+
+// WithLinkWeights sets the link-or-NIL decision's weights (see
+// LinkWeights); zero weights make a link's confidence its probability
+// among the candidates.
+func WithLinkWeights(w LinkWeights) Option { return optFunc(func(c *cfg) { c.link = w }) }
+
+// WithFit sets the cheap and reranked weights and the NIL threshold of a
+// fit (see ReadFit); a later NILThreshold still overrides its threshold.
+func WithFit(f Fit) Option {
+	return optFunc(func(c *cfg) {
+		c.cheap, c.reranked, c.link, c.nilThreshold = f.Cheap, f.Reranked, f.Link, f.NILThreshold
+	})
+}

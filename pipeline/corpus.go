@@ -490,17 +490,19 @@ func selectNth(xs []float64, k int) float64 {
 
 // observeLink counts a mention's link as the score without the outlier
 // penalty decides it (see the comment at the top of the file): the
-// candidate it puts first, when that one's probability clears the call's
+// candidate it puts first, when that one's confidence clears the call's
 // NIL threshold (always on gold spans).
-func (l *Linker) observeLink(entry *surfaceEntry, ms *mentionScores, gold bool, nilThreshold float64) {
+func (l *Linker) observeLink(m *mention, entry *surfaceEntry, ms *mentionScores, gold bool, nilThreshold float64) {
 	if ms.best < 0 {
 		return
 	}
-	best, p := ms.best, ms.p[ms.best]
+	best, conf := ms.best, ms.confidence
 	if l.cfg.downweight {
-		best, p = undamped(l.cfg.weights, ms.feats)
+		var p float64
+		best, p = undamped(l.weightsOf(ms), ms.feats)
+		conf = l.cfg.link.Confidence(linkVector(m, &ms.feats[best], p))
 	}
-	if gold || p >= nilThreshold {
+	if gold || conf >= nilThreshold {
 		c := &entry.cands[best]
 		l.corpus.observe(c.entity, c.title, c.inlinks)
 	}
@@ -509,7 +511,7 @@ func (l *Linker) observeLink(entry *surfaceEntry, ms *mentionScores, gold bool, 
 // undamped is the best candidate and its softmax probability with the
 // outlier penalty taken out of the score.
 func undamped(w Weights, feats []features) (best int, p float64) {
-	z := func(f features) float64 { return w.full(f) + w.Outlier*f.outlier }
+	z := func(f features) float64 { return w.score(f) + w.Outlier*f.outlier }
 	top := math.Inf(-1)
 	for j, f := range feats {
 		if v := z(f); v > top {

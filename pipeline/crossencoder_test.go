@@ -37,7 +37,7 @@ func realEncoder(t testing.TB) *models.CrossEncoder {
 
 func modelLinker(t testing.TB, k *kb.KB, mode Mode, opts ...Option) *Linker {
 	t.Helper()
-	l, err := New(k, append([]Option{CrossEncoder(realEncoder(t)), CrossEncoderMode(mode)}, opts...)...)
+	l, err := New(k, append([]Option{CrossEncoder(realEncoder(t)), CrossEncoderMode(mode), WithFit(HandSetFit)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func TestDefaultModeReranksExactlyTheAmbiguousMentions(t *testing.T) {
 	_, cheap := explain(t, cheapLinker(t, k), ambiguousText)
 
 	rr := &fakeReranker{}
-	l, err := New(k, WithReranker(rr)) // every other option at its default: mode ambiguous
+	l, err := New(k, WithReranker(rr), WithFit(HandSetFit)) // every other option at its default: mode ambiguous
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,10 @@ func openExampleKB() (k *kb.KB, dir string, err error) {
 }
 
 // A Linker over an open KB, without a model (mode never: the cheap score
-// decides), links a document's mentions in text order.
+// decides), links a document's mentions in text order. This KB is built
+// from a dump, whose priors and inlinks live on other scales than the
+// Wikipedia-scale KB's the embedded fit was fitted to: it scores with the
+// hand-set weights (or a fit of its own, from 'linkstream train').
 func ExampleLinker() {
 	k, dir, err := openExampleKB()
 	defer os.RemoveAll(dir)
@@ -49,7 +52,7 @@ func ExampleLinker() {
 		return
 	}
 	defer k.Close()
-	l, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never))
+	l, err := pipeline.New(k, pipeline.CrossEncoderMode(pipeline.Never), pipeline.WithFit(pipeline.HandSetFit))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -143,9 +143,11 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
 	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
+	l.cohere(text, s.toks, s.mentions, scores)
 	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {
 		return res, nil, err
 	}
+	l.confide(s.mentions, scores)
 	l.decide(text, s.mentions, scores, spans != nil, c.nilThreshold, &res)
 	l.docs.Add(1)
 	l.mentions.Add(int64(len(s.mentions)))
@@ -165,11 +167,15 @@ type mentionScores struct {
 	p            []float64
 	best, second int
 	crossEncoded bool
+	// decision and confidence are the link-or-NIL features of the winner
+	// and their verdict (see nil.go).
+	decision   LinkVector
+	confidence float64
 }
 
 func (ms *mentionScores) rescore(w Weights) {
 	for i, f := range ms.feats {
-		ms.p[i] = w.full(f)
+		ms.p[i] = w.score(f)
 	}
 	ms.best, ms.second = softmax(ms.p)
 }
@@ -191,18 +197,21 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 	ms := mentionScores{feats: make([]features, len(cands)), p: make([]float64, len(cands)), best: -1, second: -1}
 	for j := range cands {
 		c := &cands[j]
-		ms.feats[j] = features{
-			prior:       c.prior,
-			prominence:  math.Log1p(float64(c.inlinks)),
-			stringMatch: stringMatch(m.norm, c),
-			context:     float64(window.cosine(c.vec)),
+		f := &ms.feats[j]
+		f.described = c.desc != ""
+		f.x[FeaturePrior] = math.Log(c.prior + 0.001)
+		f.x[FeatureProminence] = math.Log1p(float64(c.inlinks))
+		f.x[FeatureStringMatch] = stringMatch(m.norm, c)
+		f.x[FeatureContext] = float64(window.cosine(c.vec))
+		if f.described {
+			f.x[FeatureDescribed] = 1
 		}
 		if l.cfg.downweight {
-			ms.feats[j].outlier = l.corpus.penalty(c.entity)
+			f.outlier = l.corpus.penalty(c.entity)
 		}
 	}
 	if len(cands) > 0 {
-		ms.rescore(l.cfg.weights)
+		ms.rescore(l.cfg.cheap)
 	}
 	return ms
 }
@@ -242,14 +251,13 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		return fmt.Errorf("pipeline: rerank: %d scores for %d pairs", len(logits), len(pairs))
 	}
 	for k, r := range refs {
-		f := &scores[r.mention].feats[r.cand]
-		f.crossEncoder, f.hasCrossEncoder = float64(logits[k]), true
+		scores[r.mention].feats[r.cand].setCrossEncoder(float64(logits[k]))
 		scores[r.mention].crossEncoded = true
 	}
 	for i := range scores {
 		if scores[i].crossEncoded {
 			floorCrossEncoder(scores[i].feats)
-			scores[i].rescore(l.cfg.weights)
+			scores[i].rescore(l.cfg.reranked)
 			l.crossEncoded.Add(1)
 		}
 	}
@@ -288,12 +296,12 @@ func floorCrossEncoder(feats []features) {
 	lowest := math.Inf(1)
 	for _, f := range feats {
 		if f.hasCrossEncoder {
-			lowest = math.Min(lowest, f.crossEncoder)
+			lowest = math.Min(lowest, f.crossEncoder())
 		}
 	}
 	for j := range feats {
 		if !feats[j].hasCrossEncoder {
-			feats[j].crossEncoder, feats[j].hasCrossEncoder = lowest, true
+			feats[j].setCrossEncoder(lowest)
 		}
 	}
 }
@@ -315,13 +323,13 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 		m, ms := &mentions[i], &scores[i]
 		start, end := offs.at(m.start), offs.at(m.end)
 		surface := text[m.start:m.end]
-		entry := m.entry
+		entry, decider := m.entry, m
 		if m.follows >= 0 {
 			// A short form takes its full form's final decision.
-			ms, entry = &scores[m.follows], mentions[m.follows].entry
+			ms, entry, decider = &scores[m.follows], mentions[m.follows].entry, &mentions[m.follows]
 		}
-		l.observeLink(entry, ms, gold, nilThreshold)
-		if ms.best < 0 || (!gold && ms.p[ms.best] < nilThreshold) {
+		l.observeLink(decider, entry, ms, gold, nilThreshold)
+		if ms.best < 0 || (!gold && ms.confidence < nilThreshold) {
 			typ := ""
 			if ms.best >= 0 {
 				typ = entry.cands[ms.best].typ
@@ -333,7 +341,7 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 		res.Links = append(res.Links, link.Link{
 			Start: start, End: end, Mention: surface,
 			Title: c.title, URL: WikipediaURL(c.title), QID: c.qid, Type: c.typ,
-			Score:     round3(ms.p[ms.best]),
+			Score:     round3(ms.confidence),
 			Ambiguity: round3(ambiguity(ms.p, ms.best, ms.second)),
 			Method:    methodOf(m, ms),
 		})
@@ -352,7 +360,7 @@ func methodOf(m *mention, ms *mentionScores) link.Method {
 	// The prior alone decided when the candidate with the best prior won.
 	top := 0
 	for j, f := range ms.feats {
-		if f.prior > ms.feats[top].prior {
+		if f.x[FeaturePrior] > ms.feats[top].x[FeaturePrior] {
 			top = j
 		}
 	}
@@ -404,3 +412,11 @@ func (l *Linker) Stats() Stats {
 // Outliers returns the n entities linked most often beyond what their
 // prominence predicts (the corpus statistics).
 func (l *Linker) Outliers(n int) []Outlier { return l.corpus.top(n) }
+
+// weightsOf is the weights a mention's scores were computed with.
+func (l *Linker) weightsOf(ms *mentionScores) Weights {
+	if ms.crossEncoded {
+		return l.cfg.reranked
+	}
+	return l.cfg.cheap
+}

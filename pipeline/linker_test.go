@@ -12,9 +12,12 @@ import (
 	"github.com/linkstream/linkstream/link"
 )
 
+// cheapLinker is a Linker in mode never with the hand-set scorer, which
+// the tests' small KBs were written for (the embedded fit is fitted to the
+// Wikipedia-scale KB).
 func cheapLinker(t testing.TB, k *kb.KB, opts ...Option) *Linker {
 	t.Helper()
-	l, err := New(k, append([]Option{CrossEncoderMode(Never)}, opts...)...)
+	l, err := New(k, append([]Option{CrossEncoderMode(Never), WithFit(HandSetFit)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

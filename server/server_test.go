@@ -34,7 +34,8 @@ func (f fixed) Acquire() (*hotswap.Generation, func(), error) { return f.g, func
 // minidump KB.
 func newServer(t testing.TB, opts ...Opt) (*Server, *httptest.Server) {
 	t.Helper()
-	l, err := pipeline.New(kbtest.Mini(t), pipeline.CrossEncoderMode(pipeline.Never))
+	// The hand-set scorer: the embedded fit belongs to the Wikipedia-scale KB.
+	l, err := pipeline.New(kbtest.Mini(t), pipeline.CrossEncoderMode(pipeline.Never), pipeline.WithFit(pipeline.HandSetFit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/linkstream/linkstream/pipeline"
 )
 
 // captureStderr runs fn with os.Stderr sent to a file and returns what fn
@@ -113,5 +115,68 @@ func TestCUDAWithoutDepsGPUNamesTheTarget(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q", want)
 		}
+	}
+}
+
+// train never fits on a test set, and --weights names what it could not read.
+func TestTrainAndWeightsRefuseWhatTheyCannotUse(t *testing.T) {
+	kbDir := tinyKBDir(t)
+	for _, set := range []string{"aquaint", "reuters128", "msnbc,reuters128"} {
+		err := dispatch(context.Background(), []string{"train", "--kb", kbDir, "--dataset", set, "--out", filepath.Join(t.TempDir(), "fit.json")})
+		if err == nil || !strings.Contains(err.Error(), "test set") {
+			t.Errorf("train --dataset %s: err = %v, want a refusal naming the test set", set, err)
+		}
+	}
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	if err := os.WriteFile(in, []byte("Ada Lovelace"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badFit := filepath.Join(t.TempDir(), "fit.json")
+	if err := os.WriteFile(badFit, []byte(`{"version": 7}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ weights, want string }{
+		{`{"prior": 1, "contxt": 2}`, "contxt"},
+		{filepath.Join(t.TempDir(), "missing.json"), "no such file"},
+		{badFit, "make train"},
+	} {
+		err := dispatch(context.Background(), []string{"link", "--kb", kbDir, "--mode", "never", "--weights", tc.weights, "--in", in, "--out", filepath.Join(t.TempDir(), "o.jsonl")})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--weights %s: err = %v, want one naming %q", tc.weights, err, tc.want)
+		}
+	}
+}
+
+// A fit file from --weights is what the Linker scores with: its NIL
+// threshold applies unless --nil-threshold is given.
+func TestWeightsFileSetsTheNILThreshold(t *testing.T) {
+	kbDir := tinyKBDir(t)
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	if err := os.WriteFile(in, []byte("Ada Lovelace met Charles Babbage in London."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fit := pipeline.HandSetFit
+	fit.Link[pipeline.LinkBias] = -20 // every confidence near 0
+	fit.NILThreshold = 0.5
+	path := filepath.Join(t.TempDir(), "fit.json")
+	if err := writeFit(path, fit); err != nil {
+		t.Fatal(err)
+	}
+	links := func(extra ...string) int {
+		out := filepath.Join(t.TempDir(), "o.jsonl")
+		if err := dispatch(context.Background(), append([]string{"link", "--kb", kbDir, "--mode", "never", "--weights", path, "--in", in, "--out", out}, extra...)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), `"title"`)
+	}
+	if n := links(); n != 0 {
+		t.Errorf("a fit whose confidences are all near 0, NIL threshold 0.5, linked %d mentions", n)
+	}
+	if n := links("--nil-threshold", "0"); n == 0 {
+		t.Error("--nil-threshold 0 over the fit's 0.5 linked nothing")
 	}
 }

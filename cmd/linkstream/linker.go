@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/linkstream/linkstream/kb"
 	"github.com/linkstream/linkstream/models"
@@ -18,7 +20,7 @@ type linkerFlags struct {
 	modelDir     string
 	mode         string
 	ambiguity    float64
-	nilThreshold float64
+	nilThreshold optionalFloat
 	cuda         int
 	threads      int
 	maxLength    int
@@ -32,10 +34,10 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory `MODELDIR` with model.onnx and tokenizer.json (default: the model 'make deps' fetched)")
 	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
 	fs.Float64Var(&f.ambiguity, "ambiguity", pipeline.DefaultAmbiguityThreshold, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
-	fs.Float64Var(&f.nilThreshold, "nil-threshold", pipeline.DefaultNILThreshold, "score under which a mention is reported as NIL")
+	fs.Var(&f.nilThreshold, "nil-threshold", "score under which a mention is reported as NIL (default: the fit's, "+strconv.FormatFloat(pipeline.DefaultNILThreshold, 'g', -1, 64)+" in the embedded one)")
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device with batches for a GPU (needs 'make deps-gpu' and the NVIDIA driver); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
-	fs.StringVar(&f.weights, "weights", "", `score weights as JSON, e.g. {"prior":1,"prominence":0.15,"string_match":2,"context":4,"outlier":1,"cross_encoder":0.8} (missing keys keep their defaults)`)
+	fs.StringVar(&f.weights, "weights", "", `a fit file from 'linkstream train' (weights and NIL threshold), or weights as JSON for both the cheap and the reranked score, e.g. {"prior":1,"context":4,"cross_encoder":0.8} (missing keys keep the embedded fit's)`)
 	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
@@ -93,22 +95,47 @@ func (f *linkerFlags) options() (pipeline.Mode, []pipeline.Option, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	weights := pipeline.DefaultWeights
-	if f.weights != "" {
-		if err := json.Unmarshal([]byte(f.weights), &weights); err != nil {
-			return "", nil, fmt.Errorf("--weights: %w", err)
-		}
+	fit, err := f.fit()
+	if err != nil {
+		return "", nil, err
+	}
+	if f.nilThreshold.set {
+		fit.NILThreshold = f.nilThreshold.v
 	}
 	opts := []pipeline.Option{
-		pipeline.WithWeights(weights),
+		pipeline.WithFit(fit),
 		pipeline.CrossEncoderMode(mode),
 		pipeline.AmbiguityThreshold(f.ambiguity),
-		pipeline.NILThreshold(f.nilThreshold),
 	}
 	if f.cuda >= 0 {
 		opts = append(opts, pipeline.DeviceBatching())
 	}
 	return mode, opts, nil
+}
+
+// fit is the scorer --weights names: the embedded fit, a fit file, or
+// the embedded fit with some weights replaced (in both its weight sets).
+func (f *linkerFlags) fit() (pipeline.Fit, error) {
+	fit := pipeline.DefaultFit
+	w := strings.TrimSpace(f.weights)
+	switch {
+	case w == "":
+		return fit, nil
+	case strings.HasPrefix(w, "{"):
+		for _, ws := range []*pipeline.Weights{&fit.Cheap, &fit.Reranked} {
+			dec := json.NewDecoder(strings.NewReader(w))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(ws); err != nil {
+				return fit, fmt.Errorf("--weights: %w (the keys are %s and outlier)", err, strings.Join(pipeline.FeatureNames[:], ", "))
+			}
+		}
+		return fit, nil
+	}
+	fit, err := pipeline.ReadFit(w)
+	if err != nil {
+		return fit, fmt.Errorf("--weights: %w (pass a fit file from 'linkstream train' or a JSON object)", err)
+	}
+	return fit, nil
 }
 
 func (f *linkerFlags) open(extra ...pipeline.Option) (*openedLinker, error) {

@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"run":         {"link a Kafka topic into another, as a consumer group member", runRun},
 	"serve":       {"link over HTTP (/v1/link, Spotlight's /rest/annotate) with a page at /", runServe},
 	"tail":        {"print an output topic's linked documents", runTail},
+	"train":       {"fit the score weights and NIL threshold on the development sets", runTrain},
 }
 
 func main() {

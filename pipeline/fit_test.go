@@ -1,0 +1,86 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+func TestEmbeddedFitIsReadable(t *testing.T) {
+	if DefaultFit.Version != FitVersion {
+		t.Fatalf("embedded fit version %d", DefaultFit.Version)
+	}
+	if DefaultFit.Cheap.CrossEncoder != 0 || DefaultFit.Cheap.CrossEncoderName != 0 {
+		t.Errorf("the cheap weights give the cross-encoder a weight: %+v", DefaultFit.Cheap)
+	}
+	if DefaultNILThreshold != DefaultFit.NILThreshold {
+		t.Errorf("DefaultNILThreshold %.2f is not the fit's %.2f", DefaultNILThreshold, DefaultFit.NILThreshold)
+	}
+}
+
+func TestParseFitRejects(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"version": 99}`, "make train"},
+		{`{"version": 1, "nil_threshold": 2}`, "nil_threshold"},
+		{`{"version": 1`, "fit"},
+	} {
+		if _, err := ParseFit([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseFit(%s) = %v, want an error naming %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestWeightsVectorRoundTrips(t *testing.T) {
+	w := Weights{Prior: 1, Prominence: 2, StringMatch: 3, Context: 4, Coherence: 5, Described: 6, CrossEncoder: 7, CrossEncoderName: 8, Outlier: 9}
+	v := w.Vector()
+	for i, x := range v {
+		if x != float64(i+1) {
+			t.Fatalf("feature %s has weight %v, want %d: Vector's order is not FeatureNames'", FeatureNames[i], x, i+1)
+		}
+	}
+	if back := (Weights{Outlier: 9}).WithVector(v); back != w {
+		t.Errorf("WithVector(Vector) = %+v, want %+v", back, w)
+	}
+}
+
+func TestCrossEncoderLogitGoesToItsPassageKind(t *testing.T) {
+	described := features{described: true}
+	described.setCrossEncoder(2)
+	named := features{}
+	named.setCrossEncoder(3)
+	if described.x[FeatureCrossEncoder] != 2 || described.x[FeatureCrossEncoderName] != 0 ||
+		named.x[FeatureCrossEncoderName] != 3 || named.x[FeatureCrossEncoder] != 0 {
+		t.Errorf("described %v, named %v", described.x, named.x)
+	}
+	w := Weights{CrossEncoder: 1, CrossEncoderName: 10}
+	if w.score(described) != 2 || w.score(named) != 30 {
+		t.Errorf("scores %v and %v, want 2 and 30", w.score(described), w.score(named))
+	}
+}
+
+func TestStringMatch(t *testing.T) {
+	for _, tc := range []struct {
+		mention, title string
+		want           float64
+	}{
+		{"Tim Cook", "Tim Cook", 1},
+		{"Cupertino", "Cupertino, California", 0.5},
+		{"Apple", "Apple Inc.", 0.5},
+		{"Tim Cook", "Timothy D. Cook", 0.5},
+		{"Tim Cook", "Timothy Cook", 0.5},
+		{"Tim Cook", "Tim Cook (ice hockey)", 0.5},
+		{"Merkel", "Angela Merkel", 0.25},
+		// Not the same name written out: another surname, a two-letter
+		// stem, a full word between.
+		{"Tim Cook", "Timothy Brook", 0},
+		{"Al Gore", "Albert Gore", 0},
+		{"Tim Cook", "Timothy Peter Cook", 0},
+		{"Berlin", "Paris", 0},
+	} {
+		c := &candidate{titleNorm: kb.Normalize(tc.title), baseNorm: kb.Normalize(nameOf(tc.title))}
+		if got := stringMatch(kb.Normalize(tc.mention), c); got != tc.want {
+			t.Errorf("stringMatch(%q, %q) = %v, want %v", tc.mention, tc.title, got, tc.want)
+		}
+	}
+}
