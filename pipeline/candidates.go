@@ -23,6 +23,9 @@ type candidate struct {
 	inlinks             uint32
 	desc                string
 	vec                 termVector
+	// earlier: the candidate came from, or is shared with, an earlier and
+	// longer name in the document (see earlier.go).
+	earlier bool
 }
 
 // nameOf is what a title is called in running text: without its

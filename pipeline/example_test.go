@@ -96,14 +96,15 @@ func (wordOverlap) Rerank(ctx context.Context, pairs []pipeline.Pair) ([]float32
 }
 
 // Any Reranker can stand in for the ONNX cross-encoder: here a toy one,
-// asked about every mention with two or more candidates (mode always).
+// asked about every mention with two or more candidates (mode always),
+// over the dump-built KB of ExampleLinker and so with the hand-set weights.
 func ExampleWithReranker() {
 	k, dir, err := openExampleKB()
 	defer os.RemoveAll(dir)
 	var l *pipeline.Linker
 	if err == nil {
 		defer k.Close()
-		l, err = pipeline.New(k, pipeline.WithReranker(wordOverlap{}), pipeline.CrossEncoderMode(pipeline.Always))
+		l, err = pipeline.New(k, pipeline.WithReranker(wordOverlap{}), pipeline.CrossEncoderMode(pipeline.Always), pipeline.WithFit(pipeline.HandSetFit))
 	}
 	var res link.Result
 	if err == nil {

@@ -139,6 +139,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	} else {
 		s.mentions = l.spot(text, s.toks, &s.norm, s.mentions[:0])
 	}
+	l.addEarlierNames(s.mentions)
 	scores := l.score(text, s.toks, s.mentions)
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
@@ -205,6 +206,9 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 		f.x[FeatureContext] = float64(window.cosine(c.vec))
 		if f.described {
 			f.x[FeatureDescribed] = 1
+		}
+		if c.earlier {
+			f.x[FeatureEarlierName] = 1
 		}
 		if l.cfg.downweight {
 			f.outlier = l.corpus.penalty(c.entity)

@@ -34,12 +34,14 @@ const (
 	LinkProminence
 	// LinkOneWord is 1 for a mention of one word.
 	LinkOneWord
+	// LinkEarlierName is 1 when the winner is an earlier, longer name's.
+	LinkEarlierName
 	// NumLinkFeatures is the length of a LinkVector.
 	NumLinkFeatures
 )
 
 // LinkFeatureNames name the link features, as LinkWeights' JSON keys.
-var LinkFeatureNames = [NumLinkFeatures]string{"bias", "log_probability", "log_prior", "string_match", "described", "prominence", "one_word"}
+var LinkFeatureNames = [NumLinkFeatures]string{"bias", "log_probability", "log_prior", "string_match", "described", "prominence", "one_word", "earlier_name"}
 
 // LinkVector is one mention's link features, or their weights.
 type LinkVector [NumLinkFeatures]float64
@@ -97,6 +99,7 @@ func linkVector(m *mention, f *features, p float64) LinkVector {
 	if m.tokTo-m.tokFrom == 1 {
 		x[LinkOneWord] = 1
 	}
+	x[LinkEarlierName] = f.x[FeatureEarlierName]
 	return x
 }
 

@@ -25,6 +25,9 @@ const (
 	FeatureCoherence
 	// FeatureDescribed is 1 when the KB describes the candidate.
 	FeatureDescribed
+	// FeatureEarlierName is 1 when the candidate is one of an earlier,
+	// longer name's in the document that holds this mention's words.
+	FeatureEarlierName
 	// FeatureCrossEncoder is the cross-encoder logit of a candidate the
 	// model read a description of.
 	FeatureCrossEncoder
@@ -37,7 +40,7 @@ const (
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "cross_encoder", "cross_encoder_name"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -47,6 +50,7 @@ type Vector [NumFeatures]float64
 //	z(e) = Prior·ln(p(e|m) + 0.001) + Prominence·ln(1 + inlinks(e))
 //	     + StringMatch·match(mention, title(e)) + Context·cos(context, e)
 //	     + Coherence·cos(document's other links, e) + Described·[e described]
+//	     + EarlierName·[e is an earlier, longer name's]
 //	     + CrossEncoder·logit(context, passage(e)) − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
@@ -63,6 +67,7 @@ type Weights struct {
 	Context          float64 `json:"context"`
 	Coherence        float64 `json:"coherence"`
 	Described        float64 `json:"described"`
+	EarlierName      float64 `json:"earlier_name"`
 	CrossEncoder     float64 `json:"cross_encoder"`
 	CrossEncoderName float64 `json:"cross_encoder_name"`
 	Outlier          float64 `json:"outlier"`
@@ -75,13 +80,13 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
-	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.CrossEncoder, w.CrossEncoderName}
+	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
 func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
-	w.Coherence, w.Described = v[FeatureCoherence], v[FeatureDescribed]
+	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
 	return w
 }
