@@ -84,3 +84,32 @@ func TestStringMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestNILTypeIsTheCandidatesWeighedType(t *testing.T) {
+	entry := func(types ...string) *surfaceEntry {
+		e := &surfaceEntry{}
+		for _, typ := range types {
+			e.cands = append(e.cands, candidate{typ: typ})
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		types []string
+		p     []float64
+		want  string
+	}{
+		// Two footballers and a film: the unknown John Smith is a person.
+		{[]string{"PER", "PER", "MISC"}, []float64{0.2, 0.2, 0.6}, "PER"},
+		{[]string{"LOC", "ORG"}, []float64{0.25, 0.75}, "ORG"},
+		{[]string{"PER", "LOC", "MISC"}, []float64{0.2, 0.2, 0.6}, "MISC"},
+		{[]string{"PER", "ORG"}, []float64{0.5, 0.5}, "PER"},
+	} {
+		ms := &mentionScores{p: tc.p, best: 0}
+		if got := nilType(entry(tc.types...), ms); got != tc.want {
+			t.Errorf("types %v, probabilities %v: %q, want %q", tc.types, tc.p, got, tc.want)
+		}
+	}
+	if got := nilType(entry(), &mentionScores{best: -1}); got != "" {
+		t.Errorf("no candidate: %q, want \"\"", got)
+	}
+}

@@ -334,11 +334,7 @@ func (l *Linker) decide(text string, mentions []mention, scores []mentionScores,
 		}
 		l.observeLink(decider, entry, ms, gold, nilThreshold)
 		if ms.best < 0 || (!gold && ms.confidence < nilThreshold) {
-			typ := ""
-			if ms.best >= 0 {
-				typ = entry.cands[ms.best].typ
-			}
-			res.NIL = append(res.NIL, link.NilMention{Start: start, End: end, Mention: surface, Type: typ})
+			res.NIL = append(res.NIL, link.NilMention{Start: start, End: end, Mention: surface, Type: nilType(entry, ms)})
 			continue
 		}
 		c := &entry.cands[ms.best]

@@ -126,3 +126,32 @@ func (l *Linker) confide(mentions []mention, scores []mentionScores) {
 		}
 	}
 }
+
+// nilTypeMass is the share of the candidates' probability one known type
+// needs to type a NIL mention.
+const nilTypeMass = 0.3
+
+// nilType is the seed paper's type prediction for an unlinkable mention:
+// the entity it names is none of the candidates, but their types, weighed
+// by their probability, say what kind of thing it is ("John Smith" whose
+// every candidate is a person is a person). A known type (PER, ORG, LOC)
+// holding at least nilTypeMass of the probability wins; otherwise MISC,
+// and "" when there is no candidate to learn from.
+func nilType(e *surfaceEntry, ms *mentionScores) string {
+	if ms.best < 0 {
+		return ""
+	}
+	mass := map[string]float64{}
+	for j := range ms.p {
+		if t := e.cands[j].typ; t == "PER" || t == "ORG" || t == "LOC" {
+			mass[t] += ms.p[j]
+		}
+	}
+	best, top := "MISC", 0.0
+	for _, t := range []string{"PER", "ORG", "LOC"} { // the first breaks a tie
+		if mass[t] >= nilTypeMass && mass[t] > top {
+			best, top = t, mass[t]
+		}
+	}
+	return best
+}
