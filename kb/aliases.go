@@ -685,6 +685,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 			l.acc.setType(id, typ, typeFromTitle)
 		}
 	}
+	l.placeRedirects()
 	// An address string tells that its title and the string's title are
 	// one page (a redirect and its article, an old title and the new one,
 	// "Atlanta" and "Atlanta, Georgia"): they become one entity, the names
@@ -699,6 +700,53 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 	}
 	return nil
 }
+
+// placeRedirects takes a name-only title "Place, Region" for the
+// described article "Place" when that article's lead names the region:
+// the dictionary, of several years of Wikipedia, knows many cities both by
+// their old title and their new one ("Los Angeles, California" and "Los
+// Angeles", "Houston, Texas" and "Houston"), as two entities that split
+// one city's names and prior. "Birmingham, Alabama" stays apart from
+// "Birmingham", whose lead is about England.
+func (l *aliasLoader) placeRedirects() {
+	for _, t := range l.titles {
+		base := BaseTitle(t)
+		if base == t || !strings.Contains(t, ", ") || CompanyName(t) != "" || l.redirects[t] != "" || l.described(t) != "" {
+			continue
+		}
+		region := t[len(base)+2:]
+		if lead := l.described(base); lead != "" && containsWord(lead, region) {
+			l.redirects[t] = base
+		}
+	}
+}
+
+// described is the description of an article the summaries or dumps
+// brought in, "" for a name-only title.
+func (l *aliasLoader) described(title string) string {
+	if id, ok := l.acc.titles.ids[title]; ok && l.acc.accs[id].article {
+		return l.acc.accs[id].description
+	}
+	return ""
+}
+
+// containsWord reports whether w occurs in s between non-letters.
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		if (j == 0 || !isLetter(s[j-1])) && (end == len(s) || !isLetter(s[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
 // mergeAliasStats adds the stats of one more dictionary to a total (nil
 // when there was none yet).

@@ -272,3 +272,27 @@ func TestTypeOfText(t *testing.T) {
 		t.Errorf("an unclassified description was typed")
 	}
 }
+
+// A city known by its old title and its new one is one entity when the
+// described article's lead names the region of the old title; a namesake
+// elsewhere stays apart.
+func TestPlaceTitlesMergeIntoTheirArticle(t *testing.T) {
+	const dict = `Houston	Houston	0.8
+Houston, TX	Houston,_Texas	1.0
+Birmingham	Birmingham	0.7
+Birmingham, AL	Birmingham,_Alabama	1.0
+`
+	const summaries = `{"title": "Houston", "extract": "Houston is the most populous city in the U.S. state of Texas.", "description": "City in Texas, United States"}
+{"title": "Birmingham", "extract": "Birmingham is a city in the West Midlands of England.", "description": "City in England"}
+`
+	k, _ := buildAliasKB(t, Summaries(writeFile(t, "s.jsonl", summaries)), AliasDictionary(writeFile(t, "dict.tab", dict)))
+	if id, ok := k.EntityByTitle("Houston, Texas"); !ok || k.Entity(id).Title != "Houston" {
+		t.Errorf("Houston, Texas does not resolve to Houston")
+	}
+	if id, ok := k.EntityByTitle("Birmingham, Alabama"); !ok || k.Entity(id).Title != "Birmingham, Alabama" {
+		t.Errorf("Birmingham, Alabama was merged into %q", k.Entity(id).Title)
+	}
+	if got := titlesOf(k, k.Lookup("Houston")); len(got) != 1 {
+		t.Errorf("Houston: candidates %v, want the one city", got)
+	}
+}

@@ -113,3 +113,22 @@ func TestNILTypeIsTheCandidatesWeighedType(t *testing.T) {
 		t.Errorf("no candidate: %q, want \"\"", got)
 	}
 }
+
+func TestLinkConfidence(t *testing.T) {
+	x := LinkVector{LinkBias: 1, LinkProbability: -0.5}
+	if got := (LinkWeights{}).Confidence(x); got < 0.6065 || got > 0.6066 {
+		t.Errorf("unfitted confidence %.4f, want the winner's probability e^-0.5", got)
+	}
+	w := LinkWeights{LinkBias: 2, LinkProbability: 4} // z = 2 − 2 = 0
+	if got := w.Confidence(x); got != 0.5 {
+		t.Errorf("confidence %.4f at z = 0, want 0.5", got)
+	}
+	var back LinkWeights
+	b, err := w.MarshalJSON()
+	if err != nil || back.UnmarshalJSON(b) != nil || back != w {
+		t.Errorf("JSON round trip: %s → %v (%v)", b, back, err)
+	}
+	if err := back.UnmarshalJSON([]byte(`{"bias": 1, "bogus": 2}`)); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("unknown link feature: %v", err)
+	}
+}

@@ -119,6 +119,11 @@ main() {
 		echo "$out"
 		return
 	fi
+	# The binary must be built from that code, or the KB cached under its
+	# hash would be the old code's (run through make, it always is).
+	local stale
+	stale=$(cd "$ROOT" && find kb cmd/linkstream/kb.go -name '*.go' ! -name '*_test.go' -newer "$BIN" | head -n 1)
+	[[ -z $stale ]] || die "$BIN is older than $stale: run make build (make kb does), then this again"
 	say "building the Wikipedia-scale KB into $out (about 5-10 minutes on two cores)"
 	local workers=()
 	[[ -n ${KB_WORKERS:-} ]] && workers=(--workers "$KB_WORKERS")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ func runTrain(ctx context.Context, args []string) error {
 	lf.register(fs)
 	datasets := fs.String("dataset", "msnbc,ace2004", "development datasets to fit on, comma-separated: names or paths (WNED, NIF, JSONL such as 'eval selflink' output); never a test set")
 	nilSets := fs.String("nil-dataset", "msnbc,ace2004", "development datasets whose annotated mentions the link-or-NIL decision is fitted to")
+	thresholdList := fs.String("threshold-dataset", "msnbc", "of the --nil-dataset sets, those annotated in full, whose end-to-end micro F1 the NIL threshold maximises")
 	dataDir := fs.String("data", defaultDataDir, "shared data folder that dataset names resolve in")
 	out := fs.String("out", filepath.Join("pipeline", "fit.json"), "write the fit here")
 	l2 := fs.Float64("l2", 1, "L2 penalty on the weights (on the summed log-likelihood)")
@@ -54,9 +56,15 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	thresholdSets := map[string]bool{}
+	for _, n := range strings.Split(*thresholdList, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			thresholdSets[n] = true
+		}
+	}
 	rec := trainingRecord{
 		FittedAt: time.Now().UTC().Format(time.DateOnly), L2: *l2, Rounds: *rounds,
-		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets,
+		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets + " --threshold-dataset " + *thresholdList,
 	}
 	tmp, err := os.MkdirTemp("", "linkstream-train-")
 	if err != nil {
@@ -92,7 +100,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := writeFit(lf.weights, fit); err != nil {
 		return err
 	}
-	fit.Link, rec.NIL, err = calibrateNIL(ctx, lf, *l2, calSets)
+	fit.Link, rec.NIL, err = calibrateNIL(ctx, lf, *l2, calSets, thresholdSets)
 	if err != nil {
 		return err
 	}
@@ -357,7 +365,7 @@ func heldOut(groups []train.Group, l2 float64, drop *pipeline.Feature) (cheap, f
 // on the annotated mentions, pooled over the datasets, with the sweep, and
 // beside it the sweep of the old rule (a threshold on the winner's
 // probability).
-func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.Dataset) (pipeline.LinkWeights, nilCalibration, error) {
+func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.Dataset, thresholdSets map[string]bool) (pipeline.LinkWeights, nilCalibration, error) {
 	lf.mode = string(pipeline.Ambiguous)
 	lf.nilThreshold = optionalFloat{v: 0, set: true}
 	ol, err := lf.open(pipeline.WithLinkWeights(pipeline.LinkWeights{}))
@@ -367,8 +375,8 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 	defer ol.Close()
 	kbase := kbAdapter{ol.kb}
 	var (
-		groups     []train.Group
-		goldLinked int
+		groups, all []train.Group // annotated spotted mentions; every one of the threshold sets
+		allGold     int
 	)
 	for _, ds := range sets {
 		for _, d := range ds.Docs {
@@ -378,7 +386,9 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 					gold[[2]int{g.Start, g.End}] = ""
 					continue
 				}
-				goldLinked++
+				if thresholdSets[ds.Name] {
+					allGold++
+				}
 				t := eval.NormalizeTitle(g.Title)
 				if c, ok := kbase.Resolve(t); ok {
 					t = eval.NormalizeTitle(c)
@@ -390,15 +400,21 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 				return pipeline.LinkWeights{}, nilCalibration{}, fmt.Errorf("train: %s %s: %w", ds.Name, d.ID, err)
 			}
 			for _, e := range ex {
-				want, annotated := gold[[2]int{e.Start, e.End}]
-				if e.Chosen == "" || !annotated {
+				if e.Chosen == "" {
 					continue
 				}
+				want, annotated := gold[[2]int{e.Start, e.End}]
 				right := 1 // the NIL "candidate"
-				if want == eval.NormalizeTitle(e.Chosen) {
+				if annotated && want == eval.NormalizeTitle(e.Chosen) {
 					right = 0
 				}
-				groups = append(groups, train.Group{X: [][]float64{e.Decision[:], make([]float64, pipeline.NumLinkFeatures)}, Gold: right, Set: ds.Name})
+				g := train.Group{X: [][]float64{e.Decision[:], make([]float64, pipeline.NumLinkFeatures)}, Gold: right, Set: ds.Name}
+				if annotated {
+					groups = append(groups, g)
+				}
+				if thresholdSets[ds.Name] {
+					all = append(all, g)
+				}
 			}
 		}
 	}
@@ -412,24 +428,30 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 	}
 	w := pipeline.LinkWeights(res.W)
 	cal := nilCalibration{Mentions: len(groups), LogLoss: res.LogLoss}
-	cal.Threshold, cal.Sweep = sweep(groups, goldLinked, w.Confidence)
-	_, cal.ProbabilitySweep = sweep(groups, goldLinked, pipeline.LinkWeights{}.Confidence)
+	if len(all) == 0 {
+		return w, cal, fmt.Errorf("train: no spotted mention in the threshold datasets %v", sortedNames(thresholdSets))
+	}
+	cal.ThresholdMentions = len(all)
+	cal.Threshold, cal.Sweep = sweep(all, allGold, w.Confidence)
+	_, cal.ProbabilitySweep = sweep(all, allGold, pipeline.LinkWeights{}.Confidence)
 	return w, cal, nil
 }
 
 // nilCalibration records how the link decision was fitted.
 type nilCalibration struct {
-	// Mentions is the spotted mentions it was fitted to.
-	Mentions  int        `json:"mentions"`
-	LogLoss   float64    `json:"log_loss"`
-	Threshold float64    `json:"threshold"`
-	Sweep     []nilPoint `json:"sweep"`
+	// Mentions is the annotated spotted mentions it was fitted to,
+	// ThresholdMentions the spotted mentions the threshold was chosen on.
+	Mentions          int        `json:"mentions"`
+	ThresholdMentions int        `json:"threshold_mentions"`
+	LogLoss           float64    `json:"log_loss"`
+	Threshold         float64    `json:"threshold"`
+	Sweep             []nilPoint `json:"sweep"`
 	// ProbabilitySweep is the old rule's: the winner's probability.
 	ProbabilitySweep []nilPoint `json:"probability_sweep"`
 }
 
 // sweep scores thresholds 0, 0.05, …, 0.9 on a confidence and returns the
-// best with all points; a group's candidate 0 is its link, right when
+// one whose F1, averaged with its neighbours', is best, with all points; a group's candidate 0 is its link, right when
 // Gold is 0.
 func sweep(groups []train.Group, goldLinked int, confidence func(pipeline.LinkVector) float64) (float64, []nilPoint) {
 	var points []nilPoint
@@ -447,10 +469,16 @@ func sweep(groups []train.Group, goldLinked int, confidence func(pipeline.LinkVe
 				fp++
 			}
 		}
-		p := nilPoint{Threshold: t, F1: f1(tp, fp, goldLinked-tp)}
-		points = append(points, p)
-		if p.F1 > best.F1 {
-			best = p
+		points = append(points, nilPoint{Threshold: t, F1: f1(tp, fp, goldLinked-tp)})
+	}
+	for i := range points {
+		lo, hi := max(i-1, 0), min(i+1, len(points)-1)
+		var mean float64
+		for _, p := range points[lo : hi+1] {
+			mean += p.F1
+		}
+		if mean /= float64(hi - lo + 1); mean > best.F1 {
+			best = nilPoint{Threshold: points[i].Threshold, F1: mean}
 		}
 	}
 	return best.Threshold, points
@@ -494,7 +522,7 @@ func printTraining(w io.Writer, fit pipeline.Fit, rec trainingRecord) {
 	for i, n := range pipeline.LinkFeatureNames {
 		fmt.Fprintf(w, "| %s | %.3f |\n", n, fit.Link[i])
 	}
-	fmt.Fprintf(w, "\nNIL threshold %.2f on the fitted confidence, %d spotted mentions; micro F1 by threshold, fitted confidence / winner's probability:", fit.NILThreshold, rec.NIL.Mentions)
+	fmt.Fprintf(w, "\nlink decision fitted to %d annotated spotted mentions; NIL threshold %.2f on its confidence, chosen on %d spotted mentions; micro F1 by threshold, fitted confidence / winner's probability:", rec.NIL.Mentions, fit.NILThreshold, rec.NIL.ThresholdMentions)
 	for i, p := range rec.NIL.Sweep {
 		fmt.Fprintf(w, " %.2f→%.1f/%.1f", p.Threshold, 100*p.F1, 100*rec.NIL.ProbabilitySweep[i].F1)
 	}
@@ -506,4 +534,13 @@ func pctOrDash(x float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f", 100*x)
+}
+
+func sortedNames(m map[string]bool) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
