@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkstream/linkstream/internal/kbtest"
 	"github.com/linkstream/linkstream/kb"
 )
 
@@ -130,5 +131,39 @@ func TestLinkConfidence(t *testing.T) {
 	}
 	if err := back.UnmarshalJSON([]byte(`{"bias": 1, "bogus": 2}`)); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown link feature: %v", err)
+	}
+}
+
+// The embedded fit scores KBs built from an alias dictionary; a KB built
+// from dumps alone gets the hand-set scorer unless an option says otherwise.
+func TestScorerFollowsTheKBsSources(t *testing.T) {
+	alias := spotKB(t)
+	dump := kbtest.Gensim(t)
+	for _, tc := range []struct {
+		name string
+		k    *kb.KB
+		opts []Option
+		want Fit
+	}{
+		{"alias KB", alias, nil, DefaultFit},
+		{"dump KB", dump, nil, HandSetFit},
+		{"dump KB, fit given", dump, []Option{WithFit(DefaultFit)}, DefaultFit},
+	} {
+		l, err := New(tc.k, append([]Option{CrossEncoderMode(Never)}, tc.opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.cfg.cheap != tc.want.Cheap || l.cfg.link != tc.want.Link || l.cfg.nilThreshold != tc.want.NILThreshold {
+			t.Errorf("%s: scorer %+v / threshold %v, want %+v / %v", tc.name, l.cfg.cheap, l.cfg.nilThreshold, tc.want.Cheap, tc.want.NILThreshold)
+		}
+		l.Close()
+	}
+	l, err := New(dump, CrossEncoderMode(Never), NILThreshold(0.7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if l.cfg.nilThreshold != 0.7 {
+		t.Errorf("NILThreshold(0.7) on a dump KB gave %v", l.cfg.nilThreshold)
 	}
 }

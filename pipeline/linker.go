@@ -52,6 +52,15 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	for _, o := range opts {
 		o.apply(&c)
 	}
+	if !c.scorerSet && k.Info().Build.Aliases == nil {
+		// The embedded fit belongs to KBs built from an alias dictionary
+		// (make kb): their priors and prominence. A KB from dumps alone
+		// scores with the hand-set weights unless told otherwise.
+		c.cheap, c.reranked, c.link = HandSetFit.Cheap, HandSetFit.Reranked, HandSetFit.Link
+		if !c.nilSet {
+			c.nilThreshold = HandSetFit.NILThreshold
+		}
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}

@@ -34,10 +34,10 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.modelDir, "model", "", "cross-encoder directory `MODELDIR` with model.onnx and tokenizer.json (default: the model 'make deps' fetched)")
 	fs.StringVar(&f.mode, "mode", string(pipeline.Ambiguous), "when the cross-encoder runs: never, ambiguous or always")
 	fs.Float64Var(&f.ambiguity, "ambiguity", pipeline.DefaultAmbiguityThreshold, "link ambiguity (2nd best / best) above which mode ambiguous calls the cross-encoder")
-	fs.Var(&f.nilThreshold, "nil-threshold", "score under which a mention is reported as NIL (default: the fit's, "+strconv.FormatFloat(pipeline.DefaultNILThreshold, 'g', -1, 64)+" in the embedded one)")
+	fs.Var(&f.nilThreshold, "nil-threshold", "score under which a mention is reported as NIL (default: the fit's: "+strconv.FormatFloat(pipeline.DefaultNILThreshold, 'g', -1, 64)+" in the embedded one, "+strconv.FormatFloat(pipeline.HandSetFit.NILThreshold, 'g', -1, 64)+" with the hand-set weights a KB built from dumps alone gets)")
 	fs.IntVar(&f.cuda, "cuda", -1, "run the cross-encoder on this CUDA device with batches for a GPU (needs 'make deps-gpu' and the NVIDIA driver); -1 = CPU")
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
-	fs.StringVar(&f.weights, "weights", "", `a fit file from 'linkstream train' (weights and NIL threshold), or weights as JSON for both the cheap and the reranked score, e.g. {"prior":1,"context":4,"cross_encoder":0.8} (missing keys keep the embedded fit's)`)
+	fs.StringVar(&f.weights, "weights", "", `a fit file from 'linkstream train' (weights and NIL threshold), or weights as JSON for both the cheap and the reranked score, e.g. {"prior":1,"context":4,"cross_encoder":0.8} (missing keys keep the embedded fit's); default: the embedded fit, or for a KB built from dumps alone the hand-set weights`)
 	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
 }
 
@@ -95,17 +95,21 @@ func (f *linkerFlags) options() (pipeline.Mode, []pipeline.Option, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	fit, err := f.fit()
-	if err != nil {
-		return "", nil, err
-	}
-	if f.nilThreshold.set {
-		fit.NILThreshold = f.nilThreshold.v
-	}
 	opts := []pipeline.Option{
-		pipeline.WithFit(fit),
 		pipeline.CrossEncoderMode(mode),
 		pipeline.AmbiguityThreshold(f.ambiguity),
+	}
+	// Without --weights the library chooses: the embedded fit, or the
+	// hand-set weights for a KB built from dumps alone.
+	if f.weights != "" {
+		fit, err := f.fit()
+		if err != nil {
+			return "", nil, err
+		}
+		opts = append(opts, pipeline.WithFit(fit))
+	}
+	if f.nilThreshold.set {
+		opts = append(opts, pipeline.NILThreshold(f.nilThreshold.v))
 	}
 	if f.cuda >= 0 {
 		opts = append(opts, pipeline.DeviceBatching())
