@@ -48,6 +48,7 @@ outlier-slope-dropped|pipeline|pipeline/corpus.go|s/alpha = max\(0, \(sxy-sx\*sy
 outlier-robust-refit-dropped|pipeline|pipeline/corpus.go|s/f := olsFit\(pts, in\)/f := first/
 outlier-penalty-dropped|pipeline|pipeline/corpus.go|s/return \(\*m\)\[id\]/return 0/
 outlier-counts-damped-links|pipeline|pipeline/corpus.go|/best, p = undamped\(l\.cfg\.weights, ms\.feats\)/d
+outlier-counts-damped-links|pipeline|pipeline/corpus.go|s/best, p = undamped\(l\.weightsOf\(ms\), ms\.feats\)/_, p = undamped(l.weightsOf(ms), ms.feats)/
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false \&\& link.IsPermanent(err)/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
