@@ -429,7 +429,7 @@ func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, go
 	for gi := range gold {
 		g := &gold[gi]
 		dd := dec[index[Span{g.Start, g.End}]]
-		key, _ := canonical(c.kb, dd.Title)
+		key, _ := Canonical(c.kb, dd.Title)
 		if g.key == "" {
 			st.NILGold++
 			if key == "" {
@@ -442,7 +442,7 @@ func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, go
 			st.LinkedCovered++
 		}
 		for _, cd := range dd.Candidates {
-			if k, _ := canonical(c.kb, cd.Title); k == g.key {
+			if k, _ := Canonical(c.kb, cd.Title); k == g.key {
 				st.Recalled++
 				break
 			}

@@ -208,7 +208,7 @@ func resolveGold(kb KB, gold []Gold) []goldItem {
 	items := make([]goldItem, len(gold))
 	for i, g := range gold {
 		it := goldItem{Gold: g, typ: g.Type}
-		it.key, it.inKB = canonical(kb, g.Title)
+		it.key, it.inKB = Canonical(kb, g.Title)
 		if it.inKB {
 			it.hasDesc = kb.HasDescription(it.key)
 			if it.typ == "" {
@@ -225,7 +225,7 @@ func resolveGold(kb KB, gold []Gold) []goldItem {
 func resolvePreds(kb KB, res link.Result) []predItem {
 	items := make([]predItem, 0, len(res.Links)+len(res.NIL))
 	for _, l := range res.Links {
-		key, _ := canonical(kb, l.Title)
+		key, _ := Canonical(kb, l.Title)
 		items = append(items, predItem{Link: l, key: key})
 	}
 	for _, n := range res.NIL {

@@ -49,10 +49,11 @@ func NormalizeTitle(t string) string {
 	return t
 }
 
-// canonical resolves a gold or predicted title to the key the scorer compares:
-// the KB's canonical title when the KB knows it (redirects resolved), else the
-// normalised title itself. The boolean says whether the KB knew it.
-func canonical(kb KB, title string) (string, bool) {
+// Canonical resolves a gold or predicted title to the key the scorer
+// compares: the KB's canonical title when the KB knows it (redirects
+// resolved), else the normalised title itself; "" for NIL. The boolean says
+// whether the KB knew it.
+func Canonical(kb KB, title string) (string, bool) {
 	n := NormalizeTitle(title)
 	if n == "" {
 		return "", false

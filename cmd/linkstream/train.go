@@ -218,11 +218,12 @@ func extract(ctx context.Context, lf linkerFlags, sets []*eval.Dataset) ([]train
 			gold := make(map[pipeline.Span]string, len(d.Gold))
 			for i, g := range d.Gold {
 				spans[i] = pipeline.Span{Start: g.Start, End: g.End}
-				if t, ok := kbase.Resolve(eval.NormalizeTitle(g.Title)); ok && !g.IsNIL() {
-					gold[spans[i]] = eval.NormalizeTitle(t)
+				if g.IsNIL() {
+					continue
 				}
-				if !g.IsNIL() {
-					st.Gold++
+				st.Gold++
+				if t, inKB := eval.Canonical(kbase, g.Title); inKB {
+					gold[spans[i]] = t
 				}
 			}
 			ex, err := ol.LinkSpans(ctx, link.Document{ID: d.ID, Text: d.Text}, spans)
@@ -237,7 +238,7 @@ func extract(ctx context.Context, lf linkerFlags, sets []*eval.Dataset) ([]train
 				g := train.Group{Gold: -1, Set: ds.Name}
 				for j, c := range e.Candidates {
 					g.X = append(g.X, e.Candidates[j].Features[:])
-					if eval.NormalizeTitle(c.Title) == want {
+					if t, _ := eval.Canonical(kbase, c.Title); t == want {
 						g.Gold = j
 					}
 				}
@@ -389,11 +390,7 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 				if thresholdSets[ds.Name] {
 					allGold++
 				}
-				t := eval.NormalizeTitle(g.Title)
-				if c, ok := kbase.Resolve(t); ok {
-					t = eval.NormalizeTitle(c)
-				}
-				gold[[2]int{g.Start, g.End}] = t
+				gold[[2]int{g.Start, g.End}], _ = eval.Canonical(kbase, g.Title)
 			}
 			_, ex, err := ol.LinkWith(ctx, link.Document{ID: d.ID, Text: d.Text}, pipeline.WithExplanations(true))
 			if err != nil {
@@ -405,7 +402,7 @@ func calibrateNIL(ctx context.Context, lf linkerFlags, l2 float64, sets []*eval.
 				}
 				want, annotated := gold[[2]int{e.Start, e.End}]
 				right := 1 // the NIL "candidate"
-				if annotated && want == eval.NormalizeTitle(e.Chosen) {
+				if chosen, _ := eval.Canonical(kbase, e.Chosen); annotated && want == chosen {
 					right = 0
 				}
 				g := train.Group{X: [][]float64{e.Decision[:], make([]float64, pipeline.NumLinkFeatures)}, Gold: right, Set: ds.Name}
@@ -455,7 +452,6 @@ type nilCalibration struct {
 // Gold is 0.
 func sweep(groups []train.Group, goldLinked int, confidence func(pipeline.LinkVector) float64) (float64, []nilPoint) {
 	var points []nilPoint
-	best := nilPoint{F1: -1}
 	for step := 0; step <= 18; step++ {
 		t := float64(step) * 0.05
 		var tp, fp int
@@ -469,26 +465,9 @@ func sweep(groups []train.Group, goldLinked int, confidence func(pipeline.LinkVe
 				fp++
 			}
 		}
-		points = append(points, nilPoint{Threshold: t, F1: f1(tp, fp, goldLinked-tp)})
+		points = append(points, nilPoint{Threshold: t, F1: eval.Counts{TP: tp, FP: fp, FN: goldLinked - tp}.PRF().F1})
 	}
-	for i := range points {
-		lo, hi := max(i-1, 0), min(i+1, len(points)-1)
-		var mean float64
-		for _, p := range points[lo : hi+1] {
-			mean += p.F1
-		}
-		if mean /= float64(hi - lo + 1); mean > best.F1 {
-			best = nilPoint{Threshold: points[i].Threshold, F1: mean}
-		}
-	}
-	return best.Threshold, points
-}
-
-func f1(tp, fp, fn int) float64 {
-	if tp == 0 {
-		return 0
-	}
-	return 2 * float64(tp) / float64(2*tp+fp+fn)
+	return smoothedPeak(points), points
 }
 
 func writeFit(path string, f pipeline.Fit) error {
@@ -543,4 +522,21 @@ func sortedNames(m map[string]bool) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// smoothedPeak is the threshold whose F1, averaged with its neighbours',
+// is highest (the first of equals): a lone spike between dips does not win.
+func smoothedPeak(points []nilPoint) float64 {
+	best, bestF1 := 0.0, -1.0
+	for i := range points {
+		lo, hi := max(i-1, 0), min(i+1, len(points)-1)
+		var mean float64
+		for _, p := range points[lo : hi+1] {
+			mean += p.F1
+		}
+		if mean /= float64(hi - lo + 1); mean > bestF1 {
+			best, bestF1 = points[i].Threshold, mean
+		}
+	}
+	return best
 }
