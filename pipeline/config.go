@@ -148,7 +148,9 @@ func AmbiguityThreshold(t float64) Option { return optFunc(func(c *cfg) { c.ambi
 
 // NILThreshold sets the score under which a mention is reported as NIL
 // instead of linked (default DefaultNILThreshold).
-func NILThreshold(t float64) Option { return optFunc(func(c *cfg) { c.nilThreshold, c.nilSet = t, true }) }
+func NILThreshold(t float64) Option {
+	return optFunc(func(c *cfg) { c.nilThreshold, c.nilSet = t, true })
+}
 
 // TopK sets how many candidates by prior a mention keeps (default 8).
 func TopK(k int) Option { return optFunc(func(c *cfg) { c.topK = k }) }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // The link-or-NIL decision. A mention's candidates compete through a
@@ -67,22 +68,13 @@ func (w *LinkWeights) UnmarshalJSON(b []byte) error {
 	}
 	*w = LinkWeights{}
 	for k, v := range m {
-		i := indexOf(LinkFeatureNames[:], k)
+		i := slices.Index(LinkFeatureNames[:], k)
 		if i < 0 {
 			return fmt.Errorf("unknown link feature %q (known: %v)", k, LinkFeatureNames)
 		}
 		w[i] = v
 	}
 	return nil
-}
-
-func indexOf(names []string, n string) int {
-	for i, m := range names {
-		if m == n {
-			return i
-		}
-	}
-	return -1
 }
 
 // linkVector is the decision's features of a mention's winner f, whose

@@ -62,12 +62,18 @@ func nameBreak(gap, next string) bool {
 	if strings.ContainsAny(gap, "\n;:()[]{}\"|/“”«»") {
 		return true
 	}
-	return strings.Contains(gap, ",") && !nameSuffixes[strings.ToLower(strings.TrimSuffix(next, "."))]
+	return strings.Contains(gap, ",") && !nameSuffix(strings.TrimSuffix(next, "."))
 }
 
-var nameSuffixes = map[string]bool{
-	"inc": true, "ltd": true, "llc": true, "plc": true, "corp": true, "co": true, "lp": true, "llp": true,
-	"sa": true, "nv": true, "ag": true, "ab": true, "jr": true, "sr": true, "ii": true, "iii": true, "iv": true,
+// nameSuffix reports whether a word after a comma still belongs to the
+// name: a company's legal suffix, as the KB strips it (kb.CompanyName;
+// the tokenizer leaves the dot of "Inc." out), or a generational one.
+func nameSuffix(w string) bool {
+	switch w {
+	case "Jr", "Sr", "II", "III", "IV":
+		return true
+	}
+	return kb.CompanyName("x, "+w) != "" || kb.CompanyName("x, "+w+".") != ""
 }
 
 // spot finds mentions: at every capitalised token, the longest run of

@@ -36,7 +36,7 @@ nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.confidence 
 link-confidence-unfitted|pipeline|pipeline/nil.go|s/return 1 \/ \(1 \+ math\.Exp\(-z\)\)/return math.Exp(x[LinkProbability])/
 coherence-supports-itself|pipeline|pipeline/coherence.go|s/^\tw := p\.weight\[c\.entity\]/\tw := 0.0/
 earlier-names-off|pipeline|pipeline/earlier.go|s/if len\(borrowed\) > 0 \{/if false {/
-comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","\) \&\& !nameSuffixes/return false \&\& !nameSuffixes/
+comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","\) \&\& !nameSuffix/return false \&\& !nameSuffix/
 train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] - mean\[a\]/grad[a] += g.X[g.Gold][i]/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
 expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
