@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/linkstream/linkstream/pipeline"
+	"github.com/linkstream/linkstream/train"
 )
 
 // captureStderr runs fn with os.Stderr sent to a file and returns what fn
@@ -178,5 +180,37 @@ func TestWeightsFileSetsTheNILThreshold(t *testing.T) {
 	}
 	if n := links("--nil-threshold", "0"); n == 0 {
 		t.Error("--nil-threshold 0 over the fit's 0.5 linked nothing")
+	}
+}
+
+// The NIL threshold is where the sweep's F1, averaged with its
+// neighbours', peaks: a lone spike between two dips does not win.
+func TestSmoothedPeakIgnoresALoneSpike(t *testing.T) {
+	var points []nilPoint
+	for i, f := range []float64{0.5, 0.9, 0.5, 0.7, 0.75, 0.7, 0.5} {
+		points = append(points, nilPoint{Threshold: float64(i) / 10, F1: f})
+	}
+	if got := smoothedPeak(points); got != 0.4 {
+		t.Errorf("threshold %.1f, want 0.4 (the plateau), not 0.1 (the spike)", got)
+	}
+}
+
+// sweep counts a group's link as right when its Gold is 0, and scores
+// every threshold against all the gold links.
+func TestSweepCountsTheLinksAboveEachThreshold(t *testing.T) {
+	group := func(conf float64, right bool) train.Group {
+		x := make([]float64, pipeline.NumLinkFeatures)
+		x[pipeline.LinkProbability] = math.Log(conf)
+		g := train.Group{X: [][]float64{x, make([]float64, pipeline.NumLinkFeatures)}, Gold: 1}
+		if right {
+			g.Gold = 0
+		}
+		return g
+	}
+	groups := []train.Group{group(0.12, false), group(0.5, true), group(0.7, true)}
+	_, points := sweep(groups, 4, pipeline.LinkWeights{}.Confidence)
+	// t = 0: 2 right, 1 wrong, 2 gold missed: F1 = 4/7; t = 0.15: 2/3.
+	if len(points) != 19 || math.Abs(points[0].F1-4.0/7) > 1e-9 || math.Abs(points[3].F1-2.0/3) > 1e-9 {
+		t.Errorf("sweep %v", points[:4])
 	}
 }
