@@ -282,7 +282,7 @@ func slowBody(t *testing.T, u, contentType string) (finish func() (*http.Respons
 			resp.Body.Close()
 		}
 	}()
-	// The pipe hands the bytes over only when the handler reads them.
+	// The body stays open until finish: the handler waits on it.
 	if _, werr := pw.Write([]byte(`{"id":"slow",`)); werr != nil {
 		t.Fatal(werr)
 	}
@@ -295,8 +295,15 @@ func slowBody(t *testing.T, u, contentType string) (finish func() (*http.Respons
 }
 
 func TestConcurrencyLimitAnswers429(t *testing.T) {
-	_, ts := newServer(t, MaxConcurrent(1))
+	s, ts := newServer(t, MaxConcurrent(1))
 	finish := slowBody(t, ts.URL+"/v1/link", "application/json")
+	// The pipe hands the first bytes to the client's transport, not to the
+	// handler: wait until the first request holds the only slot.
+	for deadline := time.Now().Add(5 * time.Second); len(s.slots) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never took its slot")
+		}
+	}
 	resp, b := post(t, ts.URL+"/v1/link", "application/json", `{"text":"IBM."}`)
 	if resp.StatusCode != http.StatusTooManyRequests || decode[apiError](t, b).Code != codeBusy || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second request over a limit of 1: %d %v %s", resp.StatusCode, resp.Header, b)
