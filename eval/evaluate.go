@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -387,48 +388,65 @@ feed:
 }
 
 // spanPass asks the span linker about every gold span of the document (the
-// disambiguation score) and about the span of every spurious prediction, and
-// attaches its decisions to the error records. It returns the records of
-// disambiguation errors. Without a span linker it does nothing.
+// disambiguation score) and, in a call of its own, about the spans of the
+// error records that no gold span explains, and attaches its decisions to
+// the error records. The gold spans are linked alone because the linker
+// reads a document's other mentions (coherence, earlier names): spurious
+// spans beside them would make the score depend on whether an errors file
+// was asked for. It returns the records of disambiguation errors. Without a
+// span linker it does nothing.
 func spanPass(ctx context.Context, c cfg, dsName string, d Doc, runes []rune, gold []goldItem, recs []ErrorRecord, st *Disamb) ([]ErrorRecord, error) {
 	if c.spans == nil {
 		return nil, nil
 	}
-	index := map[Span]int{}
-	var spans []Span
-	add := func(s Span) {
-		if _, ok := index[s]; !ok {
-			index[s] = len(spans)
-			spans = append(spans, s)
+	decided := map[Span]SpanDecision{}
+	linkSpans := func(spans []Span) error {
+		var todo []Span
+		for _, s := range spans {
+			if _, ok := decided[s]; !ok && !slices.Contains(todo, s) {
+				todo = append(todo, s)
+			}
 		}
-	}
-	for _, g := range gold {
-		add(Span{g.Start, g.End})
-	}
-	for _, r := range recs {
-		add(Span{r.Start, r.End})
-	}
-	if len(spans) == 0 {
-		return nil, nil
-	}
-	dec, err := c.spans.LinkSpans(ctx, link.Document{ID: d.ID, Text: d.Text}, spans)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("eval: %s: %w", dsName, ctx.Err())
+		if len(todo) == 0 {
+			return nil
 		}
-		return nil, fmt.Errorf("eval: %s: link spans of %s: %w", dsName, d.ID, err)
+		dec, err := c.spans.LinkSpans(ctx, link.Document{ID: d.ID, Text: d.Text}, todo)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("eval: %s: %w", dsName, ctx.Err())
+			}
+			return fmt.Errorf("eval: %s: link spans of %s: %w", dsName, d.ID, err)
+		}
+		if len(dec) != len(todo) {
+			return fmt.Errorf("eval: %s: link spans of %s: %d decisions for %d spans", dsName, d.ID, len(dec), len(todo))
+		}
+		for i, s := range todo {
+			decided[s] = dec[i]
+		}
+		return nil
 	}
-	if len(dec) != len(spans) {
-		return nil, fmt.Errorf("eval: %s: link spans of %s: %d decisions for %d spans", dsName, d.ID, len(dec), len(spans))
+	goldSpans := make([]Span, len(gold))
+	for i, g := range gold {
+		goldSpans[i] = Span{g.Start, g.End}
+	}
+	recSpans := make([]Span, len(recs))
+	for i, r := range recs {
+		recSpans[i] = Span{r.Start, r.End}
+	}
+	if err := linkSpans(goldSpans); err != nil {
+		return nil, err
+	}
+	if err := linkSpans(recSpans); err != nil {
+		return nil, err
 	}
 	for i := range recs {
-		dd := dec[index[Span{recs[i].Start, recs[i].End}]]
+		dd := decided[recSpans[i]]
 		recs[i].Decision = &dd
 	}
 	var out []ErrorRecord
 	for gi := range gold {
 		g := &gold[gi]
-		dd := dec[index[Span{g.Start, g.End}]]
+		dd := decided[goldSpans[gi]]
 		key, _ := Canonical(c.kb, dd.Title)
 		if g.key == "" {
 			st.NILGold++

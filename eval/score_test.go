@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -292,5 +293,41 @@ func TestEvaluateFailedDocs(t *testing.T) {
 	}
 	if _, err := Evaluate(context.Background(), &Dataset{}, all); !errors.Is(err, ErrNoDocuments) {
 		t.Errorf("empty dataset: %v", err)
+	}
+}
+
+// A linker reads a document's other mentions, so the gold spans must be
+// linked on their own: the spurious "Tim" beside them (linked only for the
+// errors file) must not change the gold-span score.
+func TestGoldSpanScoreIgnoresTheErrorsFile(t *testing.T) {
+	inner := handSpans()
+	contextual := SpanLinkerFunc(func(ctx context.Context, d link.Document, spans []Span) ([]SpanDecision, error) {
+		out, err := inner.LinkSpans(ctx, d, spans)
+		if err == nil && slices.Contains(spans, Span{0, 3}) {
+			for i, s := range spans {
+				if s == (Span{0, 8}) {
+					out[i].Title = "Tim (given name)"
+				}
+			}
+		}
+		return out, err
+	})
+	disamb := func(opts ...Option) Disamb {
+		opts = append(opts, WithKB(handKB(), "fake"), WithSpanLinker(contextual))
+		rep, err := Evaluate(context.Background(), handDataset(), handLinker(), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := *rep.Disamb
+		d.Seconds = 0
+		return d
+	}
+	var errBuf bytes.Buffer
+	without, with := disamb(), disamb(WithErrors(&errBuf))
+	if without != with || with.Correct != 2 {
+		t.Errorf("gold spans without an errors file %+v, with one %+v (want 2 correct in both)", without, with)
+	}
+	if !strings.Contains(errBuf.String(), `"mention":"Tim","context"`) || !strings.Contains(errBuf.String(), "Tim (given name)") {
+		t.Errorf("the spurious Tim lost its decision in the errors file:\n%s", errBuf.String())
 	}
 }
