@@ -197,13 +197,14 @@ func (l *Linker) score(text string, toks []token, mentions []mention) []mentionS
 	for i := range mentions {
 		m := &mentions[i]
 		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
-		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, window) })
+		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, text[m.start:m.end], window) })
 	}
 	return scores
 }
 
-func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
+func (l *Linker) features(m *mention, surface string, window *contextWindow) mentionScores {
 	cands := m.entry.cands
+	acronym := acronymLetters(surface)
 	ms := mentionScores{feats: make([]features, len(cands)), p: make([]float64, len(cands)), best: -1, second: -1}
 	for j := range cands {
 		c := &cands[j]
@@ -218,6 +219,17 @@ func (l *Linker) features(m *mention, window *contextWindow) mentionScores {
 		}
 		if c.earlier {
 			f.x[FeatureEarlierName] = 1
+		}
+		if acronym != "" && isInitialsOf(acronym, nameOf(c.title)) {
+			f.x[FeatureAcronym] = 1
+		}
+		switch c.typ {
+		case "PER":
+			f.x[FeaturePerson] = 1
+		case "ORG":
+			f.x[FeatureOrganisation] = 1
+		case "LOC":
+			f.x[FeaturePlace] = 1
 		}
 		if l.cfg.downweight {
 			f.outlier = l.corpus.penalty(c.entity)

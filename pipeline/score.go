@@ -3,6 +3,7 @@ package pipeline
 import (
 	"math"
 	"strings"
+	"unicode"
 )
 
 // Feature indexes one score feature in a feature vector. The vector is what
@@ -35,12 +36,25 @@ const (
 	// only: MS MARCO rates short passages differently, so the two kinds of
 	// passage get weights of their own.
 	FeatureCrossEncoderName
+	// FeatureAcronym is 1 when the mention is written in capitals ("AFP",
+	// "S.D.") and they are the initials of the candidate's name ("Agence
+	// France-Presse", "South Dakota"): an acronym's dictionary senses are
+	// mostly strings that merely share its letters.
+	FeatureAcronym
+	// FeaturePerson, FeatureOrganisation and FeaturePlace are 1 when the
+	// KB types the candidate PER, ORG or LOC (MISC and unknown are the
+	// baseline): what news names is mostly people, organisations and
+	// places, and the fit learns how much more often than a protocol, a
+	// unit or an album.
+	FeaturePerson
+	FeatureOrganisation
+	FeaturePlace
 	// NumFeatures is the length of a feature vector.
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "type_per", "type_org", "type_loc"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -51,7 +65,9 @@ type Vector [NumFeatures]float64
 //	     + StringMatch·match(mention, title(e)) + Context·cos(context, e)
 //	     + Coherence·cos(document's other links, e) + Described·[e described]
 //	     + EarlierName·[e is an earlier, longer name's]
-//	     + CrossEncoder·logit(context, passage(e)) − Outlier·penalty(e)
+//	     + CrossEncoder·logit(context, passage(e))
+//	     + Acronym·[mention is e's initials] + Type_t·[type(e) = t]
+//	     − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
 // probability is the link's score. This is the seed paper's product of
@@ -70,6 +86,10 @@ type Weights struct {
 	EarlierName      float64 `json:"earlier_name"`
 	CrossEncoder     float64 `json:"cross_encoder"`
 	CrossEncoderName float64 `json:"cross_encoder_name"`
+	Acronym          float64 `json:"acronym"`
+	TypePER          float64 `json:"type_per"`
+	TypeORG          float64 `json:"type_org"`
+	TypeLOC          float64 `json:"type_loc"`
 	Outlier          float64 `json:"outlier"`
 }
 
@@ -80,7 +100,8 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
-	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName}
+	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName,
+		w.Acronym, w.TypePER, w.TypeORG, w.TypeLOC}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
@@ -88,6 +109,7 @@ func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
 	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
+	w.Acronym, w.TypePER, w.TypeORG, w.TypeLOC = v[FeatureAcronym], v[FeaturePerson], v[FeatureOrganisation], v[FeaturePlace]
 	return w
 }
 
@@ -172,6 +194,45 @@ func stringMatch(mention string, c *candidate) float64 {
 		return 0.25
 	}
 	return 0
+}
+
+// acronymLetters are the capitals of a mention written as an acronym,
+// dots dropped ("S.D." → "SD", "AFP"); "" when it is not one (a lower-case
+// letter, fewer than two or more than six capitals).
+func acronymLetters(mention string) string {
+	var b []byte
+	for i := 0; i < len(mention); i++ {
+		switch c := mention[i]; {
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c)
+		case c == '.':
+		default:
+			return ""
+		}
+	}
+	if len(b) < 2 || len(b) > 6 {
+		return ""
+	}
+	return string(b)
+}
+
+// isInitialsOf reports whether letters are the initials of name's words,
+// hyphenated parts counted as words and "of", "and", "the", "for", "de"
+// skipped ("AFP" of "Agence France-Presse", "FEMA" of "Federal Emergency
+// Management Agency").
+func isInitialsOf(letters, name string) bool {
+	n := 0
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '–' }) {
+		switch strings.ToLower(w) {
+		case "of", "and", "the", "for", "de", "&":
+			continue
+		}
+		if n == len(letters) || unicode.ToUpper(rune(w[0])) != rune(letters[n]) {
+			return false
+		}
+		n++
+	}
+	return n == len(letters)
 }
 
 // sameNameInFull reports whether full is short's name written out: the
