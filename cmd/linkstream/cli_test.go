@@ -214,3 +214,44 @@ func TestSweepCountsTheLinksAboveEachThreshold(t *testing.T) {
 		t.Errorf("sweep %v", points[:4])
 	}
 }
+
+// --drop holds features at 0 in both fits and leaves them out of the
+// ablation; a name that is not a feature is refused with the list.
+func TestDropHoldsFeaturesAtZero(t *testing.T) {
+	if _, err := parseDrop("earlier_name,priors"); err == nil || !strings.Contains(err.Error(), "prominence") {
+		t.Errorf("--drop priors: err = %v, want a refusal listing the features", err)
+	}
+	drop, err := parseDrop(" earlier_name , ")
+	if err != nil || len(drop) != 1 || drop[0] != pipeline.FeatureEarlierName {
+		t.Fatalf("parseDrop = %v, %v", drop, err)
+	}
+	// Two candidates told apart by earlier_name alone, the gold the second.
+	var groups []train.Group
+	for _, set := range []string{"a", "b"} {
+		for range 5 {
+			x0, x1 := make([]float64, pipeline.NumFeatures), make([]float64, pipeline.NumFeatures)
+			x1[pipeline.FeatureEarlierName], x0[pipeline.FeaturePrior], x1[pipeline.FeaturePrior] = 1, 0.1, 0
+			groups = append(groups, train.Group{X: [][]float64{x0, x1}, Gold: 1, Set: set})
+		}
+	}
+	free := newFreeFeatures(drop)
+	fit, err := fitWeights(groups, 1, free, pipeline.DefaultFit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.Cheap.EarlierName != 0 || fit.Reranked.EarlierName != 0 {
+		t.Errorf("a dropped feature got weights %v and %v", fit.Cheap.EarlierName, fit.Reranked.EarlierName)
+	}
+	if all, err := fitWeights(groups, 1, newFreeFeatures(nil), pipeline.DefaultFit); err != nil || all.Cheap.EarlierName <= 0 {
+		t.Errorf("without --drop the feature that picks every gold got %v (%v)", all.Cheap.EarlierName, err)
+	}
+	_, ablation, err := compare(groups, 1, free, fit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ablation {
+		if r.Name == "without earlier_name" {
+			t.Errorf("the ablation leaves out a feature already dropped: %+v", r)
+		}
+	}
+}

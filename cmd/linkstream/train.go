@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,12 +43,18 @@ func runTrain(ctx context.Context, args []string) error {
 	out := fs.String("out", filepath.Join("pipeline", "fit.json"), "write the fit here")
 	l2 := fs.Float64("l2", 1, "L2 penalty on the weights (on the summed log-likelihood)")
 	rounds := fs.Int("rounds", 2, "feature extractions: each after the first uses the previous fit")
+	dropList := fs.String("drop", "", "features held at weight 0, comma-separated (e.g. earlier_name): those whose removal the held-out ablation favours")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *rounds < 1 || *l2 < 0 {
 		return errors.New("train: --rounds must be ≥ 1 and --l2 ≥ 0")
 	}
+	drop, err := parseDrop(*dropList)
+	if err != nil {
+		return err
+	}
+	free := newFreeFeatures(drop)
 	fitSets, err := openDevSets(*dataDir, *datasets)
 	if err != nil {
 		return err
@@ -64,7 +71,7 @@ func runTrain(ctx context.Context, args []string) error {
 	}
 	rec := trainingRecord{
 		FittedAt: time.Now().UTC().Format(time.DateOnly), L2: *l2, Rounds: *rounds,
-		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets + " --threshold-dataset " + *thresholdList,
+		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets + " --threshold-dataset " + *thresholdList + " --drop " + *dropList,
 	}
 	tmp, err := os.MkdirTemp("", "linkstream-train-")
 	if err != nil {
@@ -86,12 +93,12 @@ func runTrain(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if fit, err = fitWeights(groups, *l2, fit); err != nil {
+		if fit, err = fitWeights(groups, *l2, free, fit); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "train: round %d: %d mentions with a choice to make\n", round, len(groups))
 	}
-	rec.Comparison, rec.Ablation, err = compare(groups, *l2, fit)
+	rec.Comparison, rec.Ablation, err = compare(groups, *l2, free, fit)
 	if err != nil {
 		return err
 	}
@@ -182,21 +189,39 @@ func openDevSets(dataDir, list string) ([]*eval.Dataset, error) {
 	return sets, nil
 }
 
-// cheapFeatures are the features of the score without the cross-encoder.
-var cheapFeatures = func() []bool {
-	free := make([]bool, pipeline.NumFeatures)
-	for i := range free {
-		free[i] = i != int(pipeline.FeatureCrossEncoder) && i != int(pipeline.FeatureCrossEncoderName)
-	}
-	return free
-}()
+// freeFeatures says which weights a fit may set: cheap leaves the
+// cross-encoder out, and both leave out the features --drop holds at 0.
+type freeFeatures struct{ cheap, full []bool }
 
-func allFeatures() []bool {
-	free := make([]bool, pipeline.NumFeatures)
-	for i := range free {
-		free[i] = true
+func newFreeFeatures(drop []pipeline.Feature) freeFeatures {
+	f := freeFeatures{make([]bool, pipeline.NumFeatures), make([]bool, pipeline.NumFeatures)}
+	for i := range f.full {
+		f.full[i] = !slices.Contains(drop, pipeline.Feature(i))
+		f.cheap[i] = f.full[i] && i != int(pipeline.FeatureCrossEncoder) && i != int(pipeline.FeatureCrossEncoderName)
 	}
-	return free
+	return f
+}
+
+func (f freeFeatures) without(i pipeline.Feature) freeFeatures {
+	out := freeFeatures{slices.Clone(f.cheap), slices.Clone(f.full)}
+	out.cheap[i], out.full[i] = false, false
+	return out
+}
+
+// parseDrop reads --drop: feature names, comma-separated.
+func parseDrop(list string) ([]pipeline.Feature, error) {
+	var drop []pipeline.Feature
+	for _, n := range strings.Split(list, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		i := slices.Index(pipeline.FeatureNames[:], n)
+		if i < 0 {
+			return nil, fmt.Errorf("train: --drop %q: not a feature; the features are %s", n, strings.Join(pipeline.FeatureNames[:], ", "))
+		}
+		drop = append(drop, pipeline.Feature(i))
+	}
+	return drop, nil
 }
 
 // extract links every dataset's gold spans in mode always and returns one
@@ -258,12 +283,12 @@ func extract(ctx context.Context, lf linkerFlags, sets []*eval.Dataset) ([]train
 
 // fitWeights fits the cheap and the reranked weights; the Outlier weight,
 // which no development set can fit, is kept from base.
-func fitWeights(groups []train.Group, l2 float64, base pipeline.Fit) (pipeline.Fit, error) {
-	cheap, err := train.Fit(groups, train.Problem{Free: cheapFeatures, L2: l2})
+func fitWeights(groups []train.Group, l2 float64, free freeFeatures, base pipeline.Fit) (pipeline.Fit, error) {
+	cheap, err := train.Fit(groups, train.Problem{Free: free.cheap, L2: l2})
 	if err != nil {
 		return base, fmt.Errorf("train: cheap weights: %w", err)
 	}
-	full, err := train.Fit(groups, train.Problem{Free: allFeatures(), L2: l2})
+	full, err := train.Fit(groups, train.Problem{Free: free.full, L2: l2})
 	if err != nil {
 		return base, fmt.Errorf("train: reranked weights: %w", err)
 	}
@@ -275,8 +300,8 @@ func fitWeights(groups []train.Group, l2 float64, base pipeline.Fit) (pipeline.F
 }
 
 // compare judges the hand-set weights, the fit, and the fit without each
-// feature in turn, in-sample and held out by dataset.
-func compare(groups []train.Group, l2 float64, fit pipeline.Fit) ([]weightsResult, []weightsResult, error) {
+// free feature in turn, in-sample and held out by dataset.
+func compare(groups []train.Group, l2 float64, free freeFeatures, fit pipeline.Fit) ([]weightsResult, []weightsResult, error) {
 	hand := pipeline.HandSetWeights.Vector()
 	handCheap := hand
 	handCheap[pipeline.FeatureCrossEncoder], handCheap[pipeline.FeatureCrossEncoderName] = 0, 0
@@ -286,23 +311,26 @@ func compare(groups []train.Group, l2 float64, fit pipeline.Fit) ([]weightsResul
 		{Name: "fitted", CheapAccuracy: train.Accuracy(groups, cheapW[:]), RerankedAccuracy: train.Accuracy(groups, fullW[:])},
 	}
 	var err error
-	if comparison[1].CheapHeldOut, comparison[1].RerankedHeldOut, err = heldOut(groups, l2, nil); err != nil {
+	if comparison[1].CheapHeldOut, comparison[1].RerankedHeldOut, err = heldOut(groups, l2, free); err != nil {
 		return nil, nil, err
 	}
 	var ablation []weightsResult
 	for i := range pipeline.NumFeatures {
+		if !free.full[i] {
+			continue
+		}
 		r := weightsResult{Name: "without " + pipeline.FeatureNames[i]}
-		cheapFree, fullFree := without(cheapFeatures, i), without(allFeatures(), i)
-		c, err := train.Fit(groups, train.Problem{Free: cheapFree, L2: l2})
+		less := free.without(i)
+		c, err := train.Fit(groups, train.Problem{Free: less.cheap, L2: l2})
 		if err != nil {
 			return nil, nil, err
 		}
-		f, err := train.Fit(groups, train.Problem{Free: fullFree, L2: l2})
+		f, err := train.Fit(groups, train.Problem{Free: less.full, L2: l2})
 		if err != nil {
 			return nil, nil, err
 		}
 		r.CheapAccuracy, r.RerankedAccuracy = c.Accuracy, f.Accuracy
-		if r.CheapHeldOut, r.RerankedHeldOut, err = heldOut(groups, l2, &i); err != nil {
+		if r.CheapHeldOut, r.RerankedHeldOut, err = heldOut(groups, l2, less); err != nil {
 			return nil, nil, err
 		}
 		ablation = append(ablation, r)
@@ -310,25 +338,15 @@ func compare(groups []train.Group, l2 float64, fit pipeline.Fit) ([]weightsResul
 	return comparison, ablation, nil
 }
 
-func without(free []bool, i pipeline.Feature) []bool {
-	out := append([]bool(nil), free...)
-	out[i] = false
-	return out
-}
-
 // heldOut fits on all datasets but one and scores that one, for each, and
 // returns the accuracies pooled over the mentions (0 with one dataset).
-func heldOut(groups []train.Group, l2 float64, drop *pipeline.Feature) (cheap, full float64, err error) {
+func heldOut(groups []train.Group, l2 float64, free freeFeatures) (cheap, full float64, err error) {
 	sets := map[string]bool{}
 	for _, g := range groups {
 		sets[g.Set] = true
 	}
 	if len(sets) < 2 {
 		return 0, 0, nil
-	}
-	cheapFree, fullFree := cheapFeatures, allFeatures()
-	if drop != nil {
-		cheapFree, fullFree = without(cheapFree, *drop), without(fullFree, *drop)
 	}
 	var cheapRight, fullRight float64
 	for set := range sets {
@@ -340,11 +358,11 @@ func heldOut(groups []train.Group, l2 float64, drop *pipeline.Feature) (cheap, f
 				in = append(in, g)
 			}
 		}
-		c, err := train.Fit(in, train.Problem{Free: cheapFree, L2: l2})
+		c, err := train.Fit(in, train.Problem{Free: free.cheap, L2: l2})
 		if err != nil {
 			return 0, 0, err
 		}
-		f, err := train.Fit(in, train.Problem{Free: fullFree, L2: l2})
+		f, err := train.Fit(in, train.Problem{Free: free.full, L2: l2})
 		if err != nil {
 			return 0, 0, err
 		}
@@ -453,7 +471,7 @@ type nilCalibration struct {
 func sweep(groups []train.Group, goldLinked int, confidence func(pipeline.LinkVector) float64) (float64, []nilPoint) {
 	var points []nilPoint
 	for step := 0; step <= 18; step++ {
-		t := float64(step) * 0.05
+		t := float64(step) / 20 // exact steps: 0.6, not 0.6000000000000001
 		var tp, fp int
 		for _, g := range groups {
 			if confidence(pipeline.LinkVector(g.X[0])) < t {
