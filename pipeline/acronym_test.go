@@ -1,11 +1,9 @@
 package pipeline
 
 import (
-	"context"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
-	"github.com/linkstream/linkstream/link"
 )
 
 func TestAcronymLettersAndInitials(t *testing.T) {
@@ -45,35 +43,5 @@ func TestAcronymFeaturePicksTheNameItAbbreviates(t *testing.T) {
 		if len(res.Links) != 1 || res.Links[0].Title != tc.want {
 			t.Errorf("acronym weight %v: %+v, want one link to %s", tc.acronym, res.Links, tc.want)
 		}
-	}
-}
-
-// The type features are the KB's type of each candidate.
-func TestTypeFeaturesAreTheCandidatesTypes(t *testing.T) {
-	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", jordanAliases)), kb.Summaries(writeTemp(t, "summaries.jsonl", jordanSummaries)))
-	l := cheapLinker(t, k)
-	_, exps, err := l.Explain(context.Background(), link.Document{ID: "t", Text: "Jordan met the Chicago Bulls in Amman."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	typed := map[Feature]string{FeaturePerson: "PER", FeatureOrganisation: "ORG", FeaturePlace: "LOC"}
-	seen := map[string]bool{}
-	for _, ex := range exps {
-		for _, c := range ex.Candidates {
-			ent, ok := k.EntityByTitle(c.Title)
-			if !ok {
-				t.Fatalf("candidate %q is not in the KB", c.Title)
-			}
-			typ := k.Entity(ent).Type.String()
-			seen[typ] = true
-			for f, name := range typed {
-				if want := typ == name; (c.Features[f] == 1) != want {
-					t.Errorf("%s (%s): %s = %v", c.Title, typ, FeatureNames[f], c.Features[f])
-				}
-			}
-		}
-	}
-	if !seen["PER"] || !seen["LOC"] {
-		t.Errorf("the fixture no longer types a person and a place: %v", seen)
 	}
 }

@@ -223,14 +223,6 @@ func (l *Linker) features(m *mention, surface string, window *contextWindow) men
 		if acronym != "" && isInitialsOf(acronym, nameOf(c.title)) {
 			f.x[FeatureAcronym] = 1
 		}
-		switch c.typ {
-		case "PER":
-			f.x[FeaturePerson] = 1
-		case "ORG":
-			f.x[FeatureOrganisation] = 1
-		case "LOC":
-			f.x[FeaturePlace] = 1
-		}
 		if l.cfg.downweight {
 			f.outlier = l.corpus.penalty(c.entity)
 		}

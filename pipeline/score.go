@@ -41,20 +41,12 @@ const (
 	// France-Presse", "South Dakota"): an acronym's dictionary senses are
 	// mostly strings that merely share its letters.
 	FeatureAcronym
-	// FeaturePerson, FeatureOrganisation and FeaturePlace are 1 when the
-	// KB types the candidate PER, ORG or LOC (MISC and unknown are the
-	// baseline): what news names is mostly people, organisations and
-	// places, and the fit learns how much more often than a protocol, a
-	// unit or an album.
-	FeaturePerson
-	FeatureOrganisation
-	FeaturePlace
 	// NumFeatures is the length of a feature vector.
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "type_per", "type_org", "type_loc"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -66,8 +58,7 @@ type Vector [NumFeatures]float64
 //	     + Coherence·cos(document's other links, e) + Described·[e described]
 //	     + EarlierName·[e is an earlier, longer name's]
 //	     + CrossEncoder·logit(context, passage(e))
-//	     + Acronym·[mention is e's initials] + Type_t·[type(e) = t]
-//	     − Outlier·penalty(e)
+//	     + Acronym·[mention is e's initials] − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
 // probability is the link's score. This is the seed paper's product of
@@ -87,9 +78,6 @@ type Weights struct {
 	CrossEncoder     float64 `json:"cross_encoder"`
 	CrossEncoderName float64 `json:"cross_encoder_name"`
 	Acronym          float64 `json:"acronym"`
-	TypePER          float64 `json:"type_per"`
-	TypeORG          float64 `json:"type_org"`
-	TypeLOC          float64 `json:"type_loc"`
 	Outlier          float64 `json:"outlier"`
 }
 
@@ -101,7 +89,7 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
 	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName,
-		w.Acronym, w.TypePER, w.TypeORG, w.TypeLOC}
+		w.Acronym}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
@@ -109,7 +97,7 @@ func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
 	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
-	w.Acronym, w.TypePER, w.TypeORG, w.TypeLOC = v[FeatureAcronym], v[FeaturePerson], v[FeatureOrganisation], v[FeaturePlace]
+	w.Acronym = v[FeatureAcronym]
 	return w
 }
 

@@ -39,7 +39,6 @@ earlier-names-off|pipeline|pipeline/earlier.go|s/if len\(borrowed\) > 0 \{/if fa
 comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","\) \&\& !nameSuffix/return false \&\& !nameSuffix/
 acronym-feature-off|pipeline|pipeline/linker.go|s/if acronym != "" \&\& isInitialsOf/if false \&\& isInitialsOf/
 acronym-hyphen-one-word|pipeline|pipeline/score.go|s/return r == ' ' \|\| r == '-' \|\| r == '–'/return r == ' '/
-type-features-swapped|pipeline|pipeline/linker.go|s/f\.x\[FeaturePlace\] = 1/f.x[FeatureOrganisation] = 1/
 train-drop-ignored|cmd/linkstream|cmd/linkstream/train.go|s/f\.full\[i\] = !slices\.Contains\(drop, pipeline\.Feature\(i\)\)/f.full[i] = true/
 train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] - mean\[a\]/grad[a] += g.X[g.Gold][i]/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
