@@ -71,7 +71,10 @@ func runTrain(ctx context.Context, args []string) error {
 	}
 	rec := trainingRecord{
 		FittedAt: time.Now().UTC().Format(time.DateOnly), L2: *l2, Rounds: *rounds,
-		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets + " --threshold-dataset " + *thresholdList + " --drop " + *dropList,
+		Command: "linkstream train --dataset " + *datasets + " --nil-dataset " + *nilSets + " --threshold-dataset " + *thresholdList,
+	}
+	if *dropList != "" {
+		rec.Command += " --drop " + *dropList
 	}
 	tmp, err := os.MkdirTemp("", "linkstream-train-")
 	if err != nil {
