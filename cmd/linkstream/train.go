@@ -33,7 +33,7 @@ var testSets = map[string]bool{"aquaint": true, "reuters128": true}
 // (see calibrateNIL). It prints what fitting changed
 // (hand-set against fitted, each feature left out) and writes the fit.
 func runTrain(ctx context.Context, args []string) error {
-	fs := newFlagSet("train", "--kb KBDIR [--model DIR] [--dataset msnbc,ace2004] [--nil-dataset msnbc,ace2004] [--out pipeline/fit.json]")
+	fs := newFlagSet("train", "--kb KBDIR [--model DIR] [--dataset msnbc,ace2004] [--nil-dataset msnbc,ace2004] [--drop FEATURE,...] [--out pipeline/fit.json]")
 	var lf linkerFlags
 	lf.register(fs)
 	datasets := fs.String("dataset", "msnbc,ace2004", "development datasets to fit on, comma-separated: names or paths (WNED, NIF, JSONL such as 'eval selflink' output); never a test set")
