@@ -16,6 +16,8 @@ func TestAcronymLettersAndInitials(t *testing.T) {
 		{"FEMA", "Federal Emergency Management Agency", true},
 		{"BofA", "Bank of America", false}, // not all capitals
 		{"AP", "Associated Press", true},
+		{"NYT", "The New York Times", true}, // a small word in capitals is still small
+		{"US", "United states", false},      // a word without a capital gives no initial
 		{"AP", "Linksys WRT54G series", false},
 		{"AP", "Norwegian Labour Party", false},
 		{"SD", "Secure Digital card", false}, // a word too many

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"sort"
+	"strings"
 )
 
 // Document-level consistency: news names a person in full once ("Angela
@@ -96,26 +97,37 @@ func shortKey(text string, toks []token, norm *normTokens, t int) string {
 	return norm.of(t)
 }
 
-// initials are the capitals of a name's words ("British Airways" → "BA",
-// "Federal Emergency Management Agency" → "FEMA"; "of", "and", "the"
-// skipped), keyed apart from words; "" when a word does not start with a
+// initials are the capitals of a name's words as appendInitial reads them
+// ("British Airways" → "BA", "Federal Emergency Management Agency" →
+// "FEMA"), keyed apart from words; "" when a word does not start with a
 // capital letter or there are more than six.
 func initials(text string, toks []token, from, to int) string {
-	b := []byte{0}
+	b, ok := []byte{0}, true
 	for t := from; t < to; t++ {
-		w := text[toks[t].start:toks[t].end]
-		switch w {
-		case "of", "and", "the", "for", "&":
-			continue
-		}
-		c := w[0]
-		if c < 'A' || c > 'Z' {
+		if b, ok = appendInitial(b, text[toks[t].start:toks[t].end]); !ok {
 			return ""
 		}
-		b = append(b, c)
 	}
 	if len(b) < 3 || len(b) > 7 {
 		return ""
 	}
 	return string(b)
+}
+
+// smallWords are the words of a name its initials leave out.
+var smallWords = [...]string{"of", "and", "the", "for", "de", "&"}
+
+// appendInitial appends what one word of a name adds to its initials: its
+// capital letter, or nothing for a small word ("of", "The", "&"); false
+// when the word starts with anything but a capital A–Z.
+func appendInitial(b []byte, word string) ([]byte, bool) {
+	for _, s := range smallWords {
+		if strings.EqualFold(word, s) {
+			return b, true
+		}
+	}
+	if word == "" || word[0] < 'A' || word[0] > 'Z' {
+		return b, false
+	}
+	return append(b, word[0]), true
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"math"
 	"strings"
-	"unicode"
 )
 
 // Feature indexes one score feature in a feature vector. The vector is what
@@ -184,43 +183,29 @@ func stringMatch(mention string, c *candidate) float64 {
 	return 0
 }
 
-// acronymLetters are the capitals of a mention written as an acronym,
-// dots dropped ("S.D." → "SD", "AFP"); "" when it is not one (a lower-case
-// letter, fewer than two or more than six capitals).
+// acronymLetters are the capitals of a mention written as an acronym
+// (isAcronym), dots dropped ("S.D." → "SD", "AFP"); "" when it is not one
+// or has more than six.
 func acronymLetters(mention string) string {
-	var b []byte
-	for i := 0; i < len(mention); i++ {
-		switch c := mention[i]; {
-		case c >= 'A' && c <= 'Z':
-			b = append(b, c)
-		case c == '.':
-		default:
-			return ""
-		}
-	}
-	if len(b) < 2 || len(b) > 6 {
+	letters := strings.ReplaceAll(mention, ".", "")
+	if !isAcronym(letters) || len(letters) > 6 {
 		return ""
 	}
-	return string(b)
+	return letters
 }
 
-// isInitialsOf reports whether letters are the initials of name's words,
-// hyphenated parts counted as words and "of", "and", "the", "for", "de"
-// skipped ("AFP" of "Agence France-Presse", "FEMA" of "Federal Emergency
-// Management Agency").
+// isInitialsOf reports whether letters are the initials of name's words
+// as appendInitial reads them, hyphenated parts counted as words ("AFP" of
+// "Agence France-Presse", "FEMA" of "Federal Emergency Management Agency").
 func isInitialsOf(letters, name string) bool {
-	n := 0
+	var buf [8]byte
+	b, ok := buf[:0], true
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '–' }) {
-		switch strings.ToLower(w) {
-		case "of", "and", "the", "for", "de", "&":
-			continue
-		}
-		if n == len(letters) || unicode.ToUpper(rune(w[0])) != rune(letters[n]) {
+		if b, ok = appendInitial(b, w); !ok || len(b) > len(letters) {
 			return false
 		}
-		n++
 	}
-	return n == len(letters)
+	return string(b) == letters
 }
 
 // sameNameInFull reports whether full is short's name written out: the

@@ -38,6 +38,7 @@ coherence-supports-itself|pipeline|pipeline/coherence.go|s/^\tw := p\.weight\[c\
 earlier-names-off|pipeline|pipeline/earlier.go|s/if len\(borrowed\) > 0 \{/if false {/
 comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","\) \&\& !nameSuffix/return false \&\& !nameSuffix/
 acronym-feature-off|pipeline|pipeline/linker.go|s/if acronym != "" \&\& isInitialsOf/if false \&\& isInitialsOf/
+initials-small-words-counted|pipeline|pipeline/expand.go|s/if strings\.EqualFold\(word, s\) \{/if strings.EqualFold(word, s+"\\x00") {/
 acronym-hyphen-one-word|pipeline|pipeline/score.go|s/return r == ' ' \|\| r == '-' \|\| r == '–'/return r == ' '/
 train-drop-ignored|cmd/linkstream|cmd/linkstream/train.go|s/f\.full\[i\] = !slices\.Contains\(drop, pipeline\.Feature\(i\)\)/f.full[i] = true/
 train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] - mean\[a\]/grad[a] += g.X[g.Gold][i]/
