@@ -221,6 +221,15 @@ func TestDropHoldsFeaturesAtZero(t *testing.T) {
 	if _, err := parseDrop("earlier_name,priors"); err == nil || !strings.Contains(err.Error(), "prominence") {
 		t.Errorf("--drop priors: err = %v, want a refusal listing the features", err)
 	}
+	var cheap []string
+	for i, n := range pipeline.FeatureNames {
+		if i != int(pipeline.FeatureCrossEncoder) && i != int(pipeline.FeatureCrossEncoderName) {
+			cheap = append(cheap, n)
+		}
+	}
+	if _, err := parseDrop(strings.Join(cheap, ",")); err == nil || !strings.Contains(err.Error(), "no feature") {
+		t.Errorf("--drop of every cheap feature: err = %v, want a refusal", err)
+	}
 	drop, err := parseDrop(" earlier_name , ")
 	if err != nil || len(drop) != 1 || drop[0] != pipeline.FeatureEarlierName {
 		t.Fatalf("parseDrop = %v, %v", drop, err)

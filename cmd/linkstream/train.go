@@ -224,6 +224,9 @@ func parseDrop(list string) ([]pipeline.Feature, error) {
 		}
 		drop = append(drop, pipeline.Feature(i))
 	}
+	if !slices.Contains(newFreeFeatures(drop).cheap, true) {
+		return nil, errors.New("train: --drop leaves the cheap score no feature to fit")
+	}
 	return drop, nil
 }
 
