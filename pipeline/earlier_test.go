@@ -43,11 +43,11 @@ func TestShortFormBorrowsTheEarlierLongerName(t *testing.T) {
 }
 
 // A city and its state are two mentions, a company's legal suffix after a
-// comma is part of its name.
+// comma is part of its name, and so is the dot of "Inc.".
 func TestCommaSplitsPlaceAndRegionNotCompanySuffix(t *testing.T) {
 	l := cheapLinker(t, earlierKB(t), NILThreshold(0))
 	got := titles(linkText(t, l, "He drove to Bakersfield, California, to see Pacific Sunwear of California, Inc. stores."))
-	want := map[string]string{"Bakersfield": "Bakersfield, California", "California": "California", "Pacific Sunwear of California, Inc": "PacSun"}
+	want := map[string]string{"Bakersfield": "Bakersfield, California", "California": "California", "Pacific Sunwear of California, Inc.": "PacSun"}
 	for m, w := range want {
 		if got[m] != w {
 			t.Errorf("%q → %q, want %q (all: %v)", m, got[m], w, got)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/kb"
@@ -23,8 +24,8 @@ func (l *Linker) goldMentions(text string, toks []token, spans []Span, out []men
 		}
 		start, end := byteAt[sp.Start], byteAt[sp.End]
 		from, to := tokenRange(toks, start, end)
-		out = append(out, mention{tokFrom: from, tokTo: to, start: start, end: end,
-			norm: kb.Normalize(text[start:end]), entry: l.lookupSpan(text[start:end]), follows: -1})
+		entry, name := l.lookupSpan(text[start:end])
+		out = append(out, mention{tokFrom: from, tokTo: to, start: start, end: end, norm: name, entry: entry, follows: -1})
 	}
 	return out
 }
@@ -43,28 +44,50 @@ func tokenRange(toks []token, start, end int) (from, to int) {
 	return from, max(to, from)
 }
 
-func (l *Linker) lookupSpan(surface string) *surfaceEntry {
+// lookupSpan finds a given span's candidates and the normalised name it
+// found them under: the whole span through the surface automaton (the
+// cached path the spotter uses), then the name without the designators it
+// ends with ("Georgia Power Co" → "Georgia Power") or the title before it
+// ("Dr. Steven Rosenberg"), then the KB's normalised and fuzzy look-ups.
+func (l *Linker) lookupSpan(surface string) (*surfaceEntry, string) {
 	var norm normTokens
 	toks := tokenize(surface, nil)
 	norm.reset(surface, toks)
-	w := l.kb.Walker()
-	ok := len(toks) > 0
-	for i := 0; ok && i < len(toks); i++ {
-		if i > 0 {
-			ok = w.Step(" ")
-		}
-		ok = ok && w.Step(norm.of(i))
+	from := 0
+	if _, title := honorifics[strings.TrimSuffix(firstWord(surface, toks), ".")]; title && len(toks) > 1 {
+		from = 1
 	}
-	if ok {
-		if key, match := w.Match(); match {
-			return l.cands.get(key)
+	for _, r := range [...][2]int{{0, len(toks)}, {0, nameEnd(surface, toks, 0, len(toks))}, {from, nameEnd(surface, toks, from, len(toks))}} {
+		if key, ok := l.walkPhrase(&norm, r[0], r[1]); ok {
+			return l.cands.get(key), norm.phrase(r[0], r[1])
 		}
 	}
 	cands := l.kb.Lookup(surface)
 	if len(cands) == 0 {
 		cands = l.kb.LookupFuzzy(surface, 1)
 	}
-	return l.cands.load(l.surfaceInfo(surface), cands)
+	return l.cands.load(l.surfaceInfo(surface), cands), kb.Normalize(surface)
+}
+
+func firstWord(text string, toks []token) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	return text[toks[0].start:toks[0].end]
+}
+
+// walkPhrase walks the KB's surface automaton over tokens [from, to).
+func (l *Linker) walkPhrase(norm *normTokens, from, to int) (kb.SurfaceKey, bool) {
+	if from >= to {
+		return 0, false
+	}
+	w := l.kb.Walker()
+	for i := from; i < to; i++ {
+		if i > from && !w.Step(" ") || !w.Step(norm.of(i)) {
+			return 0, false
+		}
+	}
+	return w.Match()
 }
 
 func (l *Linker) surfaceInfo(surface string) kb.SurfaceInfo {

@@ -66,14 +66,14 @@ func nameBreak(gap, next string) bool {
 }
 
 // nameSuffix reports whether a word after a comma still belongs to the
-// name: a company's legal suffix, as the KB strips it (kb.CompanyName;
-// the tokenizer leaves the dot of "Inc." out), or a generational one.
+// name: a company's legal form (the tokenizer leaves the dot of "Inc."
+// out) or a generational suffix.
 func nameSuffix(w string) bool {
 	switch w {
 	case "Jr", "Sr", "II", "III", "IV":
 		return true
 	}
-	return kb.CompanyName("x, "+w) != "" || kb.CompanyName("x, "+w+".") != ""
+	return isDesignator(w)
 }
 
 // spot finds mentions: at every capitalised token, the longest run of
@@ -105,13 +105,17 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			e := l.cands.get(found[k].key)
-			if !l.spottable(text, toks, i, found[k].to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, found[k].to) ||
-				calendarOnly(text, toks, i, found[k].to) {
+			to := found[k].to
+			// The name takes in the designators after it ("Union Carbide
+			// Corp"); its key stays the name's.
+			end := designatorsAfter(text, toks, to)
+			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, end) ||
+				calendarOnly(text, toks, i, to) {
 				continue
 			}
-			out = append(out, mention{tokFrom: i, tokTo: found[k].to, start: toks[i].start, end: toks[found[k].to-1].end,
-				norm: norm.phrase(i, found[k].to), entry: e, follows: -1})
-			i = found[k].to - 1
+			out = append(out, mention{tokFrom: i, tokTo: end, start: toks[i].start, end: spanEnd(text, toks, end),
+				norm: norm.phrase(i, to), entry: e, follows: -1})
+			i = end - 1
 			break
 		}
 	}

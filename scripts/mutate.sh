@@ -40,6 +40,10 @@ comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","
 acronym-feature-off|pipeline|pipeline/linker.go|s/if acronym != "" \&\& isInitialsOf/if false \&\& isInitialsOf/
 initials-small-words-counted|pipeline|pipeline/expand.go|s/if strings\.EqualFold\(word, s\) \{/if strings.EqualFold(word, s+"\\x00") {/
 acronym-hyphen-one-word|pipeline|pipeline/score.go|s/return r == ' ' \|\| r == '-' \|\| r == '–'/return r == ' '/
+designators-not-taken-in|pipeline|pipeline/designator.go|s/^func designatorsAfter\(text string, toks \[\]token, to int\) int \{/&\n\treturn to/
+designator-dot-left-out|pipeline|pipeline/designator.go|s/return b \+ 1/return b/
+gold-span-designators-kept|pipeline|pipeline/gold.go|s/\{0, nameEnd\(surface, toks, 0, len\(toks\)\)\}, \{from, nameEnd\(surface, toks, from, len\(toks\)\)\}/{0, len(toks)}, {from, len(toks)}/
+gold-span-title-kept|pipeline|pipeline/gold.go|s/^\t\tfrom = 1$/\t\tfrom = 0/
 train-drop-ignored|cmd/linkstream|cmd/linkstream/train.go|s/f\.full\[i\] = !slices\.Contains\(drop, pipeline\.Feature\(i\)\)/f.full[i] = true/
 train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] - mean\[a\]/grad[a] += g.X[g.Gold][i]/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/

@@ -1,0 +1,99 @@
+package pipeline
+
+import (
+	"context"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
+)
+
+// The KB knows companies by their names, news writes them with their legal
+// forms.
+const designatorAliases = `Union Carbide	Union_Carbide	0.95
+Hambros Bank	Hambros_Bank	0.9
+Apple	Apple_Inc.	0.8
+Georgia Power	Georgia_Power	0.9
+Steven Rosenberg	Steven_Rosenberg	0.9
+Kidder, Peabody	Kidder,_Peabody_&_Co.	0.9
+Corporation	Corporation	0.8
+`
+
+func designatorKB(t *testing.T) *kb.KB {
+	t.Helper()
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", designatorAliases)))
+}
+
+func TestSpottedNamesTakeInTheirDesignators(t *testing.T) {
+	l := cheapLinker(t, designatorKB(t))
+	text := "Shares of Union Carbide Corp rose after Hambros Bank Ltd. said Apple Inc. would buy them."
+	got := titles(linkText(t, l, text))
+	want := map[string]string{"Union Carbide Corp": "Union Carbide", "Hambros Bank Ltd.": "Hambros Bank", "Apple Inc.": "Apple Inc."}
+	for m, title := range want {
+		if got[m] != title {
+			t.Errorf("%q linked to %q, want %q (all: %v)", m, got[m], title, got)
+		}
+	}
+	for m := range got {
+		if _, ok := want[m]; !ok {
+			t.Errorf("%q linked to %q, want no link: a designator is part of the name before it (all: %v)", m, got[m], got)
+		}
+	}
+}
+
+func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
+	l := cheapLinker(t, designatorKB(t))
+	text := "Georgia Power Co Inc hired Dr. Steven Rosenberg and Kidder, Peabody and Co for the Union Carbide Corp deal."
+	want := map[string]string{"Georgia Power Co Inc": "Georgia Power", "Dr. Steven Rosenberg": "Steven Rosenberg",
+		"Kidder, Peabody and Co": "Kidder, Peabody & Co.", "Union Carbide Corp": "Union Carbide"}
+	var spans []Span
+	for m := range want {
+		spans = append(spans, spanOf(t, text, m))
+	}
+	ex, err := l.LinkSpans(context.Background(), link.Document{ID: "t", Text: text}, spans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != len(want) {
+		t.Fatalf("%d explanations for %d spans: %+v", len(ex), len(want), ex)
+	}
+	for _, e := range ex {
+		if e.Chosen != want[e.Mention] {
+			t.Errorf("gold span %q chose %q, want %q (candidates %+v)", e.Mention, e.Chosen, want[e.Mention], e.Candidates)
+		}
+	}
+}
+
+func spanOf(t *testing.T, text, mention string) Span {
+	t.Helper()
+	for i := 0; i+len(mention) <= len(text); i++ {
+		if text[i:i+len(mention)] == mention {
+			start := utf8.RuneCountInString(text[:i])
+			return Span{Start: start, End: start + utf8.RuneCountInString(mention)}
+		}
+	}
+	t.Fatalf("%q not in %q", mention, text)
+	return Span{}
+}
+
+func TestNameEnd(t *testing.T) {
+	for text, want := range map[string]string{
+		"Georgia Power Co Inc":   "Georgia Power",
+		"Kidder, Peabody and Co": "Kidder, Peabody",
+		"Procter & Gamble Co.":   "Procter & Gamble",
+		"Hambros Bank Ltd":       "Hambros Bank",
+		"Bank of America":        "Bank of America",
+		"Co":                     "Co", // a designator alone is no name
+		"Sun Microsystems\nInc":  "Sun Microsystems\nInc",
+		"Johnson and Johnson":    "Johnson and Johnson",
+		"Deutsche Bank AG":       "Deutsche Bank",
+		"Marks and Spencer":      "Marks and Spencer", // "and" joins only "Co"
+	} {
+		toks := tokenize(text, nil)
+		end := nameEnd(text, toks, 0, len(toks))
+		if got := text[:toks[end-1].end]; got != want {
+			t.Errorf("nameEnd(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
