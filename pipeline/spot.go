@@ -87,7 +87,7 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 	var matches [16]match
 	named := capitalisedInside(toks, norm)
 	for i := 0; i < len(toks); i++ {
-		if !toks[i].upper || !startsWithLetter(text[toks[i].start:toks[i].end]) {
+		if !toks[i].upper || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
 			continue
 		}
 		found := matches[:0]
@@ -197,6 +197,45 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// notANameStart reports whether token i cannot open a name although the
+// KB may hold a string that starts with it: a function word capitalised
+// because it opens the sentence ("The Dow", "In 1997", "But I", "At Ohio
+// State": the dictionary's web anchors hold such strings, and "The" is
+// no part of the name news benchmarks delimit), the pronoun "I" in any
+// form ("I'm" is an anchor of the Main Page), or an abbreviated title
+// before a name ("Rep. Barney Frank" is Barney Frank).
+func notANameStart(text string, toks []token, i int) bool {
+	word := strings.ToLower(text[toks[i].start:toks[i].end])
+	if _, ok := functionWords[word]; ok && toks[i].sentenceStart {
+		return true
+	}
+	if _, ok := pronounI[word]; ok {
+		return true
+	}
+	_, title := abbreviatedTitles[text[toks[i].start:toks[i].end]]
+	return title && toks[i].end < len(text) && text[toks[i].end] == '.' && i+1 < len(toks) && toks[i+1].upper
+}
+
+// functionWords open sentences, never names.
+var functionWords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(`the a an at in on of for but and or if so as to by with from after before
+	when while should would could can will we he she they it this that these
+	those there here what who how why where not no yes all some any each every his her their our my your its
+	also then thus yet although though because since until unless meanwhile however`) {
+		m[w] = struct{}{}
+	}
+	return m
+}()
+
+var pronounI = map[string]struct{}{"i": {}, "i'm": {}, "i’m": {}, "i'll": {}, "i’ll": {}, "i'd": {}, "i’d": {}, "i've": {}, "i’ve": {}}
+
+// abbreviatedTitles are the titles written "Rep.", "Dr." before a name.
+var abbreviatedTitles = map[string]struct{}{
+	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Prof": {}, "Sen": {}, "Rep": {}, "Gov": {}, "Gen": {},
+	"Lt": {}, "Col": {}, "Capt": {}, "Sgt": {}, "Adm": {}, "Cmdr": {}, "Supt": {}, "Insp": {},
 }
 
 // honorifics are words that stand before a name without being part of it.
