@@ -102,6 +102,7 @@ type aliasLoader struct {
 	entries   []aliasEntry
 	redirects map[string]string // alias title (from a URL string) → title
 	counts    bool              // the input has a count column
+	words     anchorWords
 	stats     AliasStats
 }
 
@@ -119,12 +120,13 @@ type AliasStats struct {
 	LowerSense         int64 `json:"lower_sense"`         // keys whose lower-case string means something else
 	DisambiguationLike int64 `json:"disambiguation_like"` // bare titles taken for disambiguation pages
 	BadLines           int64 `json:"bad_lines"`           // lines without three fields or with a bad number
+	WithAnchorWords    int64 `json:"with_anchor_words"`   // titles with anchor words (anchorwords.go)
 }
 
 // loadAliases reads one alias dictionary file into the accumulator,
 // writing a line to logw (nil for none) as each phase ends.
 func (a *accumulator) loadAliases(ctx context.Context, path string, prog func(int64), logw io.Writer) (AliasStats, error) {
-	l := &aliasLoader{acc: a, titleID: map[string]uint32{}, redirects: map[string]string{}}
+	l := &aliasLoader{acc: a, titleID: map[string]uint32{}, redirects: map[string]string{}, words: anchorWords{words: newInterner()}}
 	start := time.Now()
 	phase := func(format string, args ...any) {
 		if logw != nil {
@@ -140,6 +142,11 @@ func (a *accumulator) loadAliases(ctx context.Context, path string, prog func(in
 		return l.stats, err
 	}
 	phase("read %d lines: %d strings kept, %d noise, %d titles", l.stats.Lines, l.stats.Kept, l.stats.Noise, l.stats.Titles)
+	l.words.each(func(t uint32, words string) {
+		l.acc.accs[l.acc.title(l.titles[t])].anchorWords = words
+		l.stats.WithAnchorWords++
+	})
+	phase("anchor words for %d titles", l.stats.WithAnchorWords)
 	l.derive()
 	phase("%d names derived from titles; grouping by normalised key", len(l.entries)-int(l.stats.Kept))
 	if err := l.emit(ctx); err != nil {
@@ -219,6 +226,7 @@ func (l *aliasLoader) read(ctx context.Context, r io.Reader, path string) error 
 		}
 		l.entries = append(l.entries, aliasEntry{key: key, surface: strings.Clone(surface), title: t, p: float32(p)})
 		l.stats.Kept++
+		l.words.add(l.acc.zipf, t, title, surface)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("alias dictionary %s: line %d: %w", path, line+1, err)
@@ -766,5 +774,6 @@ func mergeAliasStats(total *AliasStats, s AliasStats) *AliasStats {
 	total.BadLines += s.BadLines
 	total.LowerSense += s.LowerSense
 	total.DisambiguationLike += s.DisambiguationLike
+	total.WithAnchorWords += s.WithAnchorWords
 	return total
 }

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +41,18 @@ type titleAcc struct {
 	inlinks     uint32
 	description string
 	descRank    uint8 // descFrom…
+	// anchorWords: the words of the strings naming it (anchorwords.go),
+	// written where the entity has no description
+	anchorWords string
+}
+
+// text is what the entity record's text slot holds: the description, else
+// the anchor words (anchors true).
+func (acc *titleAcc) text() (s string, anchors bool) {
+	if acc.description == "" && acc.anchorWords != "" {
+		return acc.anchorWords, true
+	}
+	return clip(acc.description, math.MaxUint16), false
 }
 
 // pageFacts is what one article contributes, computed concurrently by

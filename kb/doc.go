@@ -18,7 +18,7 @@
 //	surfaces.bin     16-byte surface records   (candidate range, linked, occurrences)
 //	candidates.bin   12-byte candidates        (entity, count, prior), best first
 //	entities.bin     32-byte entity records    (inlinks, QID, type, string offsets)
-//	strings.bin      titles and descriptions   (UTF-8, referenced by offset)
+//	strings.bin      titles and descriptions or anchor words (UTF-8, by offset)
 //
 // What the counts mean:
 //

@@ -20,7 +20,7 @@ import (
 
 // FormatVersion is the version of the KB directory layout this package
 // writes and reads. Open refuses any other (ErrFormatVersion).
-const FormatVersion = 2
+const FormatVersion = 3
 
 // File names inside a KB directory.
 const (
@@ -45,12 +45,19 @@ const (
 	// candidate: entity u32, count u32, prior f32
 	candidateRecSize = 12
 	// entity: inlinks u32, qid u32, page id u32, title length u16,
-	// description length u16, string offset u64 (title then description in
-	// strings.bin), type u8, flags u8, 6 bytes reserved
+	// text length u16, string offset u64 (title then text in strings.bin:
+	// the description, or the anchor words under flagAnchorWords), type
+	// u8, flags u8, 6 bytes reserved
 	entityRecSize = 32
 )
 
-const flagNameOnly = 1
+// Flags of an entity record.
+const (
+	flagNameOnly = 1
+	// flagAnchorWords: the text slot holds the entity's anchor words, not
+	// a description (anchorwords.go)
+	flagAnchorWords = 2
+)
 
 // Flags of a surface record: bits 0-7 flags, bits 8-15 the tenths of the
 // surface's Zipf value (single words with word frequencies only).
@@ -77,6 +84,7 @@ type Counts struct {
 	Titles          int   `json:"titles"`
 	WithQID         int   `json:"entities_with_qid"`
 	WithDescription int   `json:"entities_with_description"`
+	WithAnchorWords int   `json:"entities_with_anchor_words"`
 }
 
 // Info is the content of format.json.
@@ -203,14 +211,14 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	}); err != nil {
 		return err
 	}
-	withQID, withDesc := 0, 0
+	withQID, withDesc, withAnchors := 0, 0, 0
 	if err := writeFile(fileEntities, func(w io.Writer) error {
 		var rec [entityRecSize]byte
 		var off uint64
 		for _, t := range tb.entTitle {
 			acc := &a.accs[t]
 			title := a.titles.strs[t]
-			desc := clip(acc.description, math.MaxUint16)
+			desc, anchors := acc.text()
 			if len(title) > math.MaxUint16 {
 				title = clip(title, math.MaxUint16)
 			}
@@ -227,11 +235,15 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 			if !acc.article {
 				rec[25] |= flagNameOnly
 			}
+			if anchors {
+				rec[25] |= flagAnchorWords
+				withAnchors++
+			}
 			off += uint64(len(title) + len(desc))
 			if acc.qid != 0 {
 				withQID++
 			}
-			if desc != "" {
+			if desc != "" && !anchors {
 				withDesc++
 			}
 			if _, err := w.Write(rec[:]); err != nil {
@@ -252,7 +264,8 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 			if _, err := io.WriteString(w, title); err != nil {
 				return err
 			}
-			if _, err := io.WriteString(w, clip(acc.description, math.MaxUint16)); err != nil {
+			text, _ := acc.text()
+			if _, err := io.WriteString(w, text); err != nil {
 				return err
 			}
 		}
@@ -270,6 +283,7 @@ func writeTables(dir string, a *accumulator, tb *tables, info *Info) error {
 	info.Counts.Titles = len(tb.titleKeys)
 	info.Counts.WithQID = withQID
 	info.Counts.WithDescription = withDesc
+	info.Counts.WithAnchorWords = withAnchors
 	info.Build.WriteSec = time.Since(start).Seconds()
 	b, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {

@@ -273,7 +273,11 @@ func (k *KB) Entity(id EntityID) Entity {
 	off := binary.LittleEndian.Uint64(r[16:])
 	if off+tl+dl <= uint64(len(k.strs)) {
 		e.Title = string(k.strs[off : off+tl])
-		e.Description = string(k.strs[off+tl : off+tl+dl])
+		if text := string(k.strs[off+tl : off+tl+dl]); r[25]&flagAnchorWords != 0 {
+			e.AnchorWords = text
+		} else {
+			e.Description = text
+		}
 	}
 	return e
 }

@@ -67,7 +67,11 @@ type Entity struct {
 	Type        Type
 	QID         string // Wikidata id such as "Q567", "" when unknown
 	Description string // about 300 characters of the lead, plain text
-	NameOnly    bool   // known only as a link target: no article in the inputs
+	// AnchorWords, for an entity without a description: the words of the
+	// strings that name it which its title lacks, most named first ("news
+	// agency afp source" for Agence France-Presse; see anchorwords.go).
+	AnchorWords string
+	NameOnly    bool // known only as a link target: no article in the inputs
 }
 
 // SurfaceInfo says how a surface behaves as a link.

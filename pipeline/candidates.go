@@ -22,7 +22,11 @@ type candidate struct {
 	prior               float64
 	inlinks             uint32
 	desc                string
-	vec                 termVector
+	// anchorWords stand in for the description of an entity the KB knows
+	// only by the strings naming it (kb.Entity.AnchorWords)
+	anchorWords string
+	vec         termVector // title and description
+	anchorVec   termVector // anchor words
 	// earlier: the candidate came from, or is shared with, an earlier and
 	// longer name in the document (see earlier.go).
 	earlier bool
@@ -107,16 +111,18 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 	for i, kc := range cands {
 		ent := c.kb.Entity(kc.Entity)
 		e.cands[i] = candidate{
-			entity:    kc.Entity,
-			title:     ent.Title,
-			titleNorm: kb.Normalize(ent.Title),
-			baseNorm:  kb.Normalize(nameOf(ent.Title)),
-			qid:       ent.QID,
-			typ:       ent.Type.String(),
-			prior:     float64(kc.Prior),
-			inlinks:   ent.Inlinks,
-			desc:      ent.Description,
-			vec:       vectorOf(ent.Title+" "+ent.Description, c.idf),
+			entity:      kc.Entity,
+			title:       ent.Title,
+			titleNorm:   kb.Normalize(ent.Title),
+			baseNorm:    kb.Normalize(nameOf(ent.Title)),
+			qid:         ent.QID,
+			typ:         ent.Type.String(),
+			prior:       float64(kc.Prior),
+			inlinks:     ent.Inlinks,
+			desc:        ent.Description,
+			anchorWords: ent.AnchorWords,
+			vec:         vectorOf(ent.Title+" "+ent.Description, c.idf),
+			anchorVec:   vectorOf(ent.AnchorWords, c.idf),
 		}
 	}
 	return e
@@ -126,7 +132,7 @@ func (e *surfaceEntry) cost() int64 {
 	n := int64(unsafe.Sizeof(*e))
 	for i := range e.cands {
 		cd := &e.cands[i]
-		n += int64(unsafe.Sizeof(*cd)) + int64(len(cd.title)+len(cd.titleNorm)+len(cd.baseNorm)+len(cd.qid)+len(cd.desc)) + int64(len(cd.vec.terms))*8
+		n += int64(unsafe.Sizeof(*cd)) + int64(len(cd.title)+len(cd.titleNorm)+len(cd.baseNorm)+len(cd.qid)+len(cd.desc)+len(cd.anchorWords)) + int64(len(cd.vec.terms)+len(cd.anchorVec.terms))*8
 	}
 	return n
 }

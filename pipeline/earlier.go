@@ -3,6 +3,8 @@ package pipeline
 import (
 	"slices"
 	"strings"
+
+	"github.com/linkstream/linkstream/kb"
 )
 
 // Candidates from the document's longer names. News names an entity in
@@ -41,7 +43,7 @@ func (l *Linker) addEarlierNames(mentions []mention) {
 		srcs := byWord[words[0]]
 		for k := len(srcs) - 1; k >= 0 && sources < earlierSources; k-- {
 			src := &mentions[srcs[k]]
-			if len(strings.Fields(src.norm)) <= len(words) || !containsWords(src.norm, m.norm) {
+			if len(strings.Fields(src.norm)) <= len(words) || !kb.ContainsWords(src.norm, m.norm) {
 				continue
 			}
 			sources++
@@ -50,7 +52,7 @@ func (l *Linker) addEarlierNames(mentions []mention) {
 				if taken == earlierPerSource {
 					break
 				}
-				if containsWords(c.titleNorm, m.norm) || containsWords(c.baseNorm, m.norm) {
+				if kb.ContainsWords(c.titleNorm, m.norm) || kb.ContainsWords(c.baseNorm, m.norm) {
 					borrowed = append(borrowed, c)
 					taken++
 				}

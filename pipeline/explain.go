@@ -22,15 +22,18 @@ type Explanation struct {
 // CandidateScore is one candidate's features and its probability among the
 // mention's candidates.
 type CandidateScore struct {
-	Title        string   `json:"title"`
-	Prior        float64  `json:"prior"`
-	Inlinks      uint32   `json:"inlinks"`
-	StringMatch  float64  `json:"string_match"`
-	Context      float64  `json:"context"`
-	Coherence    float64  `json:"coherence"`
-	Described    bool     `json:"described"`
-	CrossEncoder *float64 `json:"cross_encoder,omitempty"`
-	Probability  float64  `json:"probability"`
+	Title       string  `json:"title"`
+	Prior       float64 `json:"prior"`
+	Inlinks     uint32  `json:"inlinks"`
+	StringMatch float64 `json:"string_match"`
+	Context     float64 `json:"context"`
+	Coherence   float64 `json:"coherence"`
+	// AnchorContext: the context's cosine with the anchor words of a
+	// candidate the KB does not describe.
+	AnchorContext float64  `json:"anchor_context,omitempty"`
+	Described     bool     `json:"described"`
+	CrossEncoder  *float64 `json:"cross_encoder,omitempty"`
+	Probability   float64  `json:"probability"`
 	// Features is the unrounded feature vector the score was computed
 	// from: what `linkstream train` fits weights to.
 	Features Vector `json:"-"`
@@ -51,7 +54,7 @@ func (l *Linker) explanations(text string, mentions []mention, scores []mentionS
 			cs := CandidateScore{
 				Title: c.title, Prior: round3(c.prior), Inlinks: c.inlinks,
 				StringMatch: f.x[FeatureStringMatch], Context: round3(f.x[FeatureContext]),
-				Coherence: round3(f.x[FeatureCoherence]), Described: f.described,
+				Coherence: round3(f.x[FeatureCoherence]), AnchorContext: round3(f.x[FeatureAnchorContext]), Described: f.described,
 				Probability: round3(ms.p[j]), Features: f.x,
 			}
 			if f.hasCrossEncoder {

@@ -214,6 +214,9 @@ func (l *Linker) features(m *mention, surface string, window *contextWindow) men
 		f.x[FeatureProminence] = math.Log1p(float64(c.inlinks))
 		f.x[FeatureStringMatch] = stringMatch(m.norm, c)
 		f.x[FeatureContext] = float64(window.cosine(c.vec))
+		if len(c.anchorVec.terms) > 0 {
+			f.x[FeatureAnchorContext] = float64(window.cosine(c.anchorVec))
+		}
 		if f.described {
 			f.x[FeatureDescribed] = 1
 		}
@@ -283,16 +286,21 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 
 // passage is what the reranker reads of a candidate: its description, or,
 // for an entity the KB knows only by name, what the KB knows of it (its
-// title, qualifier included, and its type), so that the model does not
-// read a bare title as a perfect short answer.
+// title, qualifier included, its type and the words of the strings that
+// link to it), so that the model does not read a bare title as a perfect
+// short answer.
 func passage(c *candidate) string {
 	if c.desc != "" {
 		return c.title + ": " + c.desc
 	}
+	p := c.title + ": " + c.title
 	if kind, ok := typePhrases[c.typ]; ok {
-		return c.title + ": " + c.title + " is " + kind + "."
+		p += " is " + kind
 	}
-	return c.title + ": " + c.title + "."
+	if c.anchorWords != "" {
+		p += ", named in links with the words " + c.anchorWords
+	}
+	return p + "."
 }
 
 var typePhrases = map[string]string{"PER": "a person", "ORG": "an organisation", "LOC": "a place"}

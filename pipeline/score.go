@@ -3,6 +3,8 @@ package pipeline
 import (
 	"math"
 	"strings"
+
+	"github.com/linkstream/linkstream/kb"
 )
 
 // Feature indexes one score feature in a feature vector. The vector is what
@@ -40,12 +42,18 @@ const (
 	// France-Presse", "South Dakota"): an acronym's dictionary senses are
 	// mostly strings that merely share its letters.
 	FeatureAcronym
+	// FeatureAnchorContext is the cosine of the words around the mention
+	// with the anchor words of a candidate the KB has no description of
+	// (kb.Entity.AnchorWords): a few words, not a text, so their cosines
+	// run on another scale than FeatureContext's and get a weight of
+	// their own.
+	FeatureAnchorContext
 	// NumFeatures is the length of a feature vector.
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "anchor_context"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -57,7 +65,8 @@ type Vector [NumFeatures]float64
 //	     + Coherence·cos(document's other links, e) + Described·[e described]
 //	     + EarlierName·[e is an earlier, longer name's]
 //	     + CrossEncoder·logit(context, passage(e))
-//	     + Acronym·[mention is e's initials] − Outlier·penalty(e)
+//	     + Acronym·[mention is e's initials]
+//	     + AnchorContext·cos(context, anchor words(e)) − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
 // probability is the link's score. This is the seed paper's product of
@@ -77,6 +86,7 @@ type Weights struct {
 	CrossEncoder     float64 `json:"cross_encoder"`
 	CrossEncoderName float64 `json:"cross_encoder_name"`
 	Acronym          float64 `json:"acronym"`
+	AnchorContext    float64 `json:"anchor_context"`
 	Outlier          float64 `json:"outlier"`
 }
 
@@ -88,7 +98,7 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
 	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName,
-		w.Acronym}
+		w.Acronym, w.AnchorContext}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
@@ -96,7 +106,7 @@ func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
 	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
-	w.Acronym = v[FeatureAcronym]
+	w.Acronym, w.AnchorContext = v[FeatureAcronym], v[FeatureAnchorContext]
 	return w
 }
 
@@ -177,7 +187,7 @@ func stringMatch(mention string, c *candidate) float64 {
 		return 1
 	case mention == c.baseNorm, sameNameInFull(mention, c.baseNorm):
 		return 0.5
-	case containsWords(c.titleNorm, mention):
+	case kb.ContainsWords(c.titleNorm, mention):
 		return 0.25
 	}
 	return 0
@@ -223,22 +233,4 @@ func sameNameInFull(short, full string) bool {
 		}
 	}
 	return true
-}
-
-// containsWords reports whether the words of part occur in whole as a run
-// of whole words.
-func containsWords(whole, part string) bool {
-	for i := 0; i+len(part) <= len(whole); {
-		j := strings.Index(whole[i:], part)
-		if j < 0 {
-			return false
-		}
-		j += i
-		end := j + len(part)
-		if (j == 0 || whole[j-1] == ' ') && (end == len(whole) || whole[end] == ' ') {
-			return true
-		}
-		i = j + 1
-	}
-	return false
 }

@@ -211,6 +211,11 @@ func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []ev
 			if c.CrossEncoder != nil {
 				f["cross_encoder"] = *c.CrossEncoder
 			}
+			for name, x := range map[string]float64{"coherence": c.Coherence, "anchor_context": c.AnchorContext} {
+				if x != 0 {
+					f[name] = x
+				}
+			}
 			d.Candidates = append(d.Candidates, eval.Candidate{Title: c.Title, Score: c.Probability, Features: f})
 		}
 		out[i] = d

@@ -110,6 +110,7 @@ type lookupCand struct {
 	QID         string  `json:"qid,omitempty"`
 	Description string  `json:"description,omitempty"`
 	NameOnly    bool    `json:"name_only,omitempty"`
+	AnchorWords string  `json:"anchor_words,omitempty"`
 }
 
 // runKBLookup: linkstream kb lookup --kb KBDIR [--json] [--fuzzy N] [--top K] SURFACE...
@@ -167,7 +168,7 @@ func runKBLookup(ctx context.Context, args []string) error {
 			}
 			e := k.Entity(c.Entity)
 			res.Candidates = append(res.Candidates, lookupCand{Title: e.Title, Prior: c.Prior, Count: c.Count, Inlinks: e.Inlinks,
-				Type: e.Type.String(), QID: e.QID, Description: e.Description, NameOnly: e.NameOnly})
+				Type: e.Type.String(), QID: e.QID, Description: e.Description, NameOnly: e.NameOnly, AnchorWords: e.AnchorWords})
 		}
 		if *asJSON {
 			if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
@@ -200,7 +201,9 @@ func printLookup(r lookupResult, total int) {
 		if len([]rune(d)) > 90 {
 			d = string([]rune(d)[:89]) + "…"
 		}
-		if c.NameOnly {
+		if c.NameOnly && c.AnchorWords != "" {
+			d = "(name only; anchor words: " + c.AnchorWords + ")"
+		} else if c.NameOnly {
 			d = "(name only: no article in the inputs)"
 		}
 		q := c.QID
