@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -207,13 +208,12 @@ func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []ev
 		}
 		d := eval.SpanDecision{Title: e.Chosen, Score: e.Score}
 		for _, c := range e.Candidates {
+			// prior and inlinks as the KB gives them, the other features
+			// as the score reads them, where they are not 0
 			f := map[string]float64{"prior": c.Prior, "inlinks": float64(c.Inlinks), "context": c.Context}
-			if c.CrossEncoder != nil {
-				f["cross_encoder"] = *c.CrossEncoder
-			}
-			for name, x := range map[string]float64{"coherence": c.Coherence, "anchor_context": c.AnchorContext} {
-				if x != 0 {
-					f[name] = x
+			for i, x := range c.Features {
+				if i != int(pipeline.FeaturePrior) && i != int(pipeline.FeatureProminence) && x != 0 {
+					f[pipeline.FeatureNames[i]] = math.Round(x*1000) / 1000
 				}
 			}
 			d.Candidates = append(d.Candidates, eval.Candidate{Title: c.Title, Score: c.Probability, Features: f})

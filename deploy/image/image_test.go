@@ -69,6 +69,9 @@ func TestImageLinksADocument(t *testing.T) {
 	if _, err := podman(ctx, "image", "exists", image); err != nil {
 		t.Skipf("no image %s: run make image (or set %s)", image, imageEnv)
 	}
+	if stale := staleBinary(t, ctx, image); stale != "" {
+		t.Skipf("image %s is stale: %s; make image builds it anew (make test-image does)", image, stale)
+	}
 	if user, err := podman(ctx, "image", "inspect", "--format", "{{.Config.User}}", image); err != nil || user != "65532:65532" {
 		t.Errorf("image user = %q (%v), want 65532:65532 (the service runs as nonroot)", user, err)
 	}
@@ -259,4 +262,33 @@ func gensimDump(t *testing.T) string {
 		t.Fatalf("the gensim dump excerpt: %v", err)
 	}
 	return p
+}
+
+// staleBinary says how the image's linkstream differs from the checkout's
+// bin/linkstream ("" when it is the same file): an image built from older
+// code tests that code, not this checkout's (a KB of a newer format, for
+// one, it refuses to open).
+func staleBinary(t *testing.T, ctx context.Context, image string) string {
+	t.Helper()
+	local, err := os.ReadFile(filepath.Join("..", "..", "bin", "linkstream"))
+	if err != nil {
+		return "no bin/linkstream to compare it with (make build)"
+	}
+	name := fmt.Sprintf("linkstream-imagecheck-%d", time.Now().UnixNano())
+	if o, err := podman(ctx, "create", "--name", name, image); err != nil {
+		t.Fatalf("podman create: %v\n%s", err, o)
+	}
+	defer podman(context.Background(), "rm", "-f", name)
+	copied := filepath.Join(t.TempDir(), "linkstream")
+	if o, err := podman(ctx, "cp", name+":/usr/local/bin/linkstream", copied); err != nil {
+		t.Fatalf("podman cp: %v\n%s", err, o)
+	}
+	inImage, err := os.ReadFile(copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(inImage, local) {
+		return "its /usr/local/bin/linkstream is not bin/linkstream"
+	}
+	return ""
 }
