@@ -57,18 +57,7 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// an acronym of an earlier name stands for it
 		{"British Airways cancelled flights, and BA said more would follow.", map[string]string{"British Airways": "British Airways", "BA": "British Airways"}},
 	} {
-		res := linkText(t, l, tc.text)
-		got := titles(res)
-		for m, title := range tc.want {
-			if got[m] != title {
-				t.Errorf("%q: %q linked to %q, want %q (all: %v)", tc.text, m, got[m], title, got)
-			}
-		}
-		for m := range got {
-			if _, ok := tc.want[m]; !ok {
-				t.Errorf("%q: %q linked to %q, want no link (all: %v)", tc.text, m, got[m], got)
-			}
-		}
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
 }
 
@@ -88,16 +77,22 @@ func TestNoNameOpensWithAFunctionWordOrATitle(t *testing.T) {
 		"I'm\tMain_Page\t1.0\nRep. Barney Frank\tBarney_Frank\t1.0\nBarney Frank\tBarney_Frank\t1.0\nThe Apprentice\tThe_Apprentice\t0.9\n"
 	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
 	text := "The Dow rose. In 1997 it fell. I'm sure, said Rep. Barney Frank, who watches The Apprentice."
-	got := titles(linkText(t, l, text))
-	want := map[string]string{"Dow": "Dow Jones Industrial Average", "Barney Frank": "Barney Frank", "The Apprentice": "The Apprentice"}
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Dow": "Dow Jones Industrial Average", "Barney Frank": "Barney Frank",
+		"The Apprentice": "The Apprentice"})
+}
+
+// wantLinks holds a text's links (mention → title) to want: every mention
+// in it linked to its title, no other mention linked.
+func wantLinks(t *testing.T, text string, got, want map[string]string) {
+	t.Helper()
 	for m, title := range want {
 		if got[m] != title {
-			t.Errorf("%q linked to %q, want %q (all: %v)", m, got[m], title, got)
+			t.Errorf("%q: %q linked to %q, want %q (all: %v)", text, m, got[m], title, got)
 		}
 	}
 	for m := range got {
 		if _, ok := want[m]; !ok {
-			t.Errorf("%q linked to %q, want no link (all: %v)", m, got[m], got)
+			t.Errorf("%q: %q linked to %q, want no link (all: %v)", text, m, got[m], got)
 		}
 	}
 }
