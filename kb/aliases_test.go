@@ -296,3 +296,18 @@ Birmingham, AL	Birmingham,_Alabama	1.0
 		t.Errorf("Houston: candidates %v, want the one city", got)
 	}
 }
+
+// The pages of Wikipedia's machinery are no entities, however many web
+// anchors link to them.
+func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
+	dict := "Supreme Court\tMain_Page\t0.6\nsupreme court\tSupreme_Court_of_the_United_States\t0.9\nkot\tIPA_chart_for_Polish\t1.0\nAlive\tLiving_people\t1.0\n"
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict)))
+	if got := titlesOf(k, k.Lookup("Supreme Court")); len(got) != 1 || got[0] != "Supreme Court of the United States" {
+		t.Errorf("Supreme Court: %v, want the court alone", got)
+	}
+	for _, title := range []string{"Main Page", "IPA chart for Polish", "Living people"} {
+		if _, ok := k.EntityByTitle(title); ok {
+			t.Errorf("%s is an entity", title)
+		}
+	}
+}
