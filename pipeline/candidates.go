@@ -30,6 +30,9 @@ type candidate struct {
 	// earlier: the candidate came from, or is shared with, an earlier and
 	// longer name in the document (see earlier.go).
 	earlier bool
+	// qualified: the candidate is the mention's institution of a place
+	// the document names (see qualified.go).
+	qualified bool
 }
 
 // nameOf is what a title is called in running text: without its
@@ -109,24 +112,32 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 	}
 	e.cands = make([]candidate, len(cands))
 	for i, kc := range cands {
-		ent := c.kb.Entity(kc.Entity)
-		e.cands[i] = candidate{
-			entity:      kc.Entity,
-			title:       ent.Title,
-			titleNorm:   kb.Normalize(ent.Title),
-			baseNorm:    kb.Normalize(nameOf(ent.Title)),
-			qid:         ent.QID,
-			typ:         ent.Type.String(),
-			prior:       float64(kc.Prior),
-			inlinks:     ent.Inlinks,
-			desc:        ent.Description,
-			anchorWords: ent.AnchorWords,
-			vec:         vectorOf(ent.Title+" "+ent.Description, c.idf),
-			anchorVec:   vectorOf(ent.AnchorWords, c.idf),
-		}
+		e.cands[i] = c.decode(kc)
 	}
 	return e
 }
+
+// decode turns a KB candidate into the scorer's.
+func (c *candidateCache) decode(kc kb.Candidate) candidate {
+	ent := c.kb.Entity(kc.Entity)
+	return candidate{
+		entity:      kc.Entity,
+		title:       ent.Title,
+		titleNorm:   kb.Normalize(ent.Title),
+		baseNorm:    kb.Normalize(nameOf(ent.Title)),
+		qid:         ent.QID,
+		typ:         ent.Type.String(),
+		prior:       float64(kc.Prior),
+		inlinks:     ent.Inlinks,
+		desc:        ent.Description,
+		anchorWords: ent.AnchorWords,
+		vec:         vectorOf(ent.Title+" "+ent.Description, c.idf),
+		anchorVec:   vectorOf(ent.AnchorWords, c.idf),
+	}
+}
+
+// entity is one entity as a candidate outside any surface's list (prior 0).
+func (c *candidateCache) entity(id kb.EntityID) candidate { return c.decode(kb.Candidate{Entity: id}) }
 
 func (e *surfaceEntry) cost() int64 {
 	n := int64(unsafe.Sizeof(*e))

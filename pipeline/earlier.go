@@ -59,7 +59,7 @@ func (l *Linker) addEarlierNames(mentions []mention) {
 			}
 		}
 		if len(borrowed) > 0 {
-			m.entry = withEarlier(m.entry, borrowed)
+			m.entry = joined(m.entry, borrowed, func(c *candidate) { c.earlier = true })
 		}
 		if len(words) >= 2 {
 			seen := map[string]bool{}
@@ -73,21 +73,22 @@ func (l *Linker) addEarlierNames(mentions []mention) {
 	}
 }
 
-// withEarlier is a copy of a (cached, shared) surface entry whose
-// candidates are marked or joined by the borrowed ones: a candidate the
-// short form already has keeps its prior; a new one has prior 0, since
-// the KB does not link this string to it.
-func withEarlier(e *surfaceEntry, borrowed []candidate) *surfaceEntry {
+// joined is a copy of a (cached, shared) surface entry whose candidates
+// are marked, or joined, by the ones the document lends it (earlier names,
+// qualified institutions): a candidate the surface already has keeps its
+// prior; a new one has prior 0, since the KB does not link this string to
+// it. mark sets the flag that says where the candidate came from.
+func joined(e *surfaceEntry, lent []candidate, mark func(*candidate)) *surfaceEntry {
 	out := *e
 	out.cands = slices.Clone(e.cands)
-	for _, b := range borrowed {
+	for _, b := range lent {
 		j := slices.IndexFunc(out.cands, func(c candidate) bool { return c.entity == b.entity })
 		if j < 0 {
 			b.prior = 0
 			out.cands = append(out.cands, b)
 			j = len(out.cands) - 1
 		}
-		out.cands[j].earlier = true
+		mark(&out.cands[j])
 	}
 	return &out
 }

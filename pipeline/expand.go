@@ -117,14 +117,22 @@ func initials(text string, toks []token, from, to int) string {
 // smallWords are the words of a name its initials leave out.
 var smallWords = [...]string{"of", "and", "the", "for", "de", "&"}
 
+// isSmallWord: one of smallWords, in any case.
+func isSmallWord(word string) bool {
+	for _, s := range smallWords {
+		if strings.EqualFold(word, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // appendInitial appends what one word of a name adds to its initials: its
 // capital letter, or nothing for a small word ("of", "The", "&"); false
 // when the word starts with anything but a capital A–Z.
 func appendInitial(b []byte, word string) ([]byte, bool) {
-	for _, s := range smallWords {
-		if strings.EqualFold(word, s) {
-			return b, true
-		}
+	if isSmallWord(word) {
+		return b, true
 	}
 	if word == "" || word[0] < 'A' || word[0] > 'Z' {
 		return b, false

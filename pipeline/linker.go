@@ -153,6 +153,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
 	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
+	l.qualify(text, s.toks, s.mentions, scores)
 	l.cohere(text, s.toks, s.mentions, scores)
 	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {
 		return res, nil, err
@@ -193,13 +194,28 @@ func (ms *mentionScores) rescore(w Weights) {
 // score computes the cheap features of every candidate of every mention.
 func (l *Linker) score(text string, toks []token, mentions []mention) []mentionScores {
 	scores := make([]mentionScores, len(mentions))
+	l.scoreSome(text, toks, mentions, scores, nil)
+	return scores
+}
+
+// scoreSome computes the cheap features of the mentions idx (in text
+// order; every mention when nil) into scores.
+func (l *Linker) scoreSome(text string, toks []token, mentions []mention, scores []mentionScores, idx []int) {
 	window := newContextWindow(text, toks, l.cfg.idf)
-	for i := range mentions {
+	one := func(i int) {
 		m := &mentions[i]
 		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
 		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, text[m.start:m.end], window) })
 	}
-	return scores
+	if idx == nil {
+		for i := range mentions {
+			one(i)
+		}
+		return
+	}
+	for _, i := range idx {
+		one(i)
+	}
 }
 
 func (l *Linker) features(m *mention, surface string, window *contextWindow) mentionScores {
@@ -222,6 +238,9 @@ func (l *Linker) features(m *mention, surface string, window *contextWindow) men
 		}
 		if c.earlier {
 			f.x[FeatureEarlierName] = 1
+		}
+		if c.qualified {
+			f.x[FeatureQualified] = 1
 		}
 		if acronym != "" && isInitialsOf(acronym, nameOf(c.title)) {
 			f.x[FeatureAcronym] = 1

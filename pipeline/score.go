@@ -48,12 +48,16 @@ const (
 	// run on another scale than FeatureContext's and get a weight of
 	// their own.
 	FeatureAnchorContext
+	// FeatureQualified is 1 when the candidate is the institution the
+	// mention names by its kind, of a place the document names ("Supreme
+	// Court" → Supreme Court of Florida; see qualified.go).
+	FeatureQualified
 	// NumFeatures is the length of a feature vector.
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "anchor_context"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "anchor_context", "qualified"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -66,7 +70,9 @@ type Vector [NumFeatures]float64
 //	     + EarlierName·[e is an earlier, longer name's]
 //	     + CrossEncoder·logit(context, passage(e))
 //	     + Acronym·[mention is e's initials]
-//	     + AnchorContext·cos(context, anchor words(e)) − Outlier·penalty(e)
+//	     + AnchorContext·cos(context, anchor words(e))
+//	     + Qualified·[e is the mention's institution of a place named]
+//	     − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
 // probability is the link's score. This is the seed paper's product of
@@ -87,6 +93,7 @@ type Weights struct {
 	CrossEncoderName float64 `json:"cross_encoder_name"`
 	Acronym          float64 `json:"acronym"`
 	AnchorContext    float64 `json:"anchor_context"`
+	Qualified        float64 `json:"qualified"`
 	Outlier          float64 `json:"outlier"`
 }
 
@@ -98,7 +105,7 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
 	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName,
-		w.Acronym, w.AnchorContext}
+		w.Acronym, w.AnchorContext, w.Qualified}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
@@ -106,7 +113,7 @@ func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
 	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
-	w.Acronym, w.AnchorContext = v[FeatureAcronym], v[FeatureAnchorContext]
+	w.Acronym, w.AnchorContext, w.Qualified = v[FeatureAcronym], v[FeatureAnchorContext], v[FeatureQualified]
 	return w
 }
 

@@ -1,0 +1,49 @@
+package pipeline
+
+import (
+	"context"
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+	"github.com/linkstream/linkstream/link"
+)
+
+// An institution named by its kind is the one of the place the story names.
+func TestInstitutionsOfTheDocumentsPlace(t *testing.T) {
+	dict := "Supreme Court\tSupreme_Court_of_the_United_States\t0.9\nFlorida\tFlorida\t0.9\nFlorida's high court\tSupreme_Court_of_Florida\t1.0\n" +
+		"legislature\tLegislature\t0.9\nTallahassee lawmakers\tFlorida_Legislature\t1.0\nPresident\tPresident_of_the_United_States\t0.8\n"
+	sums := `{"Florida": {"title": "Florida", "extract": "Florida is a state in the southeastern United States.", "description": "U.S. state", "topic": "Geography"}}`
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "sums.json", sums)))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1, Qualified: 10}))
+
+	text := "Lawyers in Florida asked the Supreme Court and the legislature to act; the Florida Supreme Court agreed."
+	want := map[string]string{"Florida": "Florida", "Supreme Court": "Supreme Court of Florida", "legislature": "Florida Legislature",
+		"Florida Supreme Court": "Supreme Court of Florida"}
+	for m, title := range chosen(t, l, text, "Florida", "Supreme Court", "legislature", "Florida Supreme Court") {
+		if title != want[m] {
+			t.Errorf("%q chose %q, want %q", m, title, want[m])
+		}
+	}
+	// no place named, nothing to qualify with
+	if got := chosen(t, l, "The Supreme Court ruled.", "Supreme Court")["Supreme Court"]; got != "Supreme Court of the United States" {
+		t.Errorf("Supreme Court without a place chose %q, want the KB's own candidate", got)
+	}
+}
+
+// chosen links the given mentions of text as gold spans: mention → title.
+func chosen(t *testing.T, l *Linker, text string, mentions ...string) map[string]string {
+	t.Helper()
+	var spans []Span
+	for _, m := range mentions {
+		spans = append(spans, spanOf(t, text, m))
+	}
+	ex, err := l.LinkSpans(context.Background(), link.Document{ID: "t", Text: text}, spans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range ex {
+		got[e.Mention] = e.Chosen
+	}
+	return got
+}
