@@ -74,9 +74,9 @@ func TestCalendarOnly(t *testing.T) {
 // opens with; the name after them is what is linked.
 func TestNoNameOpensWithAFunctionWordOrATitle(t *testing.T) {
 	dict := "The Dow\tDow_Jones_Industrial_Average\t0.9\nDow\tDow_Jones_Industrial_Average\t0.8\nIn 1997\t1997_Red_River_Flood\t1.0\n" +
-		"I'm\tMain_Page\t1.0\nRep. Barney Frank\tBarney_Frank\t1.0\nBarney Frank\tBarney_Frank\t1.0\nThe Apprentice\tThe_Apprentice\t0.9\n"
+		"I'm\tI'm_Yours\t1.0\nRep. Barney Frank\tBarney_Frank\t1.0\nBarney Frank\tBarney_Frank\t1.0\nThe Apprentice\tThe_Apprentice\t0.9\n"
 	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
-	text := "The Dow rose. In 1997 it fell. I'm sure, said Rep. Barney Frank, who watches The Apprentice."
+	text := "The Dow rose. In 1997 it fell. I'm sure, said Rep. Barney Frank, who watches The Apprentice, and I'm too."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Dow": "Dow Jones Industrial Average", "Barney Frank": "Barney Frank",
 		"The Apprentice": "The Apprentice"})
 }

@@ -46,12 +46,12 @@ gold-span-designators-kept|pipeline|pipeline/gold.go|s/\{0, nameEnd\(surface, to
 gold-span-title-kept|pipeline|pipeline/gold.go|s/^\t\tfrom = 1$/\t\tfrom = 0/
 sentence-function-word-opens-names|pipeline|pipeline/spot.go|s/if _, ok := functionWords\[word\]; ok \&\& toks\[i\]\.sentenceStart \{/if _, ok := functionWords[word]; ok \&\& false {/
 pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[word\]; ok \{/if _, ok := pronounI[word]; ok \&\& false {/
-abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/return title \&\& toks\[i\]\.end < len\(text\)/return false \&\& toks[i].end < len(text)/
+abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviatedTitles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]/title := false/
 anchor-words-not-in-passage|pipeline|pipeline/linker.go|s/if c\.anchorWords != "" \{/if false {/
 anchor-context-off|pipeline|pipeline/linker.go|s/if len\(c\.anchorVec\.terms\) > 0 \{/if false {/
 qualified-candidates-off|pipeline|pipeline/qualified.go|s/if len\(found\) > 0 \{/if false {/
 qualified-p-x-shape-off|pipeline|pipeline/qualified.go|s/if rest, ok := strings\.CutPrefix\(name, p\+" "\); ok \{/if rest, ok := strings.CutPrefix(name, p+" "); false \&\& ok {/
-anchor-words-title-words-kept|kb|kb/anchorwords.go|s/\|\| ContainsWords\(own, word\) \{/{/
+anchor-words-title-words-kept|kb|kb/anchorwords.go|s/ContainsWords\(own, word\)/ContainsWords(own, word+"\\x00")/
 anchor-words-function-words-kept|kb|kb/anchorwords.go|s/z >= anchorWordMaxZipf \|\| //
 wikipedia-machinery-kept|kb|kb/aliases.go|s/case t == "Main Page", t == "Living people"/case false/
 train-drop-ignored|cmd/linkstream|cmd/linkstream/train.go|s/f\.full\[i\] = !slices\.Contains\(drop, pipeline\.Feature\(i\)\)/f.full[i] = true/
