@@ -65,6 +65,15 @@ func nameBreak(gap, next string) bool {
 	return strings.Contains(gap, ",") && !nameSuffix(strings.TrimSuffix(next, "."))
 }
 
+// possessive: the gap after a word opens with the apostrophe of a
+// possessive the tokenizer left out ("Japan's Nikkei", "Jones' car"): a
+// name the KB does not know does not run on across it, so "Japan" is no
+// piece of a longer one. (A name the KB knows may: "London's Heathrow
+// Airport", "Kids' Choice Awards".)
+func possessive(gap string) bool {
+	return strings.HasPrefix(gap, "'") || strings.HasPrefix(gap, "’")
+}
+
 // nameSuffix reports whether a word after a comma still belongs to the
 // name: a company's legal form (the tokenizer leaves the dot of "Inc."
 // out) or a generational suffix.
@@ -183,7 +192,8 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 		return false
 	}
 	joined := func(a, b int) bool { // tokens a and b (a < b) are one name's words
-		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(text[toks[a].end:toks[b].start], ",\n;:()[]{}\"|/“”«»")
+		gap := text[toks[a].end:toks[b].start]
+		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap)
 	}
 	if to < len(toks) && joined(to-1, to) {
 		return true

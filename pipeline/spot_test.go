@@ -26,6 +26,7 @@ Dec. 26	December_26	1.0
 38th	38th_Academy_Awards	1.0
 British Airways	British_Airways	0.99
 BA	Bachelor_of_Arts	0.5
+Japan	Japan	0.9
 `
 
 const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nwednesday\t4.6\n"
@@ -54,6 +55,9 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// a surname follows the person named in full before it, typed PER
 		// from its shape (given name + surname) where no source types it
 		{"Barbara Walters hosted the show; Walters said it was her last.", map[string]string{"Barbara Walters": "Barbara Walters", "Walters": "Barbara Walters"}},
+		// a possessive ends a name the KB does not know: "Japan" is no
+		// piece of a longer "Japan Nikkei"
+		{"Overseas, Japan's Nikkei index fell.", map[string]string{"Japan": "Japan"}},
 		// an acronym of an earlier name stands for it
 		{"British Airways cancelled flights, and BA said more would follow.", map[string]string{"British Airways": "British Airways", "BA": "British Airways"}},
 	} {

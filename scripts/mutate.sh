@@ -47,6 +47,7 @@ gold-span-title-kept|pipeline|pipeline/gold.go|s/^\t\tfrom = 1$/\t\tfrom = 0/
 sentence-function-word-opens-names|pipeline|pipeline/spot.go|s/if _, ok := functionWords\[word\]; ok \&\& toks\[i\]\.sentenceStart \{/if _, ok := functionWords[word]; ok \&\& false {/
 pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[word\]; ok \{/if _, ok := pronounI[word]; ok \&\& false {/
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviatedTitles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]/title := false/
+possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
 anchor-words-not-in-passage|pipeline|pipeline/linker.go|s/if c\.anchorWords != "" \{/if false {/
 anchor-context-off|pipeline|pipeline/linker.go|s/if len\(c\.anchorVec\.terms\) > 0 \{/if false {/
 qualified-candidates-off|pipeline|pipeline/qualified.go|s/if len\(found\) > 0 \{/if false {/
