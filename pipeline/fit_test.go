@@ -34,14 +34,14 @@ func TestParseFitRejects(t *testing.T) {
 
 func TestWeightsVectorRoundTrips(t *testing.T) {
 	w := Weights{Prior: 1, Prominence: 2, StringMatch: 3, Context: 4, Coherence: 5, Described: 6, EarlierName: 7, CrossEncoder: 8, CrossEncoderName: 9,
-		Acronym: 10, AnchorContext: 11, Qualified: 12, Outlier: 13}
+		Acronym: 10, AnchorContext: 11, Qualified: 12, Credit: 13, Outlier: 14}
 	v := w.Vector()
 	for i, x := range v {
 		if x != float64(i+1) {
 			t.Fatalf("feature %s has weight %v, want %d: Vector's order is not FeatureNames'", FeatureNames[i], x, i+1)
 		}
 	}
-	if back := (Weights{Outlier: 13}).WithVector(v); back != w {
+	if back := (Weights{Outlier: 14}).WithVector(v); back != w {
 		t.Errorf("WithVector(Vector) = %+v, want %+v", back, w)
 	}
 }

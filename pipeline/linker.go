@@ -205,7 +205,8 @@ func (l *Linker) scoreSome(text string, toks []token, mentions []mention, scores
 	one := func(i int) {
 		m := &mentions[i]
 		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
-		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, text[m.start:m.end], window) })
+		credit := creditLine(text, m.start, m.end)
+		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, text[m.start:m.end], credit, window) })
 	}
 	if idx == nil {
 		for i := range mentions {
@@ -218,7 +219,9 @@ func (l *Linker) scoreSome(text string, toks []token, mentions []mention, scores
 	}
 }
 
-func (l *Linker) features(m *mention, surface string, window *contextWindow) mentionScores {
+// features computes the cheap features of a mention's candidates; credit:
+// the mention is a credit line (creditLine).
+func (l *Linker) features(m *mention, surface string, credit bool, window *contextWindow) mentionScores {
 	cands := m.entry.cands
 	acronym := acronymLetters(surface)
 	ms := mentionScores{feats: make([]features, len(cands)), p: make([]float64, len(cands)), best: -1, second: -1}
@@ -241,6 +244,9 @@ func (l *Linker) features(m *mention, surface string, window *contextWindow) men
 		}
 		if c.qualified {
 			f.x[FeatureQualified] = 1
+		}
+		if credit && newsLike(c) {
+			f.x[FeatureCredit] = 1
 		}
 		if acronym != "" && isInitialsOf(acronym, nameOf(c.title)) {
 			f.x[FeatureAcronym] = 1

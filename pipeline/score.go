@@ -52,12 +52,16 @@ const (
 	// mention names by its kind, of a place the document names ("Supreme
 	// Court" → Supreme Court of Florida; see qualified.go).
 	FeatureQualified
+	// FeatureCredit is 1 when the mention is a wire story's credit line
+	// ("(AFP) -") and the KB's text of the candidate speaks of news (see
+	// credit.go).
+	FeatureCredit
 	// NumFeatures is the length of a feature vector.
 	NumFeatures
 )
 
 // FeatureNames are the features' names, as the weights' JSON keys spell them.
-var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "anchor_context", "qualified"}
+var FeatureNames = [NumFeatures]string{"prior", "prominence", "string_match", "context", "coherence", "described", "earlier_name", "cross_encoder", "cross_encoder_name", "acronym", "anchor_context", "qualified", "credit"}
 
 // Vector is one candidate's features.
 type Vector [NumFeatures]float64
@@ -72,6 +76,7 @@ type Vector [NumFeatures]float64
 //	     + Acronym·[mention is e's initials]
 //	     + AnchorContext·cos(context, anchor words(e))
 //	     + Qualified·[e is the mention's institution of a place named]
+//	     + Credit·[m is a credit line and e a news organisation]
 //	     − Outlier·penalty(e)
 //
 // and a mention's candidates compete through a softmax over z: the winner's
@@ -94,6 +99,7 @@ type Weights struct {
 	Acronym          float64 `json:"acronym"`
 	AnchorContext    float64 `json:"anchor_context"`
 	Qualified        float64 `json:"qualified"`
+	Credit           float64 `json:"credit"`
 	Outlier          float64 `json:"outlier"`
 }
 
@@ -105,7 +111,7 @@ var HandSetWeights = Weights{Prior: 1, Prominence: 0.15, StringMatch: 2, Context
 // Vector returns the weights in feature order (Outlier is not a feature).
 func (w Weights) Vector() Vector {
 	return Vector{w.Prior, w.Prominence, w.StringMatch, w.Context, w.Coherence, w.Described, w.EarlierName, w.CrossEncoder, w.CrossEncoderName,
-		w.Acronym, w.AnchorContext, w.Qualified}
+		w.Acronym, w.AnchorContext, w.Qualified, w.Credit}
 }
 
 // WithVector returns w with the feature weights of v (Outlier kept).
@@ -113,7 +119,7 @@ func (w Weights) WithVector(v Vector) Weights {
 	w.Prior, w.Prominence, w.StringMatch, w.Context = v[FeaturePrior], v[FeatureProminence], v[FeatureStringMatch], v[FeatureContext]
 	w.Coherence, w.Described, w.EarlierName = v[FeatureCoherence], v[FeatureDescribed], v[FeatureEarlierName]
 	w.CrossEncoder, w.CrossEncoderName = v[FeatureCrossEncoder], v[FeatureCrossEncoderName]
-	w.Acronym, w.AnchorContext, w.Qualified = v[FeatureAcronym], v[FeatureAnchorContext], v[FeatureQualified]
+	w.Acronym, w.AnchorContext, w.Qualified, w.Credit = v[FeatureAcronym], v[FeatureAnchorContext], v[FeatureQualified], v[FeatureCredit]
 	return w
 }
 

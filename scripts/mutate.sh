@@ -48,6 +48,8 @@ sentence-function-word-opens-names|pipeline|pipeline/spot.go|s/if _, ok := funct
 pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[word\]; ok \{/if _, ok := pronounI[word]; ok \&\& false {/
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviatedTitles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]/title := false/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
+credit-line-ignored|pipeline|pipeline/linker.go|s/if credit \&\& newsLike\(c\) \{/if false \&\& newsLike(c) {/
+credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
 anchor-words-not-in-passage|pipeline|pipeline/linker.go|s/if c\.anchorWords != "" \{/if false {/
 anchor-context-off|pipeline|pipeline/linker.go|s/if len\(c\.anchorVec\.terms\) > 0 \{/if false {/
 qualified-candidates-off|pipeline|pipeline/qualified.go|s/if len\(found\) > 0 \{/if false {/
