@@ -333,10 +333,13 @@ func TestIntegrationBrokerRestart(t *testing.T) {
 	}
 	t.Logf("broker restarted in %v", time.Since(t0).Round(time.Millisecond))
 	produceDocs(ctx, t, cl, in, nil, docs[3000:])
-	// Usually done 10 s after the restart; once (a fresh clone's make test,
-	// the package after the others) 3,708 of 6,000 were still missing after
-	// 120 s, and three reruns of the package passed: the wait is generous
-	// while that stall is unexplained (see the issue note).
+	// Usually done 10 s after the restart; in some runs of make test (3 of
+	// 6 in one session, never when run alone) outputs stop for the whole
+	// wait. A goroutine dump during such a stall shows the session's group
+	// consumer looping in franz-go's fetchOffsets on UNSTABLE_OFFSET_COMMIT:
+	// a transaction of the session, cut by the restart, still holds the
+	// group's offsets. Not mended yet (see the issue note); the wait stays
+	// generous so that a slow recovery is not taken for that stall.
 	outs := readOutputs(ctx, t, seeds, out, len(docs), 300*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
 }
