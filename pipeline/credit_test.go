@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
@@ -17,7 +18,7 @@ func TestCreditLine(t *testing.T) {
 		{"the protocol (AFP) that file servers speak", "AFP", false},
 		{"AFP - the protocol", "AFP", false},
 	} {
-		i := indexOf(t, tc.text, tc.mention)
+		i := strings.Index(tc.text, tc.mention)
 		if got := creditLine(tc.text, i, i+len(tc.mention)); got != tc.want {
 			t.Errorf("creditLine(%q, %q) = %v, want %v", tc.text, tc.mention, got, tc.want)
 		}
@@ -40,15 +41,4 @@ func TestCreditLineMeansTheNewsAgency(t *testing.T) {
 	if got := chosen(t, l, "Servers there speak AFP to Macs.", "AFP")["AFP"]; got != "Apple Filing Protocol" {
 		t.Errorf("AFP outside a credit line chose %q, want the protocol", got)
 	}
-}
-
-func indexOf(t *testing.T, text, s string) int {
-	t.Helper()
-	for i := 0; i+len(s) <= len(text); i++ {
-		if text[i:i+len(s)] == s {
-			return i
-		}
-	}
-	t.Fatalf("%q not in %q", s, text)
-	return -1
 }

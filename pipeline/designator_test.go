@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -50,14 +51,12 @@ func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
 
 func spanOf(t *testing.T, text, mention string) Span {
 	t.Helper()
-	for i := 0; i+len(mention) <= len(text); i++ {
-		if text[i:i+len(mention)] == mention {
-			start := utf8.RuneCountInString(text[:i])
-			return Span{Start: start, End: start + utf8.RuneCountInString(mention)}
-		}
+	i := strings.Index(text, mention)
+	if i < 0 {
+		t.Fatalf("%q not in %q", mention, text)
 	}
-	t.Fatalf("%q not in %q", mention, text)
-	return Span{}
+	start := utf8.RuneCountInString(text[:i])
+	return Span{Start: start, End: start + utf8.RuneCountInString(mention)}
 }
 
 func TestNameEnd(t *testing.T) {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/kb"
@@ -54,7 +53,7 @@ func (l *Linker) lookupSpan(surface string) (*surfaceEntry, string) {
 	toks := tokenize(surface, nil)
 	norm.reset(surface, toks)
 	from := 0
-	if _, title := honorifics[strings.TrimSuffix(firstWord(surface, toks), ".")]; title && len(toks) > 1 {
+	if _, title := honorifics[firstWord(surface, toks)]; title && len(toks) > 1 {
 		from = 1
 	}
 	for _, r := range [...][2]int{{0, len(toks)}, {0, nameEnd(surface, toks, 0, len(toks))}, {from, nameEnd(surface, toks, from, len(toks))}} {

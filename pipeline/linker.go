@@ -205,8 +205,7 @@ func (l *Linker) scoreSome(text string, toks []token, mentions []mention, scores
 	one := func(i int) {
 		m := &mentions[i]
 		window.slide(m.tokFrom-l.cfg.window, m.tokTo+l.cfg.window)
-		credit := creditLine(text, m.start, m.end)
-		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(m, text[m.start:m.end], credit, window) })
+		window.excluding(m.tokFrom, m.tokTo, func() { scores[i] = l.features(text, m, window) })
 	}
 	if idx == nil {
 		for i := range mentions {
@@ -219,11 +218,11 @@ func (l *Linker) scoreSome(text string, toks []token, mentions []mention, scores
 	}
 }
 
-// features computes the cheap features of a mention's candidates; credit:
-// the mention is a credit line (creditLine).
-func (l *Linker) features(m *mention, surface string, credit bool, window *contextWindow) mentionScores {
+// features computes the cheap features of a mention's candidates.
+func (l *Linker) features(text string, m *mention, window *contextWindow) mentionScores {
 	cands := m.entry.cands
-	acronym := acronymLetters(surface)
+	acronym := acronymLetters(text[m.start:m.end])
+	credit := creditLine(text, m.start, m.end)
 	ms := mentionScores{feats: make([]features, len(cands)), p: make([]float64, len(cands)), best: -1, second: -1}
 	for j := range cands {
 		c := &cands[j]

@@ -217,14 +217,19 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 // form ("I'm" is an anchor of the Main Page), or an abbreviated title
 // before a name ("Rep. Barney Frank" is Barney Frank).
 func notANameStart(text string, toks []token, i int) bool {
-	word := strings.ToLower(text[toks[i].start:toks[i].end])
-	if _, ok := functionWords[word]; ok && toks[i].sentenceStart {
-		return true
+	word := text[toks[i].start:toks[i].end]
+	// lower-cased only where a rule can apply: this runs at every
+	// capitalised token
+	if toks[i].sentenceStart || word[0] == 'I' {
+		lower := strings.ToLower(word)
+		if _, ok := functionWords[lower]; ok && toks[i].sentenceStart {
+			return true
+		}
+		if _, ok := pronounI[lower]; ok {
+			return true
+		}
 	}
-	if _, ok := pronounI[word]; ok {
-		return true
-	}
-	_, title := abbreviatedTitles[text[toks[i].start:toks[i].end]]
+	_, title := honorifics[word]
 	return title && toks[i].end < len(text) && text[toks[i].end] == '.' && i+1 < len(toks) && toks[i+1].upper
 }
 
@@ -242,19 +247,15 @@ var functionWords = func() map[string]struct{} {
 
 var pronounI = map[string]struct{}{"i": {}, "i'm": {}, "i’m": {}, "i'll": {}, "i’ll": {}, "i'd": {}, "i’d": {}, "i've": {}, "i’ve": {}}
 
-// abbreviatedTitles are the titles written "Rep.", "Dr." before a name.
-var abbreviatedTitles = map[string]struct{}{
-	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Prof": {}, "Sen": {}, "Rep": {}, "Gov": {}, "Gen": {},
-	"Lt": {}, "Col": {}, "Capt": {}, "Sgt": {}, "Adm": {}, "Cmdr": {}, "Supt": {}, "Insp": {},
-}
-
-// honorifics are words that stand before a name without being part of it.
+// honorifics are words that stand before a name without being part of it,
+// as tokens (an abbreviation's dot is no part of its token): "Rep." is Rep.
 var honorifics = map[string]struct{}{
-	"President": {}, "Prime": {}, "Minister": {}, "Secretary": {}, "Senator": {}, "Sen": {}, "Sen.": {},
-	"Governor": {}, "Gov": {}, "Gov.": {}, "Representative": {}, "Rep": {}, "Rep.": {}, "Mayor": {},
+	"President": {}, "Prime": {}, "Minister": {}, "Secretary": {}, "Senator": {}, "Sen": {},
+	"Governor": {}, "Gov": {}, "Representative": {}, "Rep": {}, "Mayor": {},
 	"King": {}, "Queen": {}, "Prince": {}, "Princess": {}, "Pope": {}, "Sheikh": {}, "Chancellor": {},
-	"General": {}, "Gen": {}, "Gen.": {}, "Judge": {}, "Justice": {}, "Chief": {}, "Premier": {},
-	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Mr.": {}, "Mrs.": {}, "Ms.": {}, "Dr.": {}, "Sir": {},
+	"General": {}, "Gen": {}, "Judge": {}, "Justice": {}, "Chief": {}, "Premier": {},
+	"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Prof": {}, "Lt": {}, "Col": {}, "Capt": {}, "Sgt": {},
+	"Adm": {}, "Cmdr": {}, "Sir": {},
 	"Lord": {}, "Lady": {}, "Coach": {}, "Director": {}, "Chairman": {}, "Ambassador": {}, "Vice": {},
 	"Former": {}, "Foreign": {}, "Defense": {}, "Defence": {}, "Attorney": {}, "Commissioner": {},
 }

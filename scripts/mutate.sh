@@ -45,10 +45,13 @@ designator-dot-left-out|pipeline|pipeline/designator.go|s/return b \+ 1/return b
 gold-span-designators-kept|pipeline|pipeline/gold.go|s/\{0, nameEnd\(surface, toks, 0, len\(toks\)\)\}, \{from, nameEnd\(surface, toks, from, len\(toks\)\)\}/{0, len(toks)}, {from, len(toks)}/
 gold-span-title-kept|pipeline|pipeline/gold.go|s/^\t\tfrom = 1$/\t\tfrom = 0/
 sentence-function-word-opens-names|pipeline|pipeline/spot.go|s/if _, ok := functionWords\[word\]; ok \&\& toks\[i\]\.sentenceStart \{/if _, ok := functionWords[word]; ok \&\& false {/
+sentence-function-word-opens-names|pipeline|pipeline/spot.go|s/if _, ok := functionWords\[lower\]; ok \&\& toks\[i\]\.sentenceStart \{/if _, ok := functionWords[lower]; ok \&\& false {/
 pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[word\]; ok \{/if _, ok := pronounI[word]; ok \&\& false {/
+pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[lower\]; ok \{/if _, ok := pronounI[lower]; ok \&\& false {/
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviatedTitles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]/title := false/
+abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := honorifics\[word\]/title := false/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
-credit-line-ignored|pipeline|pipeline/linker.go|s/if credit \&\& newsLike\(c\) \{/if false \&\& newsLike(c) {/
+credit-line-ignored|pipeline|pipeline/linker.go|s/credit := creditLine\(text, m\.start, m\.end\)/credit := false \&\& creditLine(text, m.start, m.end)/
 credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
 anchor-words-not-in-passage|pipeline|pipeline/linker.go|s/if c\.anchorWords != "" \{/if false {/
 anchor-context-off|pipeline|pipeline/linker.go|s/if len\(c\.anchorVec\.terms\) > 0 \{/if false {/
