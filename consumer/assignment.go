@@ -51,14 +51,22 @@ func (a *assignment) remove(ps []int32) {
 	}
 }
 
-// clear empties the set and returns what it held.
-func (a *assignment) clear() []int32 {
+// owned lists the partitions in the set.
+func (a *assignment) owned() []int32 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	ps := make([]int32, 0, len(a.ps))
 	for p := range a.ps {
 		ps = append(ps, p)
 	}
+	return ps
+}
+
+// clear empties the set and returns what it held.
+func (a *assignment) clear() []int32 {
+	ps := a.owned()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	clear(a.ps)
 	return ps
 }
@@ -87,6 +95,13 @@ func (a *assignment) starving(now time.Time, wait time.Duration) (backlogged int
 		}
 	}
 	return backlogged, starving
+}
+
+// stalled reports whether an owned partition that had records waiting at
+// the last lag measurement has had none taken for longer than wait.
+func (a *assignment) stalled(now time.Time, wait time.Duration) bool {
+	_, starving := a.starving(now, wait)
+	return starving
 }
 
 // took notes that a cycle took records of the partitions in fs.

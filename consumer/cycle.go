@@ -61,6 +61,8 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 	workCtx, cancelWork := s.workContext(ctx)
 	defer cancelWork()
 
+	s.txnMu.Lock()
+	defer s.txnMu.Unlock()
 	if err := sess.begin(); err != nil {
 		return fmt.Errorf("consumer: begin transaction: %w", err)
 	}
@@ -102,7 +104,11 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 	if cause == nil && workCtx.Err() != nil {
 		cause = workCtx.Err()
 	}
+	epoch, known := s.txnEpoch(endCtx, cl)
 	committed, err := sess.end(endCtx, cause == nil)
+	if known {
+		s.txnEnds.record(epoch, committed)
+	}
 	s.m.addPhase(phaseCommit, time.Since(t1))
 	s.m.endSeconds.Observe(time.Since(t0).Seconds())
 	if committed {

@@ -301,9 +301,16 @@ func TestIntegrationPoison(t *testing.T) {
 	}
 }
 
-// TestIntegrationBrokerRestart: (d) the broker restarts mid-stream;
-// processing resumes with nothing lost (and nothing duplicated). It needs
-// the broker scripts/kafka.sh manages, to restart it.
+// TestIntegrationBrokerRestart: (d) the broker crashes (SIGKILL) and
+// restarts mid-stream; processing resumes with nothing lost and nothing
+// duplicated. It needs the broker scripts/kafka.sh manages, to restart it.
+//
+// A restart that lands while a cycle commits can leave a hanging
+// transaction on the group's __consumer_offsets partition (hanging.go);
+// then the session's rejoin waits on UNSTABLE_OFFSET_COMMIT until
+// guardHanging ends it, about the transaction timeout and its grace after
+// the partitions were assigned, well inside the wait below. Before the
+// guard, outputs stopped for good in 4 of 8 runs of make test.
 func TestIntegrationBrokerRestart(t *testing.T) {
 	seeds := realBrokers(t)
 	script, _ := filepath.Abs("../scripts/kafka.sh")
@@ -326,20 +333,13 @@ func TestIntegrationBrokerRestart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t0 := time.Now()
-	cmd := exec.Command(script, "restart")
+	cmd := exec.Command(script, "restart", "--kill")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("kafka.sh restart: %v", err)
 	}
 	t.Logf("broker restarted in %v", time.Since(t0).Round(time.Millisecond))
 	produceDocs(ctx, t, cl, in, nil, docs[3000:])
-	// Usually done 10 s after the restart; in some runs of make test (3 of
-	// 6 in one session, never when run alone) outputs stop for the whole
-	// wait. A goroutine dump during such a stall shows the session's group
-	// consumer looping in franz-go's fetchOffsets on UNSTABLE_OFFSET_COMMIT:
-	// a transaction of the session, cut by the restart, still holds the
-	// group's offsets. Not mended yet (see the issue note); the wait stays
-	// generous so that a slow recovery is not taken for that stall.
-	outs := readOutputs(ctx, t, seeds, out, len(docs), 300*time.Second, nil)
+	outs := readOutputs(ctx, t, seeds, out, len(docs), 120*time.Second, nil)
 	checkExactlyOnce(t, outs, docMap(docs))
 }

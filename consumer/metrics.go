@@ -39,6 +39,8 @@ type metrics struct {
 	docSeconds  prometheus.Histogram
 	cycleDocs   prometheus.Histogram
 	endSeconds  prometheus.Histogram
+	// hangingEnded counts the hanging transactions guardHanging ended.
+	hangingEnded *prometheus.CounterVec
 }
 
 func newMetrics(extra []prometheus.Collector) (*metrics, error) {
@@ -102,9 +104,13 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 		Help:    "Time to flush outputs and commit (or abort) one cycle.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	})
+	m.hangingEnded = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "linkstream_hanging_transactions_ended_total",
+		Help: "Hanging transactions of this instance's producer that held the group's offsets past the transaction timeout, ended by writing their marker, by marker (commit or abort).",
+	}, []string{"marker"})
 	cs := []prometheus.Collector{
 		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.groupLag, m.inflight, m.paused, m.cycleTarget, m.assigned,
-		m.phase, m.docSeconds, m.cycleDocs, m.endSeconds,
+		m.phase, m.docSeconds, m.cycleDocs, m.endSeconds, m.hangingEnded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	}
 	for _, c := range append(cs, extra...) {

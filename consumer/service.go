@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,10 @@ type Service struct {
 	// assigned is the input partitions this instance owns (its lag series).
 	assigned *assignment
 	dlqLog   *logLimiter
+	// txnMu is held from a cycle's begin to its end, so that guardHanging
+	// runs between transactions; txnEnds is how they ended.
+	txnMu   sync.Mutex
+	txnEnds ended
 
 	ready atomic.Bool
 	fatal atomic.Pointer[error]
@@ -149,15 +154,17 @@ func (s *Service) runSession(ctx context.Context) error {
 	// (it may get none when the group has more members than partitions).
 	s.ready.Store(true)
 	defer s.ready.Store(false)
-	lagCtx, stopLag := context.WithCancel(ctx)
-	lagDone := make(chan struct{})
-	go func() {
-		defer close(lagDone)
-		s.watchLag(lagCtx, sess.client())
-	}()
+	// The session's watchers: the lag, and (exactly-once) hanging
+	// transactions that hold the group's offsets.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	var watchers sync.WaitGroup
+	watchers.Go(func() { s.watchLag(watchCtx, sess.client()) })
+	if s.cfg.exactlyOnce {
+		watchers.Go(func() { s.guardHanging(watchCtx, sess.client()) })
+	}
 	defer func() {
-		stopLag()
-		<-lagDone
+		stopWatching()
+		watchers.Wait()
 		// The next session's assignment starts empty.
 		s.m.dropLag(s.cfg.inputTopic, s.assigned.clear())
 	}()

@@ -6,7 +6,9 @@
 #                              dir, start, wait until it answers, print address
 #   scripts/kafka.sh down      stop the broker by its PID file, remove its data
 #   scripts/kafka.sh restart   stop and start again on the SAME data (tests use
-#                              it to prove nothing is lost across a restart)
+#                              it to prove nothing is lost across a restart);
+#                              with --kill the broker is killed (SIGKILL, a
+#                              crash) instead of stopped
 #   scripts/kafka.sh status    exit 0 and print the address when it runs
 #   scripts/kafka.sh fetch     only fetch and verify the jars
 #
@@ -232,6 +234,7 @@ start() {
 	done
 }
 
+# stop [KILL]: SIGTERM (a controlled shutdown), or SIGKILL (a crash).
 stop() {
 	running || {
 		rm -f "$PIDFILE"
@@ -239,7 +242,7 @@ stop() {
 	}
 	local pid i
 	pid=$(cat "$PIDFILE")
-	kill -TERM "$pid" 2>/dev/null || true
+	kill "-${1:-TERM}" "$pid" 2>/dev/null || true
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.2
@@ -277,7 +280,11 @@ restart)
 	fetch
 	[[ -f $STATE/server.properties ]] || die "no broker state in $STATE: run 'up' first"
 	check_java
-	stop
+	case ${2:-} in
+	"") stop ;;
+	--kill) stop KILL ;;
+	*) die "usage: $0 restart [--kill]" ;;
+	esac
 	start
 	say "Apache Kafka $KAFKA_VERSION restarted at $ADDR on the same data (pid $(cat "$PIDFILE"))"
 	echo "$ADDR"
@@ -300,7 +307,7 @@ status)
 	fi
 	;;
 *)
-	echo "usage: $0 up|down|restart|status|fetch" >&2
+	echo "usage: $0 up|down|restart [--kill]|status|fetch" >&2
 	exit 2
 	;;
 esac

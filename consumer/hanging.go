@@ -1,0 +1,234 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// Hanging transactions (KIP-664). A group's offsets committed in a
+// transaction stay pending, and every exactly-once reader of the group
+// waits on them (OffsetFetch answers UNSTABLE_OFFSET_COMMIT), until the
+// transaction's marker reaches the group's __consumer_offsets partition.
+// The broker ends every transaction within its timeout, but a single-node
+// Kafka 4.3 killed or stopped while a cycle commits can end one without
+// that marker. Seen here in the broker-restart test: the restarted
+// broker's __consumer_offsets log still held a transaction of this
+// instance's producer open at epoch 9 while its coordinator had ended
+// epochs 9 and 10, and the group made no progress for as long as anyone
+// watched (4 of 8 runs of make test; 2 of 4 runs of the test alone on a
+// broker holding 400 more partitions, whose slower recovery widens the
+// window). No request of the protocol ends it: only a marker written for
+// that producer and epoch, what kafka-transactions.sh abort writes.
+// guardHanging writes it for this instance's own producer, once its
+// partitions have been held past the longest wait the protocol allows.
+//
+// The marker must say what became of the transaction. This instance
+// knows for the ones it ended itself (ended); any other it aborts, as
+// Kafka's tool does: an aborted cycle is processed again, so the worst
+// case is duplicates, never a loss. (The measured hanging transaction had
+// been aborted: a commit marker, written by hand to try, advanced the
+// group past the records whose outputs were discarded.)
+
+// hangCheck is how often the guard looks; hangGrace is what the broker
+// may take beyond a transaction's timeout to abort it (Kafka checks every
+// 10 s by default).
+const (
+	hangCheck = 5 * time.Second
+	hangGrace = 15 * time.Second
+)
+
+// ended remembers how this instance's last transactions ended, by producer
+// epoch (Kafka's transactions v2 bump the epoch at every end, so an epoch
+// names one transaction).
+type ended struct {
+	mu        sync.Mutex
+	committed map[int16]bool
+	order     []int16
+}
+
+const endedKept = 64
+
+func (e *ended) record(epoch int16, committed bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.committed == nil {
+		e.committed = make(map[int16]bool, endedKept)
+	}
+	if _, ok := e.committed[epoch]; !ok {
+		e.order = append(e.order, epoch)
+		if len(e.order) > endedKept {
+			delete(e.committed, e.order[0])
+			e.order = e.order[1:]
+		}
+	}
+	e.committed[epoch] = committed
+}
+
+// wasCommitted reports whether this instance saw the transaction of epoch
+// commit; false for one it does not know.
+func (e *ended) wasCommitted(epoch int16) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.committed[epoch]
+}
+
+// guardHanging checks, until ctx ends, for partitions this instance owns
+// that have records waiting but have been served nothing for longer than
+// the transaction timeout and its grace, and ends a hanging transaction
+// of this instance's producer that holds them.
+func (s *Service) guardHanging(ctx context.Context, cl *kgo.Client) {
+	adm := kadm.NewClient(cl)
+	tick := time.NewTicker(hangCheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if !s.assigned.stalled(time.Now(), s.cfg.txnTimeout+hangGrace) || !s.txnMu.TryLock() {
+			continue
+		}
+		err := s.endHanging(ctx, cl, adm)
+		s.txnMu.Unlock()
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("cannot end a hanging transaction that holds the group's offsets", "group", s.cfg.group, "err", err,
+				"hint", "end it by hand: kafka-transactions.sh find-hanging, then abort (KIP-664); writing its marker needs the CLUSTER_ACTION permission")
+		}
+	}
+}
+
+// endHanging runs between cycles (the caller holds txnMu): no transaction
+// of this instance is open, so an open one of its producer in a
+// __consumer_offsets log is over for the coordinator.
+func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, hangCheck)
+	defer cancel()
+	held, err := s.heldPartitions(ctx, cl)
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	id, epoch, err := cl.ProducerID(ctx)
+	if err != nil {
+		return fmt.Errorf("producer id: %w", err)
+	}
+	txns, err := adm.DescribeTransactions(ctx, s.cfg.transactionalID())
+	txn := txns[s.cfg.transactionalID()]
+	if err == nil {
+		err = txn.Err
+	}
+	if err != nil {
+		return fmt.Errorf("describe transaction %q: %w", s.cfg.transactionalID(), err)
+	}
+	if st := txn.State; st != "Empty" && st != "CompleteCommit" && st != "CompleteAbort" {
+		return nil // the coordinator is still ending one: wait for it
+	}
+	offsets, err := adm.ListTopicsWithInternal(ctx, "__consumer_offsets")
+	if err != nil {
+		return fmt.Errorf("partitions of __consumer_offsets: %w", err)
+	}
+	producers, err := adm.DescribeProducers(ctx, offsets.TopicsSet())
+	if err != nil {
+		return fmt.Errorf("producers of __consumer_offsets: %w", err)
+	}
+	var found bool
+	for _, t := range producers {
+		for _, p := range t.Partitions {
+			h, ok := p.ActiveProducers[id]
+			if !ok || h.CurrentTxnStartOffset < 0 || h.ProducerEpoch > epoch {
+				continue
+			}
+			found = true
+			commit := s.txnEnds.wasCommitted(h.ProducerEpoch)
+			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, Commit: commit,
+				CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}}
+			m.Topics.Add(t.Topic, p.Partition)
+			resp, err := adm.WriteTxnMarkers(ctx, m)
+			if err == nil {
+				resp.EachPartition(func(r kadm.TxnMarkersPartitionResponse) { err = errors.Join(err, r.Err) })
+			}
+			if err != nil {
+				return fmt.Errorf("write the %s marker of producer %d epoch %d on %s[%d]: %w", markerName(commit), id, h.ProducerEpoch, t.Topic, p.Partition, err)
+			}
+			s.m.hangingEnded.WithLabelValues(markerName(commit)).Inc()
+			s.log.Warn("ended a hanging transaction that held the group's offsets", "group", s.cfg.group, "held", held,
+				"producer_id", id, "epoch", h.ProducerEpoch, "partition", fmt.Sprintf("%s[%d]", t.Topic, p.Partition),
+				"open_since_offset", h.CurrentTxnStartOffset, "marker", markerName(commit))
+		}
+	}
+	if !found {
+		s.log.Warn("the group's offsets are held past the transaction timeout by a transaction not of this instance",
+			"group", s.cfg.group, "held", held, "hint", "kafka-transactions.sh find-hanging names it")
+	}
+	return nil
+}
+
+func markerName(commit bool) string {
+	if commit {
+		return "commit"
+	}
+	return "abort"
+}
+
+// heldPartitions are the owned input partitions whose committed offset a
+// pending transaction holds. They must be named in the request: a fetch
+// of all the group's offsets leaves out a partition with nothing
+// committed yet, even when an open transaction holds it.
+func (s *Service) heldPartitions(ctx context.Context, adm *kgo.Client) ([]int32, error) {
+	owned := s.assigned.owned()
+	if len(owned) == 0 {
+		return nil, nil
+	}
+	req := kmsg.NewPtrOffsetFetchRequest()
+	req.Group, req.RequireStable = s.cfg.group, true
+	t := kmsg.NewOffsetFetchRequestTopic()
+	t.Topic, t.Partitions = s.cfg.inputTopic, owned
+	req.Topics = append(req.Topics, t)
+	resp, err := req.RequestWith(ctx, adm)
+	if err == nil {
+		err = kerr.ErrorForCode(resp.ErrorCode)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stable offsets of group %s: %w", s.cfg.group, err)
+	}
+	// franz-go fills in both the response's pre-v8 fields and its groups.
+	var held []int32
+	unstable := func(p int32, code int16) {
+		if errors.Is(kerr.ErrorForCode(code), kerr.UnstableOffsetCommit) {
+			held = append(held, p)
+		}
+	}
+	if len(resp.Groups) > 0 {
+		for _, rt := range resp.Groups[0].Topics {
+			for _, p := range rt.Partitions {
+				unstable(p.Partition, p.ErrorCode)
+			}
+		}
+		return held, nil
+	}
+	for _, rt := range resp.Topics {
+		for _, p := range rt.Partitions {
+			unstable(p.Partition, p.ErrorCode)
+		}
+	}
+	return held, nil
+}
+
+// txnEpoch is the producer epoch of the transaction in flight; known is
+// false when delivery is at-least-once (no transactions) or when the producer id cannot be
+// read.
+func (s *Service) txnEpoch(ctx context.Context, cl *kgo.Client) (epoch int16, known bool) {
+	if !s.cfg.exactlyOnce {
+		return 0, false
+	}
+	_, epoch, err := cl.ProducerID(ctx)
+	return epoch, err == nil
+}

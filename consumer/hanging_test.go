@@ -1,0 +1,122 @@
+package consumer
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+func TestEndedRemembersRecentEpochs(t *testing.T) {
+	var e ended
+	e.record(7, true)
+	e.record(8, false)
+	if !e.wasCommitted(7) || e.wasCommitted(8) || e.wasCommitted(9) {
+		t.Fatalf("7 committed, 8 aborted, 9 unknown: got %v %v %v", e.wasCommitted(7), e.wasCommitted(8), e.wasCommitted(9))
+	}
+	for ep := int16(100); ep < 100+endedKept; ep++ {
+		e.record(ep, true)
+	}
+	if e.wasCommitted(7) {
+		t.Error("epoch 7 should have been forgotten after endedKept newer ends")
+	}
+	if !e.wasCommitted(100+endedKept-1) || len(e.committed) != endedKept {
+		t.Errorf("kept %d epochs, want the last %d", len(e.committed), endedKept)
+	}
+}
+
+func TestAssignmentStalled(t *testing.T) {
+	a := newAssignment()
+	t0 := time.Now()
+	a.add([]int32{0, 1})
+	a.setLag(0, 0)
+	a.setLag(1, 5)
+	if a.stalled(t0.Add(10*time.Second), time.Minute) {
+		t.Error("stalled before the wait passed")
+	}
+	if !a.stalled(t0.Add(2*time.Minute), time.Minute) {
+		t.Error("a backlogged partition served nothing for two minutes is not stalled")
+	}
+	a.setLag(1, 0)
+	if a.stalled(t0.Add(2*time.Minute), time.Minute) {
+		t.Error("stalled without records waiting")
+	}
+}
+
+// TestHeldPartitionsAndForeignHolder: a transaction of another producer
+// that commits the group's offsets and stays open holds them (the broker
+// answers UNSTABLE_OFFSET_COMMIT): heldPartitions names the partition,
+// endHanging leaves a transaction that is not this instance's alone and
+// says so, and once the holder aborts nothing is held.
+func TestHeldPartitionsAndForeignHolder(t *testing.T) {
+	seeds := realBrokers(t)
+	ctx := context.Background()
+	in, out, dlq := topics(t, seeds, 2)
+	var log logBuffer
+	svc, err := New(ctx, &capsLinker{}, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"), InstanceID("a"), Logger(log.logger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := newClient(t, seeds, kgo.TransactionalID(in+".holder"), kgo.TransactionTimeout(time.Minute))
+	id, epoch, err := holder.ProducerID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := kmsg.NewPtrAddOffsetsToTxnRequest()
+	add.TransactionalID, add.ProducerID, add.ProducerEpoch, add.Group = in+".holder", id, epoch, in+".g"
+	if resp, err := add.RequestWith(ctx, holder); err != nil || resp.ErrorCode != 0 {
+		t.Fatalf("AddOffsetsToTxn: %v %v", err, kerr.ErrorForCode(resp.ErrorCode))
+	}
+	commit := kmsg.NewPtrTxnOffsetCommitRequest()
+	commit.TransactionalID, commit.Group, commit.ProducerID, commit.ProducerEpoch, commit.Generation = in+".holder", in+".g", id, epoch, -1
+	topic := kmsg.NewTxnOffsetCommitRequestTopic()
+	topic.Topic = in
+	part := kmsg.NewTxnOffsetCommitRequestTopicPartition()
+	part.Partition, part.Offset = 1, 0
+	topic.Partitions = append(topic.Partitions, part)
+	commit.Topics = append(commit.Topics, topic)
+	resp, err := commit.RequestWith(ctx, holder)
+	if err != nil || kerr.ErrorForCode(resp.Topics[0].Partitions[0].ErrorCode) != nil {
+		t.Fatalf("TxnOffsetCommit: %v %+v", err, resp)
+	}
+
+	plain := newClient(t, seeds)
+	adm := kadm.NewClient(plain)
+	svc.assigned.add([]int32{0, 1})
+	held, err := svc.heldPartitions(ctx, plain)
+	if err != nil || !slices.Equal(held, []int32{1}) {
+		t.Fatalf("held partitions %v (%v), want [1]", held, err)
+	}
+	own := newClient(t, seeds, kgo.TransactionalID(svc.cfg.transactionalID()))
+	if err := svc.endHanging(ctx, own, adm); err != nil {
+		t.Fatal(err)
+	}
+	if lines := log.lines("held past the transaction timeout by a transaction not of this instance"); len(lines) != 1 {
+		t.Errorf("want one warning naming a foreign holder, got %q", lines)
+	}
+	if n := log.lines("ended a hanging transaction"); len(n) != 0 {
+		t.Errorf("ended another producer's transaction: %q", n)
+	}
+
+	end := kmsg.NewPtrEndTxnRequest()
+	end.TransactionalID, end.ProducerID, end.ProducerEpoch, end.Commit = in+".holder", id, epoch, false
+	if resp, err := end.RequestWith(ctx, holder); err != nil || resp.ErrorCode != 0 {
+		t.Fatalf("EndTxn: %v %v", err, kerr.ErrorForCode(resp.ErrorCode))
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		held, err = svc.heldPartitions(ctx, plain)
+		if err == nil && len(held) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still held 30 s after the holder aborted: %v %v", held, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
