@@ -104,11 +104,7 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 	if cause == nil && workCtx.Err() != nil {
 		cause = workCtx.Err()
 	}
-	epoch, known := s.txnEpoch(endCtx, cl)
 	committed, err := sess.end(endCtx, cause == nil)
-	if known {
-		s.txnEnds.record(epoch, committed)
-	}
 	s.m.addPhase(phaseCommit, time.Since(t1))
 	s.m.endSeconds.Observe(time.Since(t0).Seconds())
 	if committed {

@@ -12,24 +12,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-func TestEndedRemembersRecentEpochs(t *testing.T) {
-	var e ended
-	e.record(7, true)
-	e.record(8, false)
-	if !e.wasCommitted(7) || e.wasCommitted(8) || e.wasCommitted(9) {
-		t.Fatalf("7 committed, 8 aborted, 9 unknown: got %v %v %v", e.wasCommitted(7), e.wasCommitted(8), e.wasCommitted(9))
-	}
-	for ep := int16(100); ep < 100+endedKept; ep++ {
-		e.record(ep, true)
-	}
-	if e.wasCommitted(7) {
-		t.Error("epoch 7 should have been forgotten after endedKept newer ends")
-	}
-	if !e.wasCommitted(100+endedKept-1) || len(e.committed) != endedKept {
-		t.Errorf("kept %d epochs, want the last %d", len(e.committed), endedKept)
-	}
-}
-
 func TestAssignmentStalled(t *testing.T) {
 	a := newAssignment()
 	t0 := time.Now()

@@ -321,7 +321,7 @@ func TestIntegrationBrokerRestart(t *testing.T) {
 	ctx := context.Background()
 	in, out, dlq := topics(t, seeds, 6)
 	docs := makeDocs("restart", 6000)
-	startService(t, &capsLinker{delay: time.Millisecond}, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"),
+	svc, _ := startService(t, &capsLinker{delay: time.Millisecond}, Brokers(seeds...), Topics(in, out, dlq), Group(in+".g"),
 		InstanceID("a"), MaxInFlight(256))
 	cl := newClient(t, seeds, kgo.RecordDeliveryTimeout(2*time.Minute))
 	produceDocs(ctx, t, cl, in, nil, docs[:3000])
@@ -341,5 +341,6 @@ func TestIntegrationBrokerRestart(t *testing.T) {
 	t.Logf("broker restarted in %v", time.Since(t0).Round(time.Millisecond))
 	produceDocs(ctx, t, cl, in, nil, docs[3000:])
 	outs := readOutputs(ctx, t, seeds, out, len(docs), 120*time.Second, nil)
+	t.Logf("hanging transactions aborted: %v", metricValue(t, svc, "linkstream_hanging_transactions_ended_total"))
 	checkExactlyOnce(t, outs, docMap(docs))
 }

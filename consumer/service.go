@@ -33,9 +33,8 @@ type Service struct {
 	assigned *assignment
 	dlqLog   *logLimiter
 	// txnMu is held from a cycle's begin to its end, so that guardHanging
-	// runs between transactions; txnEnds is how they ended.
-	txnMu   sync.Mutex
-	txnEnds ended
+	// runs between transactions.
+	txnMu sync.Mutex
 
 	ready atomic.Bool
 	fatal atomic.Pointer[error]
