@@ -80,7 +80,6 @@ healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err 
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
 held-offsets-unseen|consumer|consumer/hanging.go|s/if errors\.Is\(kerr\.ErrorForCode\(code\), kerr\.UnstableOffsetCommit\) \{/if false {/
 foreign-holder-unreported|consumer|consumer/hanging.go|s/if !found \{/if found \&\& !found {/
-ended-epochs-forgotten|consumer|consumer/hanging.go|s/e\.committed\[epoch\] = committed/_ = committed/
 qid-dropped|schemas|schemas/linked.go|s/writeNullable\(w, l\.QID\)/writeNullable(w, "")/
 qid-dropped|schemas|schemas/linked.go|s/QID: optional\(l\.QID\)/QID: nil/
 EOF
