@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/linkstream/linkstream/kb"
@@ -122,8 +123,12 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 				calendarOnly(text, toks, i, to) {
 				continue
 			}
-			out = append(out, mention{tokFrom: i, tokTo: end, start: toks[i].start, end: spanEnd(text, toks, end),
-				norm: norm.phrase(i, to), entry: e, follows: -1})
+			from := i
+			if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); ok {
+				from, e = k, pe
+			}
+			out = append(out, mention{tokFrom: from, tokTo: end, start: toks[from].start, end: spanEnd(text, toks, end),
+				norm: norm.phrase(from, to), entry: e, follows: -1})
 			i = end - 1
 			break
 		}
@@ -168,6 +173,55 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		return e.linkProb >= l.cfg.minLinkProbBOS
 	}
 	return e.linkProb >= l.cfg.minLinkProb
+}
+
+// personAfterTitle finds a person's name after a title inside the span
+// [from, to): the dictionary's web anchors hold "Vice President Dick
+// Cheney", "Homeland Security Secretary Michael Chertoff", "Lakers coach
+// Phil Jackson", and news benchmarks delimit the name alone (Dick Cheney).
+// It returns the name's first token and surface entry when the last title
+// word of the span is followed by a KB string whose most likely sense is a
+// person, or is called by that title; the words before the name are left
+// unlinked.
+func (l *Linker) personAfterTitle(text string, toks []token, norm *normTokens, from, to int) (int, *surfaceEntry, bool) {
+	for k := to - 1 - minNameAfterTitle; k >= from; k-- {
+		word := text[toks[k].start:toks[k].end]
+		if _, title := honorifics[word]; !title {
+			if _, title = honorifics[capitalised(word)]; !title || toks[k].upper {
+				continue
+			}
+		}
+		key, ok := l.walkPhrase(norm, k+1, to)
+		if !ok {
+			return 0, nil, false
+		}
+		e := l.cands.get(key)
+		if len(e.cands) == 0 || !personTitled(&e.cands[0], word) {
+			return 0, nil, false
+		}
+		return k + 1, e, true
+	}
+	return 0, nil, false
+}
+
+// personTitled: the candidate is a person, or what the KB says of it
+// (its description, or the words of the strings naming it) holds the
+// title: "Nouri al-Maliki" has no article and no person-shaped name, but
+// the web calls him "prime minister".
+func personTitled(c *candidate, title string) bool {
+	if c.typ == kb.PER.String() {
+		return true
+	}
+	return kb.ContainsWords(kb.Normalize(c.desc+" "+c.anchorWords), kb.Normalize(title))
+}
+
+// minNameAfterTitle is how many tokens a name after a title has at least.
+const minNameAfterTitle = 2
+
+// capitalised is word with its first letter upper-cased.
+func capitalised(word string) string {
+	r, n := utf8.DecodeRuneInString(word)
+	return string(unicode.ToUpper(r)) + word[n:]
 }
 
 // isAcronym: two or more letters, all upper case ("US", "IBM", "NATO").

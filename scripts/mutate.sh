@@ -50,6 +50,8 @@ pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[word\]; 
 pronoun-i-opens-names|pipeline|pipeline/spot.go|s/if _, ok := pronounI\[lower\]; ok \{/if _, ok := pronounI[lower]; ok \&\& false {/
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviatedTitles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]/title := false/
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := honorifics\[word\]/title := false/
+title-kept-before-person|pipeline|pipeline/spot.go|s/if k, pe, ok := l\.personAfterTitle\(text, toks, norm, i, to\); ok \{/if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); false \&\& ok {/
+title-before-any-name-dropped|pipeline|pipeline/spot.go|s/^func personTitled\(c \*candidate, title string\) bool \{/&\n\treturn true/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
 credit-line-ignored|pipeline|pipeline/linker.go|s/credit := creditLine\(text, m\.start, m\.end\)/credit := false \&\& creditLine(text, m.start, m.end)/
 credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
