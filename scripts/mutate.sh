@@ -52,6 +52,7 @@ abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviate
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := honorifics\[word\]/title := false/
 title-kept-before-person|pipeline|pipeline/spot.go|s/if k, pe, ok := l\.personAfterTitle\(text, toks, norm, i, to\); ok \{/if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); false \&\& ok {/
 title-before-any-name-dropped|pipeline|pipeline/spot.go|s/^func personTitled\(c \*candidate, title string\) bool \{/&\n\treturn true/
+dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
 credit-line-ignored|pipeline|pipeline/linker.go|s/credit := creditLine\(text, m\.start, m\.end\)/credit := false \&\& creditLine(text, m.start, m.end)/
 credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
