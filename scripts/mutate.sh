@@ -77,6 +77,7 @@ outlier-penalty-dropped|pipeline|pipeline/corpus.go|s/return \(\*m\)\[id\]/retur
 outlier-counts-damped-links|pipeline|pipeline/corpus.go|/best, p = undamped\(l\.cfg\.weights, ms\.feats\)/d
 outlier-counts-damped-links|pipeline|pipeline/corpus.go|s/best, p = undamped\(l\.weightsOf\(ms\), ms\.feats\)/_, p = undamped(l.weightsOf(ms), ms.feats)/
 fetch-pause-dropped|consumer|consumer/service.go|s/if n >= limit \{/if false {/
+fetch-pause-dropped|consumer|consumer/backpressure.go|s/if n >= limit \{/if false {/
 permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/return false \&\& link.IsPermanent(err)/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
