@@ -139,8 +139,12 @@ func isAbbreviationDot(text string, i int, toks []token) bool {
 	if utf8.RuneCountInString(word) == 1 {
 		return true
 	}
-	_, ok := titleAbbreviations[word]
-	return ok
+	if _, ok := titleAbbreviations[word]; ok {
+		return true
+	}
+	// a state after a place: "Vail, Colo., while"
+	_, ok := stateAbbreviations[word]
+	return ok && len(toks) > 1 && text[toks[len(toks)-2].end:last.start] == ", "
 }
 
 var titleAbbreviations = map[string]struct{}{

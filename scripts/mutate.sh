@@ -53,6 +53,9 @@ abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := honorifics
 title-kept-before-person|pipeline|pipeline/spot.go|s/if k, pe, ok := l\.personAfterTitle\(text, toks, norm, i, to\); ok \{/if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); false \&\& ok {/
 title-before-any-name-dropped|pipeline|pipeline/spot.go|s/^func personTitled\(c \*candidate, title string\) bool \{/&\n\treturn true/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
+state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
+place-in-state-off|pipeline|pipeline/states.go|s/id, ok := l\.kb\.EntityByTitle\(titleCase\(place\) \+ ", " \+ state\)/id, ok := l.kb.EntityByTitle(titleCase(place) + ", " + state + "\\x00")/
+state-dot-ends-sentence|pipeline|pipeline/text.go|s/return ok \&\& len\(toks\) > 1 \&\& text\[toks\[len\(toks\)-2\]\.end:last\.start\] == ", "/return false \&\& ok/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
 credit-line-ignored|pipeline|pipeline/linker.go|s/credit := creditLine\(text, m\.start, m\.end\)/credit := false \&\& creditLine(text, m.start, m.end)/
 credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/

@@ -1,0 +1,161 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// Places with their state. American news writes a place with the state's
+// abbreviation after a comma: "BIRMINGHAM, Ala. -", "in Vail, Colo.,",
+// "Green Bay, Wis.". The abbreviation names the state, and with it the
+// place: Wikipedia titles American places "Birmingham, Alabama", while the
+// bare name's candidates are whatever the web links it to most (the
+// English city). So the abbreviation becomes a mention of the state, and
+// the place before it, when the KB has its "Place, State" title, a mention
+// of that title alone.
+
+// stateAbbreviations are the Associated Press abbreviations of the states,
+// as tokens (the closing dot is no part of "Ala"; it is of "N.Y.").
+var stateAbbreviations = map[string]string{
+	"Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California", "Colo": "Colorado",
+	"Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida", "Ga": "Georgia", "Ill": "Illinois",
+	"Ind": "Indiana", "Kan": "Kansas", "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland",
+	"Mass": "Massachusetts", "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
+	"Mont": "Montana", "Neb": "Nebraska", "Nev": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+	"N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla": "Oklahoma",
+	"Ore": "Oregon", "Pa": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+	"Tenn": "Tennessee", "Tex": "Texas", "Vt": "Vermont", "Va": "Virginia", "Wash": "Washington",
+	"W.Va.": "West Virginia", "Wis": "Wisconsin", "Wyo": "Wyoming",
+}
+
+// stateAfterPlace returns the state that token k abbreviates after a
+// place: a capitalised token, then ", ", then the abbreviation with its
+// dot.
+func stateAfterPlace(text string, toks []token, k int) (string, bool) {
+	if k == 0 || !toks[k-1].upper || text[toks[k-1].end:toks[k].start] != ", " {
+		return "", false
+	}
+	word := text[toks[k].start:toks[k].end]
+	if !strings.HasSuffix(word, ".") && (toks[k].end >= len(text) || text[toks[k].end] != '.') {
+		return "", false
+	}
+	state, ok := stateAbbreviations[word]
+	return state, ok
+}
+
+// stateMentions makes each state abbreviation after a place a mention of
+// the state, and the place before it a mention of the KB's "Place, State"
+// when the KB has that title: the state said, the place is no longer
+// ambiguous, so that title is its only candidate. On gold spans (spotting
+// false) the spans stay as given and only their candidates change.
+func (l *Linker) stateMentions(text string, toks []token, mentions []mention, spotting bool) []mention {
+	first := map[int]int{} // a mention's first token → its index
+	last := map[int]int{}  // its last token → its index
+	covered := map[int]bool{}
+	for i := range mentions {
+		first[mentions[i].tokFrom], last[mentions[i].tokTo-1] = i, i
+		for k := mentions[i].tokFrom; k < mentions[i].tokTo; k++ {
+			covered[k] = true
+		}
+	}
+	var added []mention
+	for k := 1; k < len(toks); k++ {
+		state, ok := stateAfterPlace(text, toks, k)
+		if !ok {
+			continue
+		}
+		if i, ok := last[k-1]; ok {
+			if e, ok := l.placeInState(text[mentions[i].start:mentions[i].end], state); ok {
+				mentions[i].entry = e
+			}
+		} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok && spotting {
+			added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
+				norm: l.normPhrase(text, toks, from, k), entry: e, follows: -1})
+		}
+		e, norm := l.lookupSpan(state)
+		if len(e.cands) == 0 {
+			continue
+		}
+		end := toks[k].end
+		if !strings.HasSuffix(text[toks[k].start:end], ".") {
+			end++ // the abbreviation's dot
+		}
+		m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: end, norm: norm, entry: e, follows: -1}
+		if i, ok := first[k]; ok && mentions[i].tokTo == k+1 {
+			if spotting {
+				mentions[i] = m // the spotter's "La" (Los Angeles)
+			} else {
+				mentions[i].entry = e // a given span keeps its bounds
+			}
+			continue
+		}
+		if spotting && !covered[k] {
+			added = append(added, m)
+		}
+	}
+	if len(added) == 0 {
+		return mentions
+	}
+	mentions = append(mentions, added...)
+	slices.SortFunc(mentions, func(a, b mention) int { return a.tokFrom - b.tokFrom })
+	return mentions
+}
+
+// placeInState is the surface entry whose one candidate is the KB's
+// "place, state", if the KB has that title.
+func (l *Linker) placeInState(place, state string) (*surfaceEntry, bool) {
+	id, ok := l.kb.EntityByTitle(titleCase(place) + ", " + state)
+	if !ok {
+		return nil, false
+	}
+	c := l.cands.entity(id)
+	c.prior, c.qualified = 1, true
+	return &surfaceEntry{cands: []candidate{c}}, true
+}
+
+// unspottedPlace finds, for a place the spotter left alone, the longest
+// run of up to maxPlaceTokens capitalised tokens ending at token to
+// (inside one sentence, outside every mention) that the KB titles with the
+// state.
+func (l *Linker) unspottedPlace(text string, toks []token, covered map[int]bool, to int, state string) (int, *surfaceEntry, bool) {
+	from := to
+	for from > 0 && to-from+1 < maxPlaceTokens && toks[from-1].upper && !covered[from-1] && !toks[from].sentenceStart &&
+		text[toks[from-1].end:toks[from].start] == " " {
+		from--
+	}
+	for ; from <= to; from++ {
+		if covered[from] || !toks[from].upper {
+			continue
+		}
+		if e, ok := l.placeInState(text[toks[from].start:toks[to].end], state); ok {
+			return from, e, true
+		}
+	}
+	return 0, nil, false
+}
+
+// maxPlaceTokens bounds the name of a place before its state.
+const maxPlaceTokens = 3
+
+// normPhrase is the KB's normal form of tokens [from, to).
+func (l *Linker) normPhrase(text string, toks []token, from, to int) string {
+	return kb.Normalize(text[toks[from].start:toks[to-1].end])
+}
+
+// titleCase writes a place's name as its title does: "BIRMINGHAM" →
+// "Birmingham"; a name already in mixed case is kept.
+func titleCase(s string) string {
+	if strings.ToUpper(s) != s {
+		return s
+	}
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
+}

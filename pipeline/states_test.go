@@ -1,0 +1,34 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// A state's abbreviation after a place names the state, and the place with
+// it: the English city's prior no longer wins, and a place the spotter
+// missed is found by its title.
+func TestPlacesWithTheirState(t *testing.T) {
+	dict := "Birmingham\tBirmingham\t0.9\nBIRMINGHAM\tBirmingham\t0.9\nBirmingham, Alabama\tBirmingham,_Alabama\t1.0\n" +
+		"Alabama\tAlabama\t1.0\nColorado\tColorado\t1.0\nLouisiana\tLouisiana\t1.0\nLa\tLos_Angeles\t0.6\n" +
+		"Vail, Colorado\tVail,_Colorado\t1.0\nBaton Rouge\tBaton_Rouge,_Louisiana\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	text := "BIRMINGHAM, Ala. - Officials in Vail, Colo., and Baton Rouge, La., met Pa in Birmingham."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{
+		"BIRMINGHAM": "Birmingham, Alabama", "Ala.": "Alabama", "Vail": "Vail, Colorado", "Colo.": "Colorado",
+		"Baton Rouge": "Baton Rouge, Louisiana", "La.": "Louisiana", "Birmingham": "Birmingham"})
+}
+
+func TestStateAbbreviationDotEndsNoSentence(t *testing.T) {
+	text := "in Vail, Colo., while Officials met. Then Lakers won"
+	for _, tk := range tokenize(text, nil) {
+		w := text[tk.start:tk.end]
+		if (w == "while" || w == "Officials") && tk.sentenceStart {
+			t.Errorf("%q opens a sentence after a state's abbreviation", w)
+		}
+		if w == "Then" && !tk.sentenceStart {
+			t.Errorf("%q after a full stop opens no sentence", w)
+		}
+	}
+}
