@@ -53,6 +53,15 @@ func stateAfterPlace(text string, toks []token, k int) (string, bool) {
 // ambiguous, so that title is its only candidate. On gold spans (spotting
 // false) the spans stay as given and only their candidates change.
 func (l *Linker) stateMentions(text string, toks []token, mentions []mention, spotting bool) []mention {
+	k0 := 1
+	for ; k0 < len(toks); k0++ {
+		if _, ok := stateAfterPlace(text, toks, k0); ok {
+			break
+		}
+	}
+	if k0 == len(toks) {
+		return mentions // most documents: nothing to index
+	}
 	first := map[int]int{} // a mention's first token → its index
 	last := map[int]int{}  // its last token → its index
 	covered := map[int]bool{}
@@ -63,7 +72,7 @@ func (l *Linker) stateMentions(text string, toks []token, mentions []mention, sp
 		}
 	}
 	var added []mention
-	for k := 1; k < len(toks); k++ {
+	for k := k0; k < len(toks); k++ {
 		state, ok := stateAfterPlace(text, toks, k)
 		if !ok {
 			continue
