@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -151,6 +152,11 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 			return false // a stop word, a number or a lone letter
 		}
 	}
+	// The place of a wire dateline ("Beirut 8-15 (AFP) -") opens the
+	// text, but its capital is a name's.
+	if single && isDatelinePlace(text, toks, from) {
+		return true
+	}
 	if single && toks[from].sentenceStart && e.zipf >= l.cfg.commonZipf {
 		// An ordinary word opening a sentence ("Instead", "Thousands",
 		// "According") is a name only if the document capitalises it
@@ -224,6 +230,16 @@ func capitalised(word string) string {
 	return string(unicode.ToUpper(r)) + word[n:]
 }
 
+// datelinePlace matches what follows the place of a wire dateline: an
+// optional date ("8-15", "Nov 15"), then the agency in parentheses.
+var datelinePlace = regexp.MustCompile(`^,? (?:(?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,? )?\([A-Z][A-Za-z]{1,10}\)`)
+
+// isDatelinePlace reports whether token i opens the text or a sentence
+// and a dateline's date and agency follow it.
+func isDatelinePlace(text string, toks []token, i int) bool {
+	return toks[i].sentenceStart && datelinePlace.MatchString(text[toks[i].end:min(len(text), toks[i].end+40)])
+}
+
 // isAcronym: two or more letters, all upper case ("US", "IBM", "NATO").
 func isAcronym(word string) bool {
 	n := 0
@@ -249,7 +265,9 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 		gap := text[toks[a].end:toks[b].start]
 		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap)
 	}
-	if to < len(toks) && joined(to-1, to) {
+	// "Page 2" is no Page, but the date of a dateline ("Beirut 8-15
+	// (AFP)") makes its place no longer
+	if to < len(toks) && joined(to-1, to) && !isDatelinePlace(text, toks, from) {
 		return true
 	}
 	for j := from - 1; j >= 0 && joined(j, j+1); j-- {
