@@ -141,7 +141,7 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 // pending transaction holds. They must be named in the request: a fetch
 // of all the group's offsets leaves out a partition with nothing
 // committed yet, even when an open transaction holds it.
-func (s *Service) heldPartitions(ctx context.Context, adm *kgo.Client) ([]int32, error) {
+func (s *Service) heldPartitions(ctx context.Context, cl *kgo.Client) ([]int32, error) {
 	owned := s.assigned.owned()
 	if len(owned) == 0 {
 		return nil, nil
@@ -151,7 +151,7 @@ func (s *Service) heldPartitions(ctx context.Context, adm *kgo.Client) ([]int32,
 	t := kmsg.NewOffsetFetchRequestTopic()
 	t.Topic, t.Partitions = s.cfg.inputTopic, owned
 	req.Topics = append(req.Topics, t)
-	resp, err := req.RequestWith(ctx, adm)
+	resp, err := req.RequestWith(ctx, cl)
 	if err == nil {
 		err = kerr.ErrorForCode(resp.ErrorCode)
 	}
