@@ -148,7 +148,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	} else {
 		s.mentions = l.spot(text, s.toks, &s.norm, s.mentions[:0])
 	}
-	s.mentions = l.stateMentions(text, s.toks, s.mentions, spans == nil)
+	s.mentions = l.stateMentions(text, s.toks, &s.norm, s.mentions, spans == nil)
 	l.addEarlierNames(s.mentions)
 	scores := l.score(text, s.toks, s.mentions)
 	// On given spans expansion only ties short forms to earlier full

@@ -3,8 +3,6 @@ package pipeline
 import (
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/kb"
 )
@@ -121,8 +119,7 @@ func nameCase(s string) string {
 		if i > 0 && isSmallWord(w) {
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(w)
-		words[i] = string(unicode.ToUpper(r)) + w[n:]
+		words[i] = capitalised(w)
 	}
 	return strings.Join(words, " ")
 }

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/linkstream/linkstream/kb"
@@ -223,12 +222,6 @@ func personTitled(c *candidate, title string) bool {
 
 // minNameAfterTitle is how many tokens a name after a title has at least.
 const minNameAfterTitle = 2
-
-// capitalised is word with its first letter upper-cased.
-func capitalised(word string) string {
-	r, n := utf8.DecodeRuneInString(word)
-	return string(unicode.ToUpper(r)) + word[n:]
-}
 
 // datelinePlace matches what follows the place of a wire dateline: an
 // optional date ("8-15", "Nov 15"), then the agency in parentheses.

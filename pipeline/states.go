@@ -3,10 +3,6 @@ package pipeline
 import (
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/linkstream/linkstream/kb"
 )
 
 // Places with their state. American news writes a place with the state's
@@ -52,7 +48,7 @@ func stateAfterPlace(text string, toks []token, k int) (string, bool) {
 // when the KB has that title: the state said, the place is no longer
 // ambiguous, so that title is its only candidate. On gold spans (spotting
 // false) the spans stay as given and only their candidates change.
-func (l *Linker) stateMentions(text string, toks []token, mentions []mention, spotting bool) []mention {
+func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, mentions []mention, spotting bool) []mention {
 	k0 := 1
 	for ; k0 < len(toks); k0++ {
 		if _, ok := stateAfterPlace(text, toks, k0); ok {
@@ -83,9 +79,9 @@ func (l *Linker) stateMentions(text string, toks []token, mentions []mention, sp
 			}
 		} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok && spotting {
 			added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
-				norm: l.normPhrase(text, toks, from, k), entry: e, follows: -1})
+				norm: norm.phrase(from, k), entry: e, follows: -1})
 		}
-		e, norm := l.lookupSpan(state)
+		e, stateNorm := l.lookupSpan(state)
 		if len(e.cands) == 0 {
 			continue
 		}
@@ -93,7 +89,7 @@ func (l *Linker) stateMentions(text string, toks []token, mentions []mention, sp
 		if !strings.HasSuffix(text[toks[k].start:end], ".") {
 			end++ // the abbreviation's dot
 		}
-		m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: end, norm: norm, entry: e, follows: -1}
+		m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: end, norm: stateNorm, entry: e, follows: -1}
 		if i, ok := first[k]; ok && mentions[i].tokTo == k+1 {
 			if spotting {
 				mentions[i] = m // the spotter's "La" (Los Angeles)
@@ -122,7 +118,7 @@ func (l *Linker) placeInState(place, state string) (*surfaceEntry, bool) {
 		return nil, false
 	}
 	c := l.cands.entity(id)
-	c.prior, c.qualified = 1, true
+	c.prior = 1
 	return &surfaceEntry{cands: []candidate{c}}, true
 }
 
@@ -150,11 +146,6 @@ func (l *Linker) unspottedPlace(text string, toks []token, covered map[int]bool,
 // maxPlaceTokens bounds the name of a place before its state.
 const maxPlaceTokens = 3
 
-// normPhrase is the KB's normal form of tokens [from, to).
-func (l *Linker) normPhrase(text string, toks []token, from, to int) string {
-	return kb.Normalize(text[toks[from].start:toks[to-1].end])
-}
-
 // titleCase writes a place's name as its title does: "BIRMINGHAM" →
 // "Birmingham"; a name already in mixed case is kept.
 func titleCase(s string) string {
@@ -163,8 +154,7 @@ func titleCase(s string) string {
 	}
 	words := strings.Fields(strings.ToLower(s))
 	for i, w := range words {
-		r, n := utf8.DecodeRuneInString(w)
-		words[i] = string(unicode.ToUpper(r)) + w[n:]
+		words[i] = capitalised(w)
 	}
 	return strings.Join(words, " ")
 }

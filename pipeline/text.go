@@ -77,6 +77,12 @@ func datelineBefore(text string, dash, after int, toks []token) bool {
 
 func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }
 
+// capitalised is word with its first letter upper-cased.
+func capitalised(word string) string {
+	r, n := utf8.DecodeRuneInString(word)
+	return string(unicode.ToUpper(r)) + word[n:]
+}
+
 // scanWord reads the token starting at i. It returns the token's bounds and
 // where scanning goes on (past a possessive it left out).
 func scanWord(text string, i int) (start, end, next int) {
