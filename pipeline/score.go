@@ -54,7 +54,7 @@ const (
 	FeatureQualified
 	// FeatureCredit is 1 when the mention is a wire story's credit line
 	// ("(AFP) -") and the KB's text of the candidate speaks of news (see
-	// credit.go).
+	// dateline.go).
 	FeatureCredit
 	// NumFeatures is the length of a feature vector.
 	NumFeatures

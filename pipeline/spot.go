@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unsafe"
@@ -222,16 +221,6 @@ func personTitled(c *candidate, title string) bool {
 
 // minNameAfterTitle is how many tokens a name after a title has at least.
 const minNameAfterTitle = 2
-
-// datelinePlace matches what follows the place of a wire dateline: an
-// optional date ("8-15", "Nov 15"), then the agency in parentheses.
-var datelinePlace = regexp.MustCompile(`^,? (?:(?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,? )?\([A-Z][A-Za-z]{1,10}\)`)
-
-// isDatelinePlace reports whether token i opens the text or a sentence
-// and a dateline's date and agency follow it.
-func isDatelinePlace(text string, toks []token, i int) bool {
-	return toks[i].sentenceStart && datelinePlace.MatchString(text[toks[i].end:min(len(text), toks[i].end+40)])
-}
 
 // isAcronym: two or more letters, all upper case ("US", "IBM", "NATO").
 func isAcronym(word string) bool {

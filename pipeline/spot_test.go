@@ -114,15 +114,3 @@ func TestTitleBeforeAPersonIsLeftOut(t *testing.T) {
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Dick Cheney": "Dick Cheney", "Phil Jackson": "Phil Jackson",
 		"General Electric Company": "General Electric"})
 }
-
-// The place of a wire dateline is a name, though it opens the text, is a
-// common word and has numbers after it: "Beirut 8-15 (AFP) -". An ordinary
-// word opening a sentence still is not.
-func TestDatelinePlaceIsSpotted(t *testing.T) {
-	dict := "Beirut\tBeirut\t0.9\nbeirut\tBeirut_(band)\t0.9\nAFP\tAgence_France-Presse\t0.9\nInstead\tInstead_(song)\t0.5\n"
-	words := "beirut\t4.5\ninstead\t5.5\n"
-	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
-	l := cheapLinker(t, k, NILThreshold(0))
-	text := "Beirut 8-15 (AFP) - Instead of talks, troops moved."
-	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Beirut": "Beirut", "AFP": "Agence France-Presse"})
-}

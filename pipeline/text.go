@@ -54,29 +54,6 @@ func tokenize(text string, dst []token) []token {
 	return dst
 }
 
-// datelineBefore reports whether the dash at bytes [dash, after) ends a wire story's
-// dateline, after which the story's first sentence opens: "BANDAR SERI
-// BEGAWAN, Nov 15 (AFP) - The United States …", "LOS ANGELES - The twin
-// rovers …". The dash stands between spaces after a closing parenthesis
-// or a word in capitals.
-func datelineBefore(text string, dash, after int, toks []token) bool {
-	before := text[:dash]
-	if !strings.HasSuffix(before, " ") || !strings.HasPrefix(text[after:], " ") {
-		return false
-	}
-	before = strings.TrimRight(before, " ")
-	if strings.HasSuffix(before, ")") {
-		return true
-	}
-	if len(toks) == 0 || toks[len(toks)-1].end != len(before) {
-		return false
-	}
-	last := text[toks[len(toks)-1].start:toks[len(toks)-1].end]
-	return len(last) > 1 && strings.ToUpper(last) == last && strings.ToLower(last) != last
-}
-
-func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }
-
 // capitalised is word with its first letter upper-cased.
 func capitalised(word string) string {
 	r, n := utf8.DecodeRuneInString(word)

@@ -40,36 +40,6 @@ func TestTokenizeOffsetsAndFlags(t *testing.T) {
 	}
 }
 
-// A wire dateline's dash opens the story's first sentence; other dashes
-// open nothing.
-func TestDatelineDashOpensASentence(t *testing.T) {
-	for _, tc := range []struct {
-		text, word string
-		start      bool
-	}{
-		{"BANDAR SERI BEGAWAN, Nov 15 (AFP) - The United States said", "The", true},
-		{"LOS ANGELES - The twin rovers", "The", true},
-		{"WASHINGTON — Senators voted", "Senators", true},
-		{"He said - The Times disagreed", "The", false},
-		{"the NATO-Russia council", "Russia", false},
-		{"(AFP)-The", "The", false},
-	} {
-		toks := tokenize(tc.text, nil)
-		found := false
-		for _, tk := range toks {
-			if tc.text[tk.start:tk.end] == tc.word {
-				found = true
-				if tk.sentenceStart != tc.start {
-					t.Errorf("%q: %q sentenceStart = %v, want %v", tc.text, tc.word, tk.sentenceStart, tc.start)
-				}
-			}
-		}
-		if !found {
-			t.Errorf("%q: no token %q", tc.text, tc.word)
-		}
-	}
-}
-
 func TestTokenizeJoinsWhatTheKBJoins(t *testing.T) {
 	text := "O'Donnell told AT&T and Iran's envoy in Washington, D.C., that Coca-Cola's U.N. office (Geneva) opened."
 	var words []string

@@ -60,7 +60,8 @@ dateline-place-unspotted|pipeline|pipeline/spot.go|s/if single \&\& isDatelinePl
 dateline-date-joins-place|pipeline|pipeline/spot.go|s/joined\(to-1, to\) \&\& !isDatelinePlace\(text, toks, from\)/joined(to-1, to)/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
 credit-line-ignored|pipeline|pipeline/linker.go|s/credit := creditLine\(text, m\.start, m\.end\)/credit := false \&\& creditLine(text, m.start, m.end)/
-credit-line-without-dash|pipeline|pipeline/credit.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
+credit-line-without-dash|pipeline|pipeline/dateline.go|s/for _, dash := range \[\]string\{"-", "—", "–", ":"\} \{/for _, dash := range []string{""} {/
+credit-line-without-dash|pipeline|pipeline/dateline.go|s/return isDash\(r\) \|\| r == ':'/return r >= 0/
 anchor-words-not-in-passage|pipeline|pipeline/linker.go|s/if c\.anchorWords != "" \{/if false {/
 anchor-context-off|pipeline|pipeline/linker.go|s/if len\(c\.anchorVec\.terms\) > 0 \{/if false {/
 qualified-candidates-off|pipeline|pipeline/qualified.go|s/if len\(found\) > 0 \{/if false {/

@@ -42,3 +42,45 @@ func TestCreditLineMeansTheNewsAgency(t *testing.T) {
 		t.Errorf("AFP outside a credit line chose %q, want the protocol", got)
 	}
 }
+
+// A wire dateline's dash opens the story's first sentence; other dashes
+// open nothing.
+func TestDatelineDashOpensASentence(t *testing.T) {
+	for _, tc := range []struct {
+		text, word string
+		start      bool
+	}{
+		{"BANDAR SERI BEGAWAN, Nov 15 (AFP) - The United States said", "The", true},
+		{"LOS ANGELES - The twin rovers", "The", true},
+		{"WASHINGTON — Senators voted", "Senators", true},
+		{"He said - The Times disagreed", "The", false},
+		{"the NATO-Russia council", "Russia", false},
+		{"(AFP)-The", "The", false},
+	} {
+		toks := tokenize(tc.text, nil)
+		found := false
+		for _, tk := range toks {
+			if tc.text[tk.start:tk.end] == tc.word {
+				found = true
+				if tk.sentenceStart != tc.start {
+					t.Errorf("%q: %q sentenceStart = %v, want %v", tc.text, tc.word, tk.sentenceStart, tc.start)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: no token %q", tc.text, tc.word)
+		}
+	}
+}
+
+// The place of a wire dateline is a name, though it opens the text, is a
+// common word and has numbers after it: "Beirut 8-15 (AFP) -". An ordinary
+// word opening a sentence still is not.
+func TestDatelinePlaceIsSpotted(t *testing.T) {
+	dict := "Beirut\tBeirut\t0.9\nbeirut\tBeirut_(band)\t0.9\nAFP\tAgence_France-Presse\t0.9\nInstead\tInstead_(song)\t0.5\n"
+	words := "beirut\t4.5\ninstead\t5.5\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	text := "Beirut 8-15 (AFP) - Instead of talks, troops moved."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Beirut": "Beirut", "AFP": "Agence France-Presse"})
+}
