@@ -1,6 +1,8 @@
 package consumer
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,18 +57,14 @@ func (a *assignment) remove(ps []int32) {
 func (a *assignment) owned() []int32 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ps := make([]int32, 0, len(a.ps))
-	for p := range a.ps {
-		ps = append(ps, p)
-	}
-	return ps
+	return slices.Collect(maps.Keys(a.ps))
 }
 
-// clear empties the set and returns what it held.
+// clear empties the set and returns what it held, in one step.
 func (a *assignment) clear() []int32 {
-	ps := a.owned()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	ps := slices.Collect(maps.Keys(a.ps))
 	clear(a.ps)
 	return ps
 }
@@ -95,13 +93,6 @@ func (a *assignment) starving(now time.Time, wait time.Duration) (backlogged int
 		}
 	}
 	return backlogged, starving
-}
-
-// stalled reports whether an owned partition that had records waiting at
-// the last lag measurement has had none taken for longer than wait.
-func (a *assignment) stalled(now time.Time, wait time.Duration) bool {
-	_, starving := a.starving(now, wait)
-	return starving
 }
 
 // took notes that a cycle took records of the partitions in fs.

@@ -62,7 +62,8 @@ func (s *Service) guardHanging(ctx context.Context, cl *kgo.Client) {
 			return
 		case <-tick.C:
 		}
-		if !s.assigned.stalled(time.Now(), s.cfg.txnTimeout+hangGrace) || !s.txnMu.TryLock() {
+		// a backlogged partition served nothing past the longest legal wait
+		if _, stalled := s.assigned.starving(time.Now(), s.cfg.txnTimeout+hangGrace); !stalled || !s.txnMu.TryLock() {
 			continue
 		}
 		err := s.endHanging(ctx, cl, adm)

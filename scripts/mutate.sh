@@ -88,6 +88,7 @@ permanent-ignored|consumer|consumer/linker.go|s/return link\.IsPermanent\(err\)/
 permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent\(err error\) bool \{/&\n\treturn false/
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
+starving-without-backlog|consumer|consumer/assignment.go|s/if o\.lag > 0 \{/if o.lag >= 0 {/
 held-offsets-unseen|consumer|consumer/hanging.go|s/if errors\.Is\(kerr\.ErrorForCode\(code\), kerr\.UnstableOffsetCommit\) \{/if false {/
 foreign-holder-unreported|consumer|consumer/hanging.go|s/if !found \{/if found \&\& !found {/
 qid-dropped|schemas|schemas/linked.go|s/writeNullable\(w, l\.QID\)/writeNullable(w, "")/
