@@ -68,9 +68,13 @@ func (s *Service) guardHanging(ctx context.Context, cl *kgo.Client) {
 		}
 		err := s.endHanging(ctx, cl, adm)
 		s.txnMu.Unlock()
-		if err != nil && ctx.Err() == nil {
+		if err == nil || ctx.Err() != nil {
+			continue
+		}
+		if ok, skipped := s.heldLog.allow(time.Now()); ok {
 			s.log.Error("cannot end a hanging transaction that holds the group's offsets", "group", s.cfg.group, "err", err,
-				"hint", "end it by hand: kafka-transactions.sh find-hanging, then abort (KIP-664); writing its marker needs the CLUSTER_ACTION permission")
+				"hint", "end it by hand: kafka-transactions.sh find-hanging, then abort (KIP-664); writing its marker needs the CLUSTER_ACTION permission",
+				"not_logged_since_last", skipped)
 		}
 	}
 }
@@ -131,9 +135,12 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 				"open_since_offset", h.CurrentTxnStartOffset)
 		}
 	}
-	if !found {
+	if found {
+		return nil
+	}
+	if ok, skipped := s.heldLog.allow(time.Now()); ok {
 		s.log.Warn("the group's offsets are held past the transaction timeout by a transaction not of this instance",
-			"group", s.cfg.group, "held", held, "hint", "kafka-transactions.sh find-hanging names it")
+			"group", s.cfg.group, "held", held, "hint", "kafka-transactions.sh find-hanging names it", "not_logged_since_last", skipped)
 	}
 	return nil
 }

@@ -32,6 +32,8 @@ type Service struct {
 	// assigned is the input partitions this instance owns (its lag series).
 	assigned *assignment
 	dlqLog   *logLimiter
+	// heldLog paces guardHanging's lines: a stall repeats every check.
+	heldLog *logLimiter
 	// txnMu is held from a cycle's begin to its end, so that guardHanging
 	// runs between transactions.
 	txnMu sync.Mutex
@@ -58,7 +60,8 @@ func New(ctx context.Context, linker link.Linker, opts ...Opt) (*Service, error)
 		return nil, fmt.Errorf("consumer: metrics: %w", err)
 	}
 	s := &Service{cfg: c, linker: linker, log: c.logger, m: m, sem: make(chan struct{}, c.concurrency),
-		assigned: newAssignment(), dlqLog: newLogLimiter(dlqLogBurst, dlqLogEvery)}
+		assigned: newAssignment(), dlqLog: newLogLimiter(dlqLogBurst, dlqLogEvery),
+		heldLog: newLogLimiter(1, time.Minute)}
 	if c.registry != nil {
 		s.dec = &decoders{reg: c.registry}
 	}

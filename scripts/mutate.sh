@@ -91,6 +91,8 @@ unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err erro
 starving-without-backlog|consumer|consumer/assignment.go|s/if o\.lag > 0 \{/if o.lag >= 0 {/
 held-offsets-unseen|consumer|consumer/hanging.go|s/if errors\.Is\(kerr\.ErrorForCode\(code\), kerr\.UnstableOffsetCommit\) \{/if false {/
 foreign-holder-unreported|consumer|consumer/hanging.go|s/if !found \{/if found \&\& !found {/
+foreign-holder-unreported|consumer|consumer/hanging.go|s/^\tif found \{$/\tif found || true {/
+held-warning-unpaced|consumer|consumer/hanging.go|s/if ok, skipped := s\.heldLog\.allow\(time\.Now\(\)\); ok \{/if ok, skipped := true, 0; ok {/
 qid-dropped|schemas|schemas/linked.go|s/writeNullable\(w, l\.QID\)/writeNullable(w, "")/
 qid-dropped|schemas|schemas/linked.go|s/QID: optional\(l\.QID\)/QID: nil/
 EOF
