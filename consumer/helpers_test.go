@@ -173,13 +173,22 @@ func readTopic(ctx context.Context, t testing.TB, seeds []string, topic string, 
 }
 
 // readOutputs reads and decodes the output topic until it holds at least
-// want records (or timeout).
+// want distinct keys (or timeout).
 func readOutputs(ctx context.Context, t testing.TB, seeds []string, topic string, want int, timeout time.Duration, dec *producer.OutputDecoder) []output {
 	t.Helper()
 	if dec == nil {
 		dec = producer.NewOutputDecoder(nil)
 	}
-	recs := readTopic(ctx, t, seeds, topic, timeout, func(r []*kgo.Record) bool { return len(r) >= want })
+	// stop on distinct keys (document ids): a duplicate must not make a
+	// document still on its way look missing
+	keys, seen := map[string]struct{}{}, 0
+	recs := readTopic(ctx, t, seeds, topic, timeout, func(r []*kgo.Record) bool {
+		for _, rec := range r[seen:] {
+			keys[string(rec.Key)] = struct{}{}
+		}
+		seen = len(r)
+		return len(keys) >= want
+	})
 	outs := make([]output, 0, len(recs))
 	for _, r := range recs {
 		d, err := dec.Decode(ctx, r.Value)
