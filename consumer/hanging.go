@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -29,16 +30,17 @@ import (
 // guardHanging writes it for this instance's own producer, once its
 // partitions have been held past the longest wait the protocol allows.
 //
-// The marker aborts, as Kafka's tool does: an aborted cycle is
-// processed again, so the worst case is duplicates, never a loss. (The
-// measured hanging transaction had been aborted: a commit marker, written
-// by hand to try, advanced the group past records whose outputs were
-// discarded. A first version remembered how each cycle ended, by the
-// producer epoch it read from franz-go before ending; one run of make
-// test with it lost 28 documents. The likeliest cause: a producer id
-// that the outage marked for reload is re-initialised by that very read,
-// which fences the open transaction, so the cycle's offsets then commit
-// without its outputs. Nothing here reads the epoch during a cycle.)
+// The marker must say what became of the transaction. It commits when
+// this instance saw a cycle commit offsets that the group does not hold
+// (seenCommits, kept from each committed cycle's own records: two make
+// test runs aborted such a transaction and redid 228 and 256 documents),
+// and aborts otherwise, as Kafka's tool does (an aborted cycle is redone:
+// duplicates at worst). A commit marker for a transaction that had been
+// aborted skips its records: written by hand once to try, it did. Nothing
+// here asks franz-go for the producer epoch during a cycle: a first
+// version did, and a make test run lost 28 documents (the likeliest cause:
+// a producer id marked for reload after the outage is re-initialised by
+// that read, which fences the open transaction).
 
 // hangCheck is how often the guard looks; hangGrace is what the broker
 // may take beyond a transaction's timeout to abort it (Kafka checks every
@@ -112,6 +114,21 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 	if err != nil {
 		return fmt.Errorf("producers of __consumer_offsets: %w", err)
 	}
+	// The marker says what became of the transaction: commit when this
+	// instance saw it commit (its committed offset of a held partition is
+	// beyond what the group holds), else abort.
+	groupHolds, err := adm.FetchOffsetsForTopics(ctx, s.cfg.group, s.cfg.inputTopic)
+	if err != nil {
+		return fmt.Errorf("offsets of group %s: %w", s.cfg.group, err)
+	}
+	commit := false
+	for _, p := range held {
+		at := int64(-1)
+		if o, ok := groupHolds.Lookup(s.cfg.inputTopic, p); ok {
+			at = o.At
+		}
+		commit = commit || s.commitsSeen.beyond(p, at)
+	}
 	var found bool
 	for _, t := range producers {
 		for _, p := range t.Partitions {
@@ -120,19 +137,19 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 				continue
 			}
 			found = true
-			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}}
+			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, Commit: commit, CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}}
 			m.Topics.Add(t.Topic, p.Partition)
 			resp, err := adm.WriteTxnMarkers(ctx, m)
 			if err == nil {
 				resp.EachPartition(func(r kadm.TxnMarkersPartitionResponse) { err = errors.Join(err, r.Err) })
 			}
 			if err != nil {
-				return fmt.Errorf("write the abort marker of producer %d epoch %d on %s[%d]: %w", id, h.ProducerEpoch, t.Topic, p.Partition, err)
+				return fmt.Errorf("write the marker (commit %v) of producer %d epoch %d on %s[%d]: %w", commit, id, h.ProducerEpoch, t.Topic, p.Partition, err)
 			}
 			s.m.hangingEnded.Inc()
 			s.log.Warn("ended a hanging transaction that held the group's offsets", "group", s.cfg.group, "held", held,
 				"producer_id", id, "epoch", h.ProducerEpoch, "partition", fmt.Sprintf("%s[%d]", t.Topic, p.Partition),
-				"open_since_offset", h.CurrentTxnStartOffset)
+				"open_since_offset", h.CurrentTxnStartOffset, "commit", commit)
 		}
 	}
 	if found {
@@ -187,4 +204,34 @@ func (s *Service) heldPartitions(ctx context.Context, cl *kgo.Client) ([]int32, 
 		}
 	}
 	return held, nil
+}
+
+// seenCommits holds, per input partition, the offset the last cycle this
+// instance saw commit committed there. It is read only between cycles and
+// never asks franz-go for anything during one.
+type seenCommits struct {
+	mu sync.Mutex
+	at map[int32]int64
+}
+
+func (c *seenCommits) record(fs kgo.Fetches) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at == nil {
+		c.at = map[int32]int64{}
+	}
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if n := len(p.Records); n > 0 {
+			c.at[p.Partition] = max(c.at[p.Partition], p.Records[n-1].Offset+1)
+		}
+	})
+}
+
+// beyond reports whether this instance saw a commit of partition p beyond
+// offset at.
+func (c *seenCommits) beyond(p int32, at int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.at[p]
+	return ok && o > at
 }
