@@ -71,6 +71,8 @@ anchor-words-function-words-kept|kb|kb/anchorwords.go|s/z >= anchorWordMaxZipf \
 wikipedia-machinery-kept|kb|kb/aliases.go|s/case t == "Main Page", t == "Living people"/case false/
 train-drop-ignored|cmd/linkstream|cmd/linkstream/train.go|s/f\.full\[i\] = !slices\.Contains\(drop, pipeline\.Feature\(i\)\)/f.full[i] = true/
 train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] - mean\[a\]/grad[a] += g.X[g.Gold][i]/
+title-variant-ambiguity-kept|kb|kb/titlevariant.go|s/^\t\t\t\treturn NoEntity, false$/\t\t\t\tcontinue/
+title-key-dashes-kept|kb|kb/titlevariant.go|s/case isDashRune\(r\):/case false:/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
 expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
 part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/

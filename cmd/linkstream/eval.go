@@ -224,11 +224,12 @@ func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []ev
 }
 
 // kbAdapter answers eval.KB from the knowledge base: titles resolve through
-// redirects by EntityByTitle.
+// redirects, and a gold title from another year of Wikipedia through its
+// other spellings (EntityByTitleVariant).
 type kbAdapter struct{ k *kb.KB }
 
 func (a kbAdapter) Resolve(title string) (string, bool) {
-	id, ok := a.k.EntityByTitle(title)
+	id, ok := a.k.EntityByTitleVariant(title)
 	if !ok {
 		return "", false
 	}
@@ -236,12 +237,12 @@ func (a kbAdapter) Resolve(title string) (string, bool) {
 }
 
 func (a kbAdapter) HasDescription(title string) bool {
-	id, ok := a.k.EntityByTitle(title)
+	id, ok := a.k.EntityByTitleVariant(title)
 	return ok && strings.TrimSpace(a.k.Entity(id).Description) != ""
 }
 
 func (a kbAdapter) Type(title string) string {
-	id, ok := a.k.EntityByTitle(title)
+	id, ok := a.k.EntityByTitleVariant(title)
 	if !ok {
 		return ""
 	}

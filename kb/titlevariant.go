@@ -1,0 +1,71 @@
+package kb
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TitleKey is the key under which two spellings of one Wikipedia title
+// meet: Wikipedia renames pages to sentence case ("Giant Panda" → "Giant
+// panda"), to the en dash ("Minneapolis – Saint Paul", "Council on
+// American-Islamic Relations" → "…American–Islamic…") and from a bare
+// qualifier to a parenthesised one ("Spirit rover" → "Spirit (rover)"),
+// and keeps the old title as a redirect. The key is the title in lower
+// case with every dash a hyphen without spaces around it, and with
+// parentheses and commas dropped.
+func TitleKey(title string) string {
+	out := make([]byte, 0, len(title))
+	space := false // a space is written only before the next letter that needs one
+	for _, r := range title {
+		switch {
+		case r == '(' || r == ')' || r == ',':
+		case unicode.IsSpace(r) || r == '_':
+			space = true
+		case isDashRune(r):
+			out = append(out, '-')
+			space = false
+		default:
+			if space && len(out) > 0 && out[len(out)-1] != '-' {
+				out = append(out, ' ')
+			}
+			space = false
+			out = utf8.AppendRune(out, unicode.ToLower(r))
+		}
+	}
+	return string(out)
+}
+
+// isDashRune reports a hyphen, a dash or a minus sign.
+func isDashRune(r rune) bool {
+	return r == '-' || r == '\u2010' || r == '\u2011' || r == '\u2012' || r == '\u2013' || r == '\u2014' || r == '\u2015' || r == '\u2212'
+}
+
+// EntityByTitleVariant finds an entity by its title as EntityByTitle does,
+// and else by another spelling of it (TitleKey): the one entity among the
+// candidates of the title's surface, and of its name without the
+// qualifier, whose title has the same key. It is how a title from another
+// year of Wikipedia than the KB's finds its page; an ambiguous key finds
+// nothing.
+func (k *KB) EntityByTitleVariant(title string) (EntityID, bool) {
+	if id, ok := k.EntityByTitle(title); ok {
+		return id, true
+	}
+	key := TitleKey(title)
+	if key == "" {
+		return NoEntity, false
+	}
+	found := NoEntity
+	for _, s := range []string{title, BaseTitle(title), strings.NewReplacer("(", "", ")", "").Replace(title)} {
+		for _, c := range k.Lookup(s) {
+			if c.Entity == found || TitleKey(k.Entity(c.Entity).Title) != key {
+				continue
+			}
+			if found != NoEntity {
+				return NoEntity, false
+			}
+			found = c.Entity
+		}
+	}
+	return found, found != NoEntity
+}
