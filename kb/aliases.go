@@ -2,6 +2,7 @@ package kb
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/kb/wikitext"
 )
@@ -111,7 +113,8 @@ type AliasStats struct {
 	Lines              int64 `json:"lines"`
 	Kept               int64 `json:"kept"`
 	Noise              int64 `json:"noise"`               // URLs, strings naming Wikipedia, other scripts, sentences
-	Redirects          int64 `json:"redirects"`           // alias titles learnt from URL strings
+	Redirects          int64 `json:"redirects"`           // alias titles learnt from URL strings, places and renames
+	Renamed            int64 `json:"renamed"`             // old titles of articles renamed to sentence case or another dash
 	Titles             int64 `json:"titles"`              // distinct titles named
 	Keys               int64 `json:"keys"`                // normalised keys written
 	Derived            int64 `json:"derived"`             // candidates found through a title's name only
@@ -382,8 +385,8 @@ func (l *aliasLoader) derive() {
 
 // deriveNames adds the entries of a title's own names for entity id.
 func (l *aliasLoader) deriveNames(title string, id uint32) {
-	var seen [3]string
-	for i, name := range [3]string{title, BaseTitle(title), CompanyName(title)} {
+	var seen ownNames
+	for i, name := range namesOfTitle(title) {
 		if name == "" {
 			continue
 		}
@@ -394,6 +397,36 @@ func (l *aliasLoader) deriveNames(title string, id uint32) {
 		seen[i] = k
 		l.entries = append(l.entries, aliasEntry{key: k, title: id})
 	}
+}
+
+// ownNames are the names a title gives its entity by its shape alone.
+type ownNames [4]string
+
+// namesOfTitle is the title itself, without its qualifier, without a
+// company suffix and without middle initials ("" where a shape is absent).
+func namesOfTitle(title string) ownNames {
+	return ownNames{title, BaseTitle(title), CompanyName(title), withoutMiddleInitials(BaseTitle(title))}
+}
+
+// withoutMiddleInitials is a person's name as news writes it on second
+// thought, without the middle initials that titles keep: "William B.
+// Caldwell" → "William Caldwell", "George H. W. Bush" → "George Bush"
+// ("" when the title has no such shape).
+func withoutMiddleInitials(title string) string {
+	words := strings.Fields(title)
+	if len(words) < 3 {
+		return ""
+	}
+	first, last := words[0], words[len(words)-1]
+	if len(first) < 2 || len(last) < 2 || !unicode.IsUpper(rune(first[0])) || !unicode.IsUpper(rune(last[0])) || strings.HasSuffix(first, ".") || strings.HasSuffix(last, ".") {
+		return ""
+	}
+	for _, w := range words[1 : len(words)-1] {
+		if len(w) != 2 || w[1] != '.' || !unicode.IsUpper(rune(w[0])) {
+			return ""
+		}
+	}
+	return first + " " + last
 }
 
 // stringWeight is w(s): how much a string's senses count towards its
@@ -607,10 +640,12 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		if rep == "" {
 			// only titles' names: "Cupertino" of "Cupertino, California"
 			rep, total = l.titles[group[0].title], 1
-			if d := BaseTitle(rep); Normalize(d) == group[0].key {
-				rep = d
-			} else if d := CompanyName(rep); d != "" && Normalize(d) == group[0].key {
-				rep = d
+			own := namesOfTitle(rep)
+			for _, d := range own[1:] {
+				if d != "" && Normalize(d) == group[0].key {
+					rep = d
+					break
+				}
 			}
 			leftovers = append(leftovers, rest{^uint32(0), 1})
 		}
@@ -702,6 +737,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		}
 	}
 	l.placeRedirects()
+	l.renamedRedirects()
 	// An address string tells that its title and the string's title are
 	// one page (a redirect and its article, an old title and the new one,
 	// "Atlanta" and "Atlanta, Georgia"): they become one entity, the names
@@ -735,6 +771,64 @@ func (l *aliasLoader) placeRedirects() {
 			l.redirects[t] = base
 		}
 	}
+}
+
+// renamedRedirects takes a name-only title for the described article
+// whose title differs from it only as Wikipedia's renames do: to sentence
+// case ("Giant Panda" → "Giant panda", "Armenian Genocide" → "Armenian
+// genocide") or to another dash ("Austria-Hungary" → "Austria–Hungary").
+// The dictionary knows such an article by its old title, with the web's
+// anchors, and the summaries by the new one, with its description: one
+// entity split in two. Only the first letters of words may differ, so
+// "BlackBerry" and "Blackberry", "ACID" and "Acid" stay apart.
+func (l *aliasLoader) renamedRedirects() {
+	articles := map[string]string{} // rename key → the one article with it ("" when several)
+	for _, t := range l.titles {
+		if l.described(t) == "" {
+			continue
+		}
+		k := renameKey(t)
+		if _, dup := articles[k]; dup {
+			articles[k] = ""
+		} else {
+			articles[k] = t
+		}
+	}
+	for _, t := range l.titles {
+		a := articles[renameKey(t)]
+		if a == "" || a == t || l.redirects[t] != "" || l.described(t) != "" {
+			continue
+		}
+		l.redirects[t] = a
+		l.stats.Renamed++
+	}
+}
+
+// renameKey is a title with the first letter of every word in lower case
+// and every dash a hyphen without spaces around it.
+func renameKey(t string) string {
+	b := make([]byte, 0, len(t))
+	wordStart := true
+	for _, r := range t {
+		switch {
+		case isDashRune(r):
+			b = bytes.TrimSuffix(b, []byte(" "))
+			b = append(b, '-')
+			wordStart = true
+		case r == ' ':
+			if len(b) > 0 && b[len(b)-1] != '-' {
+				b = append(b, ' ')
+			}
+			wordStart = true
+		default:
+			if wordStart {
+				r = unicode.ToLower(r)
+			}
+			wordStart = false
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(b)
 }
 
 // described is the description of an article the summaries or dumps
@@ -774,6 +868,7 @@ func mergeAliasStats(total *AliasStats, s AliasStats) *AliasStats {
 	total.Kept += s.Kept
 	total.Noise += s.Noise
 	total.Redirects += s.Redirects
+	total.Renamed += s.Renamed
 	total.Titles += s.Titles
 	total.Keys += s.Keys
 	total.Derived += s.Derived

@@ -297,6 +297,55 @@ Birmingham, AL	Birmingham,_Alabama	1.0
 	}
 }
 
+// An article the summaries know by its new title (sentence case, an en
+// dash) and the dictionary by its old one is one entity, with the old
+// title's names and the new title's description; titles that differ
+// inside a word are other pages.
+func TestRenamedTitlesMergeIntoTheirArticle(t *testing.T) {
+	const dict = `Giant pandas	Giant_Panda	1.0
+Austria-Hungary	Austria-Hungary	1.0
+BlackBerry	BlackBerry	1.0
+`
+	const summaries = `{"title": "Giant panda", "extract": "The giant panda is a bear species endemic to China.", "description": "Species of bear"}
+{"title": "Austria–Hungary", "extract": "Austria-Hungary was a monarchy in Central Europe.", "description": "Monarchy in Central Europe"}
+{"title": "Blackberry", "extract": "The blackberry is an edible fruit.", "description": "Edible fruit"}
+`
+	k, info := buildAliasKB(t, Summaries(writeFile(t, "s.jsonl", summaries)), AliasDictionary(writeFile(t, "dict.tab", dict)))
+	for old, want := range map[string]string{"Giant Panda": "Giant panda", "Austria-Hungary": "Austria–Hungary", "BlackBerry": "BlackBerry"} {
+		if id, ok := k.EntityByTitle(old); !ok || k.Entity(id).Title != want {
+			t.Errorf("%s resolves to %q, want %q", old, k.Entity(id).Title, want)
+		}
+	}
+	if got := titlesOf(k, k.Lookup("Giant pandas")); len(got) != 1 || got[0] != "Giant panda" {
+		t.Errorf("Giant pandas: candidates %v, want the described article", got)
+	}
+	if st := info.Build.Aliases; st == nil || st.Renamed != 2 {
+		t.Errorf("alias stats %+v: want 2 renamed", st)
+	}
+}
+
+// A person's title with middle initials is also found by the name without
+// them; a title of another shape gains no such name.
+func TestMiddleInitialsLeftOut(t *testing.T) {
+	for title, want := range map[string]string{
+		"William B. Caldwell": "William Caldwell",
+		"George H. W. Bush":   "George Bush",
+		"Timothy D. Cook":     "Timothy Cook",
+		"Barack Obama":        "",
+		"J. R. R. Tolkien":    "",
+		"Washington, D.C.":    "",
+		"Title of a Book":     "",
+	} {
+		if got := withoutMiddleInitials(title); got != want {
+			t.Errorf("withoutMiddleInitials(%q) = %q, want %q", title, got, want)
+		}
+	}
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", "William B. Caldwell\tWilliam_B._Caldwell\t1.0\n")))
+	if got := titlesOf(k, k.Lookup("William Caldwell")); len(got) != 1 || got[0] != "William B. Caldwell" {
+		t.Errorf("William Caldwell: candidates %v, want William B. Caldwell", got)
+	}
+}
+
 // The pages of Wikipedia's machinery are no entities, however many web
 // anchors link to them.
 func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
