@@ -203,6 +203,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk link.Linker, opts ...Option) 
 		Docs: len(ds.Docs), PerType: map[string]TypeRow{},
 	}
 
+	resetStream(lk)
 	results, elapsed := linkAll(ctx, ds, lk, c.workers)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("eval: %s: %w", ds.Name, err)
@@ -217,6 +218,7 @@ func Evaluate(ctx context.Context, ds *Dataset, lk link.Linker, opts ...Option) 
 	var disamb *Disamb
 	if c.spans != nil {
 		disamb = &Disamb{}
+		resetStream(c.spans)
 	}
 	var dElapsed time.Duration
 	for i, d := range ds.Docs {

@@ -46,6 +46,21 @@ type SpanLinker interface {
 	LinkSpans(ctx context.Context, doc link.Document, spans []Span) ([]SpanDecision, error)
 }
 
+// StreamResetter is a linker whose links depend on the documents it
+// linked before (the pipeline's stream memory). Evaluate resets it before
+// each pass over a dataset, so that neither pass nor dataset leans on
+// another's documents.
+type StreamResetter interface {
+	ResetStream()
+}
+
+// resetStream resets l when it is a StreamResetter.
+func resetStream(l any) {
+	if r, ok := l.(StreamResetter); ok {
+		r.ResetStream()
+	}
+}
+
 // SpanLinkerFunc adapts a function to SpanLinker.
 type SpanLinkerFunc func(ctx context.Context, doc link.Document, spans []Span) ([]SpanDecision, error)
 

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/linkstream/linkstream/link"
@@ -329,5 +330,61 @@ func TestGoldSpanScoreIgnoresTheErrorsFile(t *testing.T) {
 	}
 	if !strings.Contains(errBuf.String(), `"mention":"Tim","context"`) || !strings.Contains(errBuf.String(), "Tim (given name)") {
 		t.Errorf("the spurious Tim lost its decision in the errors file:\n%s", errBuf.String())
+	}
+}
+
+// streamLinker is a linker with a memory of the documents it linked: it
+// counts the documents each pass saw since its last reset.
+type streamLinker struct {
+	mu          sync.Mutex
+	sinceReset  int
+	resets      int
+	linkedFirst int // documents linked before the first reset
+}
+
+func (s *streamLinker) ResetStream() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resets++
+	s.sinceReset = 0
+}
+
+func (s *streamLinker) seen() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.resets == 0 {
+		s.linkedFirst++
+	}
+	s.sinceReset++
+}
+
+func (s *streamLinker) Link(_ context.Context, d link.Document) (link.Result, error) {
+	s.seen()
+	return link.Result{ID: d.ID}, nil
+}
+
+func (s *streamLinker) LinkSpans(_ context.Context, d link.Document, spans []Span) ([]SpanDecision, error) {
+	s.seen()
+	return make([]SpanDecision, len(spans)), nil
+}
+
+// Each pass over a dataset starts from a forgotten stream: the gold-span
+// pass must not read what the end-to-end pass linked, nor a dataset the
+// one before.
+func TestEvaluateResetsAStreamLinkerBeforeEachPass(t *testing.T) {
+	ends, spans := &streamLinker{}, &streamLinker{}
+	for range 2 {
+		if _, err := Evaluate(context.Background(), handDataset(), ends, WithSpanLinker(spans), WithWorkers(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, s := range map[string]*streamLinker{"end-to-end": ends, "gold-span": spans} {
+		if s.resets != 2 || s.linkedFirst != 0 || s.sinceReset == 0 {
+			t.Errorf("%s linker: %d resets, %d documents before the first, %d since the last; want 2, 0 and the last dataset's",
+				name, s.resets, s.linkedFirst, s.sinceReset)
+		}
+	}
+	if n := len(handDataset().Docs); ends.sinceReset != n {
+		t.Errorf("end-to-end linker: %d documents since the last reset, want one dataset's %d", ends.sinceReset, n)
 	}
 }

@@ -32,10 +32,14 @@ type profile struct {
 }
 
 func (l *Linker) cohere(text string, toks []token, mentions []mention, scores []mentionScores) {
-	if len(mentions) < 2 {
+	if len(mentions) < 2 && l.stream == nil {
 		return
 	}
 	pr := profile{terms: make(map[uint32]float64, 256), weight: make(map[kb.EntityID]float64, len(mentions))}
+	var byEntity map[kb.EntityID]candidate // the profile's candidates, for the stream
+	if l.stream != nil {
+		byEntity = make(map[kb.EntityID]candidate, len(mentions))
+	}
 	for i := range mentions {
 		ms := &scores[i]
 		if mentions[i].follows >= 0 || ms.best < 0 || ms.p[ms.best] < coherenceConfidence {
@@ -47,8 +51,17 @@ func (l *Linker) cohere(text string, toks []token, mentions []mention, scores []
 		}
 		pr.add(c, ms.p[ms.best]-pr.weight[c.entity])
 		pr.weight[c.entity] = ms.p[ms.best]
+		if byEntity != nil {
+			byEntity[c.entity] = *c
+		}
 	}
-	if len(pr.weight) == 0 {
+	if l.stream != nil {
+		// read before this document is remembered: it must not support itself
+		defer l.stream.remember(streamEntities(&pr, byEntity))
+		if len(pr.weight) == 0 && l.stream.empty() {
+			return
+		}
+	} else if len(pr.weight) == 0 {
 		return
 	}
 	var own []uint32
@@ -64,7 +77,12 @@ func (l *Linker) cohere(text string, toks []token, mentions []mention, scores []
 			}
 		}
 		for j := range ms.feats {
-			ms.feats[j].x[FeatureCoherence] = pr.cosineWithout(&m.entry.cands[j], own)
+			c := &m.entry.cands[j]
+			x := pr.cosineWithout(c, own)
+			if l.stream != nil {
+				x = max(x, streamShare*l.stream.cosine(c, own))
+			}
+			ms.feats[j].x[FeatureCoherence] = x
 		}
 		ms.rescore(l.cfg.cheap)
 	}

@@ -60,6 +60,7 @@ type cfg struct {
 	workers         int
 	maxDocBytes     int
 	downweight      bool
+	streamDocs      int
 	idf             IDF
 	// cheap scores every mention; reranked the mentions the cross-encoder read.
 	cheap, reranked Weights
@@ -113,6 +114,9 @@ func (c *cfg) validate() error {
 	}
 	if c.encoder != nil && c.reranker != nil {
 		errs = append(errs, errors.New("CrossEncoder and WithReranker both given: pass one reranker"))
+	}
+	if c.streamDocs < 0 {
+		errs = append(errs, fmt.Errorf("stream memory of %d documents: it must be ≥ 0 (0 = off)", c.streamDocs))
 	}
 	if c.topK < 1 || c.crossTopK < 2 || c.maxTokens < 1 || c.maxBatch < 1 || c.maxPending < c.maxBatch || c.workers < 1 || c.maxDocBytes < 1 {
 		errs = append(errs, errors.New("top-k, max tokens, max batch, workers and max document bytes must be ≥ 1, cross-encoder top-k ≥ 2, and the queue at least one batch long"))
@@ -221,6 +225,11 @@ func MaxDocumentBytes(n int) Option { return optFunc(func(c *cfg) { c.maxDocByte
 // DownweightOutliers lowers the score of entities linked far more often than
 // their prominence predicts (the corpus statistics). Off by default.
 func DownweightOutliers(on bool) Option { return optFunc(func(c *cfg) { c.downweight = on }) }
+
+// StreamMemory makes the confident entities of the last docs documents
+// linked part of every document's coherence (see stream.go); 0, the
+// default, keeps coherence inside each document.
+func StreamMemory(docs int) Option { return optFunc(func(c *cfg) { c.streamDocs = docs }) }
 
 // WithIDF sets the term weights of the context similarity (default: KBIDF
 // over the KB's descriptions).

@@ -38,6 +38,7 @@ type Linker struct {
 	rerank  Reranker             // nil in mode Never
 	ce      *batchedCrossEncoder // the Linker's own Reranker, nil with WithReranker
 	corpus  *corpusStats
+	stream  *streamMemory // nil unless StreamMemory
 	scratch sync.Pool
 	// closeOnce makes Close idempotent: the cache's Close panics when
 	// called twice, and deferred clean-ups often overlap.
@@ -48,6 +49,9 @@ type Linker struct {
 
 // New builds a Linker over an open knowledge base.
 func New(k *kb.KB, opts ...Option) (*Linker, error) {
+	if k == nil {
+		return nil, errors.New("pipeline: no knowledge base: open one with kb.Open")
+	}
 	c := defaultCfg()
 	for _, o := range opts {
 		o.apply(&c)
@@ -73,6 +77,9 @@ func New(k *kb.KB, opts ...Option) (*Linker, error) {
 	}
 	l := &Linker{kb: k, cfg: c, cands: cands, walks: newWalkMemo(k), corpus: newCorpusStats(corpusCapacity, corpusWindow)}
 	l.scratch.New = func() any { return new(docScratch) }
+	if c.streamDocs > 0 {
+		l.stream = newStreamMemory(c.streamDocs)
+	}
 	switch {
 	case c.mode == Never:
 	case c.reranker != nil:

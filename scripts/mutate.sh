@@ -35,6 +35,12 @@ nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.p\[ms\.best
 nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.confidence < nilThreshold\)/false/
 link-confidence-unfitted|pipeline|pipeline/nil.go|s/return 1 \/ \(1 \+ math\.Exp\(-z\)\)/return math.Exp(x[LinkProbability])/
 coherence-supports-itself|pipeline|pipeline/coherence.go|s/^\tw := p\.weight\[c\.entity\]/\tw := 0.0/
+eval-stream-not-reset|eval|eval/evaluate.go|s/^\tresetStream\(lk\)$/\t\/\/ off/
+eval-gold-span-stream-not-reset|eval|eval/evaluate.go|s/^\t\tresetStream\(c\.spans\)$/\t\t\/\/ off/
+stream-memory-unread|pipeline|pipeline/coherence.go|s/x = max\(x, streamShare\*l\.stream\.cosine\(c, own\)\)/x = max(x, 0)/
+stream-supports-itself|pipeline|pipeline/stream.go|s/s\.pr\.weight\[e\.c\.entity\] \+= e\.w/s.pr.weight[e.c.entity] += 0/
+stream-never-forgets|pipeline|pipeline/stream.go|s/^\t\ts\.pr\.remove\(&old\.c, old\.w\)$/\t\t_ = old/
+stream-reset-ignored|pipeline|pipeline/stream.go|s/^func \(l \*Linker\) ResetStream\(\) \{/\0\n\treturn/
 earlier-names-off|pipeline|pipeline/earlier.go|s/if len\(borrowed\) > 0 \{/if false {/
 comma-joins-names|pipeline|pipeline/spot.go|s/return strings\.Contains\(gap, ","\) \&\& !nameSuffix/return false \&\& !nameSuffix/
 acronym-feature-off|pipeline|pipeline/linker.go|s/if acronym != "" \&\& isInitialsOf/if false \&\& isInitialsOf/

@@ -187,6 +187,9 @@ func newLinker(ol *openedLinker) (link.Linker, eval.KB) { return ol.Linker, kbAd
 // are matched back by span, and a missing one is NIL.
 type spanAdapter struct{ l *pipeline.Linker }
 
+// ResetStream forgets the Linker's stream memory (eval.StreamResetter).
+func (a spanAdapter) ResetStream() { a.l.ResetStream() }
+
 func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []eval.Span) ([]eval.SpanDecision, error) {
 	ps := make([]pipeline.Span, len(spans))
 	for i, s := range spans {

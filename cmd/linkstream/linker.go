@@ -25,6 +25,7 @@ type linkerFlags struct {
 	threads      int
 	maxLength    int
 	weights      string
+	streamDocs   int
 }
 
 func (f *linkerFlags) register(fs *flag.FlagSet) {
@@ -39,6 +40,7 @@ func (f *linkerFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.threads, "threads", 0, "ONNX Runtime intra-op threads (0 = one per core)")
 	fs.StringVar(&f.weights, "weights", "", `a fit file from 'linkstream train' (weights and NIL threshold), or weights as JSON for both the cheap and the reranked score, e.g. {"prior":1,"context":4,"cross_encoder":0.8} (missing keys keep the embedded fit's); default: the embedded fit, or for a KB built from dumps alone the hand-set weights`)
 	fs.IntVar(&f.maxLength, "max-length", models.DefaultMaxLength, "cross-encoder input length in tokens: query and description are truncated, longest first, to fit")
+	fs.IntVar(&f.streamDocs, "stream-docs", 0, "also weigh each candidate against the confident entities of the last N documents linked (stream coherence); 0 = off. Results then depend on the order documents finish in: link one at a time (--concurrency 1) to reproduce them")
 }
 
 // openedLinker is a Linker with the KB and model it owns.
@@ -113,6 +115,9 @@ func (f *linkerFlags) options() (pipeline.Mode, []pipeline.Option, error) {
 	}
 	if f.cuda >= 0 {
 		opts = append(opts, pipeline.DeviceBatching())
+	}
+	if f.streamDocs != 0 {
+		opts = append(opts, pipeline.StreamMemory(f.streamDocs))
 	}
 	return mode, opts, nil
 }
