@@ -78,3 +78,54 @@ func datelineBefore(text string, dash, after int, toks []token) bool {
 }
 
 func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }
+
+// The place of a dateline is a city: "NEW YORK — Stocks finished …" is
+// New York City, "WASHINGTON (AP) —" Washington, D.C., though the web's
+// anchors give "New York" and "Washington" to the states. A mention that
+// opens the text or a line and is followed by a dateline's date or agency
+// and its dash keeps only its candidates that the KB calls a city, when it
+// has some: a deterministic rule, as the state after "Place, " is.
+
+// datelineRest matches what follows a dateline's place up to the dash
+// that ends the dateline: an optional date, an optional agency, the dash
+// between spaces.
+var datelineRest = regexp.MustCompile(`^(?:,? (?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,?)?(?: ?\([A-Z][A-Za-z]{1,10}\))? (?:-{1,2}|—|–) `)
+
+// cityWords are what the KB's text says of a city.
+var cityWords = [...]string{"city", "capital", "town", "municipality", "village", "borough", "metropolis"}
+
+// datelineCities narrows the candidates of the mentions that are a
+// dateline's place to the cities among them.
+func datelineCities(text string, toks []token, mentions []mention) {
+	for i := range mentions {
+		m := &mentions[i]
+		if !toks[m.tokFrom].sentenceStart || !datelineRest.MatchString(text[m.end:min(len(text), m.end+40)]) {
+			continue
+		}
+		var cities []candidate
+		for j := range m.entry.cands {
+			if cityLike(&m.entry.cands[j], m.norm) {
+				cities = append(cities, m.entry.cands[j])
+			}
+		}
+		if len(cities) > 0 && len(cities) < len(m.entry.cands) {
+			e := *m.entry
+			e.cands = cities
+			m.entry = &e
+		}
+	}
+}
+
+// cityLike reports whether the KB calls a candidate a city: in its
+// description or anchor words, or in the words its title adds to the
+// mention's ("New York City" for "NEW YORK"; not "Oklahoma City bombing"
+// for "OKLAHOMA CITY").
+func cityLike(c *candidate, mention string) bool {
+	text := kb.Normalize(c.desc + " " + c.anchorWords)
+	for _, w := range cityWords {
+		if kb.ContainsWords(text, w) || (kb.ContainsWords(c.titleNorm, w) && !kb.ContainsWords(mention, w)) {
+			return true
+		}
+	}
+	return false
+}

@@ -84,3 +84,38 @@ func TestDatelinePlaceIsSpotted(t *testing.T) {
 	text := "Beirut 8-15 (AFP) - Instead of talks, troops moved."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Beirut": "Beirut", "AFP": "Agence France-Presse"})
 }
+
+// A dateline's place is the city, whatever the web's anchors prefer; the
+// same name in a sentence keeps its prior, and a name the KB knows no city
+// of keeps its candidates.
+func TestDatelinePlaceIsTheCity(t *testing.T) {
+	const dict = `New York	New_York	0.7
+NEW YORK	New_York_City	0.3
+state of New York	New_York	1.0
+Empire State	New_York	1.0
+New York City	New_York_City	0.9
+NYC	New_York_City	0.9
+Washington	Washington	0.6
+Washington state	Washington	1.0
+Washington, DC	Washington,_D.C.	1.0
+United Nations	United_Nations	0.9
+`
+	const summaries = `{"title": "New York City", "extract": "New York City is the most populous city in the United States.", "description": "Most populous city in the United States"}
+{"title": "Washington, D.C.", "extract": "Washington, D.C. is the capital city of the United States.", "description": "Capital of the United States"}
+{"title": "United Nations", "extract": "The United Nations is an intergovernmental organization.", "description": "Intergovernmental organization"}
+`
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.jsonl", summaries)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for _, tc := range []struct{ text, mention, want string }{
+		{"Stocks end higher\nNEW YORK — Stocks finished mixed on Tuesday.", "NEW YORK", "New York City"},
+		{"WASHINGTON (AP) — The Senate voted on Tuesday.", "WASHINGTON", "Washington, D.C."},
+		{"Washington, Nov 15 (AFP) - The Senate voted.", "Washington", "Washington, D.C."},
+		{"Voters in New York chose a governor on Tuesday.", "New York", "New York"},
+		{"UNITED NATIONS — The council met on Tuesday.", "UNITED NATIONS", "United Nations"},
+	} {
+		got := titles(linkText(t, l, tc.text))[tc.mention]
+		if got != tc.want {
+			t.Errorf("%q: %s → %q, want %q", tc.text, tc.mention, got, tc.want)
+		}
+	}
+}
