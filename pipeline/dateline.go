@@ -51,9 +51,14 @@ func newsLike(c *candidate) bool {
 var datelinePlace = regexp.MustCompile(`^,? (?:(?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,? )?\([A-Z][A-Za-z]{1,10}\)`)
 
 // isDatelinePlace reports whether token i opens the text or a sentence
-// and a dateline's date and agency follow it.
+// and a dateline's date and agency follow it, or, for a word in capitals,
+// the dateline's dash ("WASHINGTON — Barack Obama met …").
 func isDatelinePlace(text string, toks []token, i int) bool {
-	return toks[i].sentenceStart && datelinePlace.MatchString(text[toks[i].end:min(len(text), toks[i].end+40)])
+	if !toks[i].sentenceStart {
+		return false
+	}
+	rest := text[toks[i].end:min(len(text), toks[i].end+40)]
+	return datelinePlace.MatchString(rest) || (inCapitals(text[toks[i].start:toks[i].end]) && datelineRest.MatchString(rest))
 }
 
 // datelineBefore reports whether the dash at bytes [dash, after) ends a
@@ -73,8 +78,13 @@ func datelineBefore(text string, dash, after int, toks []token) bool {
 	if len(toks) == 0 || toks[len(toks)-1].end != len(before) {
 		return false
 	}
-	last := text[toks[len(toks)-1].start:toks[len(toks)-1].end]
-	return len(last) > 1 && strings.ToUpper(last) == last && strings.ToLower(last) != last
+	return inCapitals(text[toks[len(toks)-1].start:toks[len(toks)-1].end])
+}
+
+// inCapitals reports whether a word of two letters or more is written in
+// capitals, as a dateline's place is ("WASHINGTON").
+func inCapitals(word string) bool {
+	return len(word) > 1 && strings.ToUpper(word) == word && strings.ToLower(word) != word
 }
 
 func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }

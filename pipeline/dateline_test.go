@@ -83,6 +83,14 @@ func TestDatelinePlaceIsSpotted(t *testing.T) {
 	l := cheapLinker(t, k, NILThreshold(0))
 	text := "Beirut 8-15 (AFP) - Instead of talks, troops moved."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Beirut": "Beirut", "AFP": "Agence France-Presse"})
+	// a dateline in capitals needs no date or agency before its dash
+	text = "BEIRUT — Instead of talks, troops moved."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"BEIRUT": "Beirut"})
+	// a word in ordinary case before a dash is no dateline
+	text = "Beirut — instead of talks, troops moved."
+	if got := titles(linkText(t, l, text)); got["Beirut"] != "" {
+		t.Errorf("%q: Beirut linked (%q), want it left as the common word the KB says it is", text, got["Beirut"])
+	}
 }
 
 // A dateline's place is the city, whatever the web's anchors prefer; the

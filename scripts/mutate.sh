@@ -64,6 +64,8 @@ place-in-state-off|pipeline|pipeline/states.go|s/id, ok := l\.kb\.EntityByTitle\
 state-dot-ends-sentence|pipeline|pipeline/text.go|s/return ok \&\& len\(toks\) > 1 \&\& text\[toks\[len\(toks\)-2\]\.end:last\.start\] == ", "/return false \&\& ok/
 dateline-city-off|pipeline|pipeline/linker.go|s/^\tdatelineCities\(text, s\.toks, s\.mentions\)$/\t\/\/ off/
 dateline-any-candidate-a-city|pipeline|pipeline/dateline.go|s/^func cityLike\(c \*candidate, mention string\) bool \{/\0\n\treturn true/
+dateline-dash-place-unspotted|pipeline|pipeline/dateline.go|s/ \|\| \(inCapitals\(text\[toks\[i\]\.start:toks\[i\]\.end\]\) \&\& datelineRest\.MatchString\(rest\)\)//
+dateline-dash-place-any-case|pipeline|pipeline/dateline.go|s/\(inCapitals\(text\[toks\[i\]\.start:toks\[i\]\.end\]\) \&\& datelineRest/(datelineRest/
 dateline-place-unspotted|pipeline|pipeline/spot.go|s/if single \&\& isDatelinePlace\(text, toks, from\) \{/if false {/
 dateline-date-joins-place|pipeline|pipeline/spot.go|s/joined\(to-1, to\) \&\& !isDatelinePlace\(text, toks, from\)/joined(to-1, to)/
 possessive-joins-names|pipeline|pipeline/spot.go|s/ \&\& !possessive\(gap\)//
