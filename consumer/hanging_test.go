@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -40,7 +41,9 @@ func TestAssignmentStarving(t *testing.T) {
 // that commits the group's offsets and stays open holds them (the broker
 // answers UNSTABLE_OFFSET_COMMIT): heldPartitions names the partition,
 // endHanging leaves a transaction that is not this instance's alone and
-// says so (once a minute), and once the holder aborts nothing is held.
+// says so (once a minute), the offsets it carries are read from the log
+// and decide a marker (commit only for offsets a committed cycle left),
+// and once the holder aborts nothing is held.
 func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	seeds := realBrokers(t)
 	ctx := context.Background()
@@ -65,7 +68,7 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	topic := kmsg.NewTxnOffsetCommitRequestTopic()
 	topic.Topic = in
 	part := kmsg.NewTxnOffsetCommitRequestTopicPartition()
-	part.Partition, part.Offset = 1, 0
+	part.Partition, part.Offset = 1, 7
 	topic.Partitions = append(topic.Partitions, part)
 	commit.Topics = append(commit.Topics, topic)
 	resp, err := commit.RequestWith(ctx, holder)
@@ -93,6 +96,43 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 		t.Errorf("ended another producer's transaction: %q", n)
 	}
 
+	// What the open transaction carries, read from the offsets log where
+	// it opened, decides its marker: commit only for offsets a committed
+	// cycle of this instance left.
+	offsetsLog, err := adm.ListTopicsWithInternal(ctx, "__consumer_offsets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	producers, err := adm.DescribeProducers(ctx, offsetsLog.TopicsSet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened, at = int32(-1), int64(-1)
+	for _, tp := range producers {
+		for _, pp := range tp.Partitions {
+			if h, ok := pp.ActiveProducers[id]; ok && h.CurrentTxnStartOffset >= 0 {
+				opened, at = pp.Partition, h.CurrentTxnStartOffset
+			}
+		}
+	}
+	if opened < 0 {
+		t.Fatalf("the holder's open transaction is on no __consumer_offsets partition: %+v", producers)
+	}
+	carried, err := svc.hangingOffsets(ctx, "__consumer_offsets", opened, id, epoch, at)
+	if err != nil || len(carried) != 1 || carried[1] != 7 {
+		t.Fatalf("the open transaction carries %v (%v), want partition 1 at 7", carried, err)
+	}
+	for _, tc := range []struct {
+		seen map[int32]int64
+		want bool
+	}{{nil, false}, {map[int32]int64{1: 7}, true}, {map[int32]int64{1: 3}, false}, {map[int32]int64{1: 9}, false}, {map[int32]int64{0: 7}, false}} {
+		svc.commitsSeen.at = tc.seen
+		if got, why := svc.sawCommit(ctx, "__consumer_offsets", opened, id, epoch, at); got != tc.want {
+			t.Errorf("seen %v: commit %v (%s), want %v", tc.seen, got, why, tc.want)
+		}
+	}
+	svc.commitsSeen.at = nil
+
 	end := kmsg.NewPtrEndTxnRequest()
 	end.TransactionalID, end.ProducerID, end.ProducerEpoch, end.Commit = in+".holder", id, epoch, false
 	if resp, err := end.RequestWith(ctx, holder); err != nil || resp.ErrorCode != 0 {
@@ -108,5 +148,33 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 			t.Fatalf("still held 30 s after the holder aborted: %v %v", held, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The __consumer_offsets records of an offset commit parse as Kafka
+// writes them; group metadata and tombstones are no offset commit.
+func TestOffsetCommitRecords(t *testing.T) {
+	var key []byte
+	key = kbin.AppendInt16(key, 1)
+	key = kbin.AppendString(key, "g")
+	key = kbin.AppendString(key, "news")
+	key = kbin.AppendInt32(key, 3)
+	if g, tp, p, ok := offsetCommitKey(key); !ok || g != "g" || tp != "news" || p != 3 {
+		t.Errorf("offset commit key: %q %q %d %v", g, tp, p, ok)
+	}
+	meta := kbin.AppendString(kbin.AppendInt16(nil, 2), "g")
+	if _, _, _, ok := offsetCommitKey(meta); ok {
+		t.Error("a group metadata key parsed as an offset commit")
+	}
+	if _, _, _, ok := offsetCommitKey(key[:len(key)-2]); ok {
+		t.Error("a cut key parsed")
+	}
+	value := kbin.AppendInt64(kbin.AppendInt16(nil, 3), 4711)
+	value = kbin.AppendInt32(value, -1) // leader epoch, then metadata and timestamp
+	if o, ok := offsetCommitValue(value); !ok || o != 4711 {
+		t.Errorf("offset commit value: %d %v", o, ok)
+	}
+	if _, ok := offsetCommitValue(nil); ok {
+		t.Error("a tombstone has an offset")
 	}
 }

@@ -37,6 +37,8 @@ link-confidence-unfitted|pipeline|pipeline/nil.go|s/return 1 \/ \(1 \+ math\.Exp
 coherence-supports-itself|pipeline|pipeline/coherence.go|s/^\tw := p\.weight\[c\.entity\]/\tw := 0.0/
 eval-stream-not-reset|eval|eval/evaluate.go|s/^\tresetStream\(lk\)$/\t\/\/ off/
 eval-gold-span-stream-not-reset|eval|eval/evaluate.go|s/^\t\tresetStream\(c\.spans\)$/\t\t\/\/ off/
+hanging-commit-beyond-seen|consumer|consumer/hanging.go|s/if at, ok := c\.at\[p\]; !ok \|\| at != o \{/if at, ok := c.at[p]; !ok || at < o {/
+hanging-commit-unread|consumer|consumer/hanging.go|s/^\tcase s\.commitsSeen\.saw\(offsets\):$/\tcase len(s.commitsSeen.at) > 0:/
 stream-memory-unread|pipeline|pipeline/coherence.go|s/x = max\(x, streamShare\*l\.stream\.cosine\(c, own\)\)/x = max(x, 0)/
 stream-supports-itself|pipeline|pipeline/stream.go|s/s\.pr\.weight\[e\.c\.entity\] \+= e\.w/s.pr.weight[e.c.entity] += 0/
 stream-never-forgets|pipeline|pipeline/stream.go|s/^\t\ts\.pr\.remove\(&old\.c, old\.w\)$/\t\t_ = old/
