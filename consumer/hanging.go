@@ -45,7 +45,7 @@ import (
 // records. What is left: a cycle whose EndTxn reached the coordinator
 // while its answer was lost in the crash did commit, but this instance
 // never learnt it, so its offsets are aborted and its documents linked
-// again (256 duplicates in 1 of 31 runs of the restart test). Telling
+// again (256 duplicates in 1 of 28 runs of the restart test). Telling
 // that case apart needs the output partitions' own markers of that
 // producer and epoch (read with control records kept): not built. Nothing
 // here asks franz-go for the producer epoch during a cycle: a first
