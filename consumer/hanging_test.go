@@ -42,8 +42,8 @@ func TestAssignmentStarving(t *testing.T) {
 // answers UNSTABLE_OFFSET_COMMIT): heldPartitions names the partition,
 // endHanging leaves a transaction that is not this instance's alone and
 // says so (once a minute), the offsets it carries are read from the log
-// and decide a marker (commit only for offsets a committed cycle left),
-// and once the holder aborts nothing is held.
+// and compared with what the committed cycles left (what the log of an
+// ended transaction says), and once the holder aborts nothing is held.
 func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	seeds := realBrokers(t)
 	ctx := context.Background()
@@ -97,8 +97,8 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	}
 
 	// What the open transaction carries, read from the offsets log where
-	// it opened, decides its marker: commit only for offsets a committed
-	// cycle of this instance left.
+	// it opened, is compared with the offsets committed cycles of this
+	// instance left.
 	offsetsLog, err := adm.ListTopicsWithInternal(ctx, "__consumer_offsets")
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	}{{nil, false}, {map[int32]int64{1: 7}, true}, {map[int32]int64{1: 3}, false}, {map[int32]int64{1: 9}, false}, {map[int32]int64{0: 7}, false}} {
 		svc.commitsSeen.at = tc.seen
 		if got, why := svc.sawCommit(ctx, "__consumer_offsets", opened, id, epoch, at); got != tc.want {
-			t.Errorf("seen %v: commit %v (%s), want %v", tc.seen, got, why, tc.want)
+			t.Errorf("seen %v: committed by this instance %v (%s), want %v", tc.seen, got, why, tc.want)
 		}
 	}
 	svc.commitsSeen.at = nil
