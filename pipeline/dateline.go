@@ -46,9 +46,17 @@ func newsLike(c *candidate) bool {
 	return false
 }
 
+// datelineDate and datelineAgency are the optional parts of a dateline
+// after its place: a date (", Nov 15", " 8-15") and the agency in
+// parentheses (" (AFP)").
+const (
+	datelineDate   = `(?:,? (?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,?)?`
+	datelineAgency = `,? ?\([A-Z][A-Za-z]{1,10}\)`
+)
+
 // datelinePlace matches what follows the place of a wire dateline: an
-// optional date ("8-15", "Nov 15"), then the agency in parentheses.
-var datelinePlace = regexp.MustCompile(`^,? (?:(?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,? )?\([A-Z][A-Za-z]{1,10}\)`)
+// optional date, then the agency.
+var datelinePlace = regexp.MustCompile(`^` + datelineDate + datelineAgency)
 
 // isDatelinePlace reports whether token i opens the text or a sentence
 // and a dateline's date and agency follow it, or, for a word in capitals,
@@ -99,7 +107,7 @@ func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }
 // datelineRest matches what follows a dateline's place up to the dash
 // that ends the dateline: an optional date, an optional agency, the dash
 // between spaces.
-var datelineRest = regexp.MustCompile(`^(?:,? (?:[A-Z][a-z]{2,8}\.? )?\d{1,2}(?:[-/]\d{1,2})?,?)?(?: ?\([A-Z][A-Za-z]{1,10}\))? (?:-{1,2}|—|–) `)
+var datelineRest = regexp.MustCompile(`^` + datelineDate + `(?:` + datelineAgency + `)? (?:-{1,2}|—|–) `)
 
 // cityWords are what the KB's text says of a city.
 var cityWords = [...]string{"city", "capital", "town", "municipality", "village", "borough", "metropolis"}

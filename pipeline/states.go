@@ -149,7 +149,7 @@ const maxPlaceTokens = 3
 // titleCase writes a place's name as its title does: "BIRMINGHAM" →
 // "Birmingham"; a name already in mixed case is kept.
 func titleCase(s string) string {
-	if strings.ToUpper(s) != s {
+	if !inCapitals(s) {
 		return s
 	}
 	words := strings.Fields(strings.ToLower(s))

@@ -71,7 +71,7 @@ func streamEntities(pr *profile, byEntity map[kb.EntityID]candidate) []streamEnt
 		}
 		return cmp.Compare(a.c.entity, b.c.entity)
 	})
-	return es[:min(len(es), streamEntitiesPerDoc)]
+	return slices.Clone(es[:min(len(es), streamEntitiesPerDoc)]) // no more than that stays in memory
 }
 
 // ResetStream forgets the documents StreamMemory remembers, as when a new
