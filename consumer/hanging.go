@@ -132,7 +132,7 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 			// The marker aborts (see the top of this file); what the
 			// transaction carried is logged to tell a redone cycle.
 			committed, why := s.sawCommit(ctx, t.Topic, p.Partition, id, h.ProducerEpoch, h.CurrentTxnStartOffset)
-			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, Commit: false, CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}}
+			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}} // Commit false: an abort
 			m.Topics.Add(t.Topic, p.Partition)
 			resp, err := adm.WriteTxnMarkers(ctx, m)
 			if err == nil {
@@ -259,9 +259,9 @@ func (s *Service) sawCommit(ctx context.Context, topic string, partition int32, 
 // epoch wrote into a __consumer_offsets partition from offset from on, in
 // a client of its own (read uncommitted: the records are pending).
 func (s *Service) hangingOffsets(ctx context.Context, topic string, partition int32, id int64, epoch int16, from int64) (map[int32]int64, error) {
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(s.cfg.seeds...), kgo.ClientID("linkstream-" + s.cfg.instanceID + "-hanging"),
+	cl, err := s.plainClient("hanging",
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {partition: kgo.NewOffset().At(from)}}),
-		kgo.FetchIsolationLevel(kgo.ReadUncommitted())}, s.cfg.kgoOpts...)...)
+		kgo.FetchIsolationLevel(kgo.ReadUncommitted()))
 	if err != nil {
 		return nil, err
 	}

@@ -126,11 +126,15 @@ func (s *Service) newSession() (session, error) {
 
 // adminClient is a plain client (no group, no transactions) for admin
 // requests outside a session: creating topics, leaving the group.
-func (s *Service) adminClient() (*kgo.Client, error) {
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(s.cfg.seeds...), kgo.ClientID("linkstream-" + s.cfg.instanceID + "-admin")},
-		s.cfg.kgoOpts...)...)
+func (s *Service) adminClient() (*kgo.Client, error) { return s.plainClient("admin") }
+
+// plainClient is a client of the service's brokers and options, no group
+// and no transactions, named for its role, with opts added.
+func (s *Service) plainClient(role string, opts ...kgo.Opt) (*kgo.Client, error) {
+	cl, err := kgo.NewClient(append(append([]kgo.Opt{kgo.SeedBrokers(s.cfg.seeds...), kgo.ClientID("linkstream-" + s.cfg.instanceID + "-" + role)},
+		opts...), s.cfg.kgoOpts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("consumer: admin client: %w", err)
+		return nil, fmt.Errorf("consumer: %s client: %w", role, err)
 	}
 	return cl, nil
 }
