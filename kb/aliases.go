@@ -2,7 +2,6 @@ package kb
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/linkstream/linkstream/kb/wikitext"
 )
@@ -783,10 +781,12 @@ func (l *aliasLoader) placeRedirects() {
 // "BlackBerry" and "Blackberry", "ACID" and "Acid" stay apart.
 func (l *aliasLoader) renamedRedirects() {
 	articles := map[string]string{} // rename key → the one article with it ("" when several)
-	for _, t := range l.titles {
-		if l.described(t) == "" {
+	for id := range l.acc.accs {
+		acc := &l.acc.accs[id]
+		if !acc.article || acc.description == "" {
 			continue
 		}
+		t := l.acc.titles.strs[id]
 		k := renameKey(t)
 		if _, dup := articles[k]; dup {
 			articles[k] = ""
@@ -806,30 +806,7 @@ func (l *aliasLoader) renamedRedirects() {
 
 // renameKey is a title with the first letter of every word in lower case
 // and every dash a hyphen without spaces around it.
-func renameKey(t string) string {
-	b := make([]byte, 0, len(t))
-	wordStart := true
-	for _, r := range t {
-		switch {
-		case isDashRune(r):
-			b = bytes.TrimSuffix(b, []byte(" "))
-			b = append(b, '-')
-			wordStart = true
-		case r == ' ':
-			if len(b) > 0 && b[len(b)-1] != '-' {
-				b = append(b, ' ')
-			}
-			wordStart = true
-		default:
-			if wordStart {
-				r = unicode.ToLower(r)
-			}
-			wordStart = false
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return string(b)
-}
+func renameKey(t string) string { return foldTitle(t, false) }
 
 // described is the description of an article the summaries or dumps
 // brought in, "" for a name-only title.

@@ -14,23 +14,33 @@ import (
 // and keeps the old title as a redirect. The key is the title in lower
 // case with every dash a hyphen without spaces around it, and with
 // parentheses and commas dropped.
-func TitleKey(title string) string {
+func TitleKey(title string) string { return foldTitle(title, true) }
+
+// foldTitle writes a title with every dash a hyphen without spaces around
+// it and each run of white space or underscores as one space. Loose, every
+// letter folds to lower case and parentheses and commas go (TitleKey);
+// else only the first letter of each word folds (renameKey, aliases.go).
+func foldTitle(title string, loose bool) string {
 	out := make([]byte, 0, len(title))
 	space := false // a space is written only before the next letter that needs one
+	wordStart := true
 	for _, r := range title {
 		switch {
-		case r == '(' || r == ')' || r == ',':
+		case loose && (r == '(' || r == ')' || r == ','):
 		case unicode.IsSpace(r) || r == '_':
-			space = true
+			space, wordStart = true, true
 		case isDashRune(r):
 			out = append(out, '-')
-			space = false
+			space, wordStart = false, true
 		default:
 			if space && len(out) > 0 && out[len(out)-1] != '-' {
 				out = append(out, ' ')
 			}
-			space = false
-			out = utf8.AppendRune(out, unicode.ToLower(r))
+			if loose || wordStart {
+				r = unicode.ToLower(r)
+			}
+			space, wordStart = false, false
+			out = utf8.AppendRune(out, r)
 		}
 	}
 	return string(out)
@@ -40,6 +50,8 @@ func TitleKey(title string) string {
 func isDashRune(r rune) bool {
 	return r == '-' || r == '\u2010' || r == '\u2011' || r == '\u2012' || r == '\u2013' || r == '\u2014' || r == '\u2015' || r == '\u2212'
 }
+
+var noParentheses = strings.NewReplacer("(", "", ")", "")
 
 // EntityByTitleVariant finds an entity by its title as EntityByTitle does,
 // and else by another spelling of it (TitleKey): the one entity among the
@@ -56,7 +68,7 @@ func (k *KB) EntityByTitleVariant(title string) (EntityID, bool) {
 		return NoEntity, false
 	}
 	found := NoEntity
-	for _, s := range []string{title, BaseTitle(title), strings.NewReplacer("(", "", ")", "").Replace(title)} {
+	for _, s := range []string{title, BaseTitle(title), noParentheses.Replace(title)} {
 		for _, c := range k.Lookup(s) {
 			if c.Entity == found || TitleKey(k.Entity(c.Entity).Title) != key {
 				continue

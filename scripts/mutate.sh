@@ -86,7 +86,7 @@ train-gradient-wrong|train|train/train.go|s/grad\[a\] \+= g\.X\[g\.Gold\]\[i\] -
 title-variant-ambiguity-kept|kb|kb/titlevariant.go|s/^\t\t\t\treturn NoEntity, false$/\t\t\t\tcontinue/
 title-key-dashes-kept|kb|kb/titlevariant.go|s/case isDashRune\(r\):/case false:/
 renamed-titles-kept-apart|kb|kb/aliases.go|s/^\tl\.renamedRedirects\(\)$/\t\/\/ off/
-renamed-titles-inner-case-folded|kb|kb/aliases.go|s/^\t\t\tif wordStart \{$/\t\t\tif wordStart || r != 0 {/
+renamed-titles-inner-case-folded|kb|kb/titlevariant.go|s/if loose \|\| wordStart \{/if loose || wordStart || r > 0 {/
 middle-initials-kept|kb|kb/aliases.go|s/^func withoutMiddleInitials\(title string\) string \{/\0\n\treturn ""/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
 expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
