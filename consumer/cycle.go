@@ -105,9 +105,6 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 		cause = workCtx.Err()
 	}
 	committed, err := sess.end(endCtx, cause == nil)
-	if committed && s.cfg.exactlyOnce {
-		s.commitsSeen.record(fs)
-	}
 	s.m.addPhase(phaseCommit, time.Since(t1))
 	s.m.endSeconds.Observe(time.Since(t0).Seconds())
 	if committed {

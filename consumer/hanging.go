@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -17,44 +15,41 @@ import (
 // Hanging transactions (KIP-664). A group's offsets committed in a
 // transaction stay pending, and every exactly-once reader of the group
 // waits on them (OffsetFetch answers UNSTABLE_OFFSET_COMMIT), until the
-// transaction's marker reaches the group's __consumer_offsets partition.
-// The broker ends every transaction within its timeout, but a single-node
-// Kafka 4.3 killed or stopped while a cycle commits can end one without
-// that marker. Seen here in the broker-restart test: the restarted
-// broker's __consumer_offsets log still held a transaction of this
-// instance's producer open at epoch 9 while its coordinator had ended
-// epochs 9 and 10, and the group made no progress for as long as anyone
-// watched (4 of 8 runs of make test; 2 of 4 runs of the test alone on a
-// broker holding 400 more partitions, whose slower recovery widens the
-// window). No request of the protocol ends it: only a marker written for
-// that producer and epoch, what kafka-transactions.sh abort writes.
-// guardHanging writes it for this instance's own producer, once its
-// partitions have been held past the longest wait the protocol allows.
+// transaction's marker reaches the group's __consumer_offsets partition;
+// an output partition's read_committed readers wait on its marker the same
+// way. The coordinator writes the markers once it has decided, but a
+// single-node Kafka 4.3 killed while a cycle commits can skip them
+// (txnlog.go says how), and no request of the protocol ends such a
+// transaction: only a marker written for that producer and epoch, what
+// kafka-transactions.sh writes. guardHanging writes it for this instance's
+// own producer, once its partitions have been held past the longest wait
+// the protocol allows.
 //
-// The marker aborts, as Kafka's tool does: the aborted cycle's records
-// are read and linked again, duplicates at worst, never a loss. Committing
-// instead was tried twice and lost documents both times: committing when
-// this instance had seen a commit beyond the group's offsets lost 256
-// documents in 1 of 10 runs of the restart test, and committing only when
-// the offsets the transaction carries (read from the __consumer_offsets
-// log at its first offset) were exactly those a committed cycle of this
-// instance left lost 256 in a make test run, for a reason not found (the
-// run's log was not kept). The guard still reads those offsets and logs
-// whether this instance saw them committed (committed_by_this_instance):
-// when it did, the abort redoes a committed cycle and its documents are
-// linked twice (256 duplicates in 1 of 28 runs of the restart test, the
-// crash having cut that cycle's EndTxn answer). Nothing here asks
-// franz-go for the producer epoch during a cycle: a first version did,
-// and a make test run lost 28 documents (the likeliest cause: a producer
-// id marked for reload after the outage is re-initialised by that read,
-// which fences the open transaction).
+// The marker carries the coordinator's decision, read from its log, on
+// every partition of the transaction still open: the group's offsets
+// partition and the outputs the decision names. Without a decision (the
+// log cannot be read, or holds none) it aborts the offsets partition
+// alone, as Kafka's tool does: duplicates at worst, never a loss. History,
+// measured in the restart test: always aborting redid committed cycles
+// whose EndTxn answer the crash had cut (256 duplicates, in CI among
+// others), and left their outputs' partitions hanging when their markers
+// were skipped too (4,496 of 6,000 outputs unreadable in 2 of 4 runs on a
+// padded broker); committing on this instance's own view of its commits
+// (a commit seen beyond the group's offsets; the carried offsets equal to
+// those a committed cycle left) lost 256 documents twice. Nothing here
+// asks franz-go for the producer epoch during a cycle: a first version
+// did, and a make test run lost 28 documents (the likeliest cause: a
+// producer id marked for reload after the outage is re-initialised by
+// that read, which fences the open transaction).
 
 // hangCheck is how often the guard looks; hangGrace is what the broker
 // may take beyond a transaction's timeout to abort it (Kafka checks every
-// 10 s by default).
+// 10 s by default); hangWork bounds one look, the coordinator's log read
+// included.
 const (
 	hangCheck = 5 * time.Second
 	hangGrace = 15 * time.Second
+	hangWork  = 30 * time.Second
 )
 
 // guardHanging checks, until ctx ends, for partitions this instance owns
@@ -92,7 +87,7 @@ func (s *Service) guardHanging(ctx context.Context, cl *kgo.Client) {
 // of this instance is open, so an open one of its producer in a
 // __consumer_offsets log is over for the coordinator.
 func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Client) error {
-	ctx, cancel := context.WithTimeout(ctx, hangCheck)
+	ctx, cancel := context.WithTimeout(ctx, hangWork)
 	defer cancel()
 	held, err := s.heldPartitions(ctx, cl)
 	if err != nil || len(held) == 0 {
@@ -129,22 +124,9 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 				continue
 			}
 			found = true
-			// The marker aborts (see the top of this file); what the
-			// transaction carried is logged to tell a redone cycle.
-			committed, why := s.sawCommit(ctx, t.Topic, p.Partition, id, h.ProducerEpoch, h.CurrentTxnStartOffset)
-			m := kadm.TxnMarkers{ProducerID: id, ProducerEpoch: h.ProducerEpoch, CoordinatorEpoch: h.CoordinatorEpoch, Topics: kadm.TopicsSet{}} // Commit false: an abort
-			m.Topics.Add(t.Topic, p.Partition)
-			resp, err := adm.WriteTxnMarkers(ctx, m)
-			if err == nil {
-				resp.EachPartition(func(r kadm.TxnMarkersPartitionResponse) { err = errors.Join(err, r.Err) })
+			if err := s.endTransaction(ctx, adm, held, t.Topic, p.Partition, h); err != nil {
+				return err
 			}
-			if err != nil {
-				return fmt.Errorf("write the abort marker of producer %d epoch %d on %s[%d]: %w", id, h.ProducerEpoch, t.Topic, p.Partition, err)
-			}
-			s.m.hangingEnded.Inc()
-			s.log.Warn("ended a hanging transaction that held the group's offsets", "group", s.cfg.group, "held", held,
-				"producer_id", id, "epoch", h.ProducerEpoch, "partition", fmt.Sprintf("%s[%d]", t.Topic, p.Partition),
-				"open_since_offset", h.CurrentTxnStartOffset, "committed_by_this_instance", committed, "because", why)
 		}
 	}
 	if found {
@@ -201,117 +183,76 @@ func (s *Service) heldPartitions(ctx context.Context, cl *kgo.Client) ([]int32, 
 	return held, nil
 }
 
-// seenCommits holds, per input partition, the offset the last cycle this
-// instance saw commit committed there. It is read only between cycles and
-// never asks franz-go for anything during one.
-type seenCommits struct {
-	mu sync.Mutex
-	at map[int32]int64
-}
-
-func (c *seenCommits) record(fs kgo.Fetches) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.at == nil {
-		c.at = map[int32]int64{}
-	}
-	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if n := len(p.Records); n > 0 {
-			c.at[p.Partition] = max(c.at[p.Partition], p.Records[n-1].Offset+1)
-		}
-	})
-}
-
-// saw reports whether every offset of a transaction (input partition →
-// offset) is the one the last committed cycle left there.
-func (c *seenCommits) saw(offsets map[int32]int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for p, o := range offsets {
-		if at, ok := c.at[p]; !ok || at != o {
-			return false
-		}
-	}
-	return true
-}
-
-// sawCommit tells whether a hanging transaction had committed as far as
-// this instance knows: it reads the offsets the transaction of producer id
-// at epoch carries for this group's input topic from the
-// __consumer_offsets partition where it opened, at offset from, and
-// answers true when this instance saw a cycle commit exactly those. why
-// says what it found, for the log.
-func (s *Service) sawCommit(ctx context.Context, topic string, partition int32, id int64, epoch int16, from int64) (committed bool, why string) {
-	offsets, err := s.hangingOffsets(ctx, topic, partition, id, epoch, from)
-	switch {
-	case err != nil:
-		return false, "its offsets could not be read (" + err.Error() + ")"
-	case len(offsets) == 0:
-		return false, "it carries no offsets of this group's input"
-	case s.commitsSeen.saw(offsets):
-		return true, fmt.Sprintf("a cycle of this instance committed its offsets %v", offsets)
-	default:
-		return false, fmt.Sprintf("no cycle of this instance committed its offsets %v", offsets)
-	}
-}
-
-// hangingOffsets reads the group's offset commits that producer id at
-// epoch wrote into a __consumer_offsets partition from offset from on, in
-// a client of its own (read uncommitted: the records are pending).
-func (s *Service) hangingOffsets(ctx context.Context, topic string, partition int32, id int64, epoch int16, from int64) (map[int32]int64, error) {
-	cl, err := s.plainClient("hanging",
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {partition: kgo.NewOffset().At(from)}}),
-		kgo.FetchIsolationLevel(kgo.ReadUncommitted()))
+// endTransaction ends the hanging transaction h found open on the
+// offsets partition topic[partition]: with the coordinator's decision on
+// it and on every partition that decision names where it is still open,
+// else with an abort on the offsets partition alone.
+func (s *Service) endTransaction(ctx context.Context, adm *kadm.Client, held []int32, topic string, partition int32, h kadm.DescribedProducer) error {
+	open := map[string]map[int32]kadm.DescribedProducer{topic: {partition: h}}
+	commit, why := false, ""
+	// The decision comes after the transaction's last write here; a
+	// transaction timeout before it is a safe place to start reading.
+	d, err := s.readDecision(ctx, adm, h.ProducerID, h.ProducerEpoch, time.UnixMilli(h.LastTimestamp).Add(-s.cfg.txnTimeout))
 	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	offsets := map[int32]int64{}
-	for {
-		fs := cl.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := fs.Err(); err != nil {
-			return nil, err
-		}
-		done := false
-		fs.EachRecord(func(r *kgo.Record) {
-			if r.ProducerID != id || r.ProducerEpoch != epoch {
-				done = done || len(offsets) > 0 // past the transaction's records
-				return
-			}
-			if group, tp, p, ok := offsetCommitKey(r.Key); ok && group == s.cfg.group && tp == s.cfg.inputTopic {
-				if o, ok := offsetCommitValue(r.Value); ok {
-					offsets[p] = o
-				}
-			}
-		})
-		if done || len(offsets) > 0 {
-			return offsets, nil
+		why = "no decision in the coordinator's log, so an abort (" + err.Error() + ")"
+	} else {
+		commit, why = d.commit, "the coordinator's log decided it"
+		if err := s.openElsewhere(ctx, adm, h, d.partitions, open); err != nil {
+			return err
 		}
 	}
+	marker := markerName(commit)
+	var ended []string
+	for tp, ps := range open {
+		for p, hp := range ps {
+			m := kadm.TxnMarkers{ProducerID: hp.ProducerID, ProducerEpoch: hp.ProducerEpoch, Commit: commit, CoordinatorEpoch: hp.CoordinatorEpoch, Topics: kadm.TopicsSet{}}
+			m.Topics.Add(tp, p)
+			resp, err := adm.WriteTxnMarkers(ctx, m)
+			if err == nil {
+				resp.EachPartition(func(r kadm.TxnMarkersPartitionResponse) { err = errors.Join(err, r.Err) })
+			}
+			if err != nil {
+				return fmt.Errorf("write the %s marker of producer %d epoch %d on %s[%d]: %w", marker, hp.ProducerID, hp.ProducerEpoch, tp, p, err)
+			}
+			ended = append(ended, fmt.Sprintf("%s[%d]", tp, p))
+		}
+	}
+	s.m.hangingEnded.WithLabelValues(marker).Inc()
+	s.log.Warn("ended a hanging transaction that held the group's offsets", "group", s.cfg.group, "held", held,
+		"producer_id", h.ProducerID, "epoch", h.ProducerEpoch, "open_since_offset", h.CurrentTxnStartOffset,
+		"marker", marker, "because", why, "partitions", ended)
+	return nil
 }
 
-// offsetCommitKey parses a __consumer_offsets key of an offset commit
-// (versions 0 and 1: group, topic, partition); ok is false for any other
-// record (group metadata is version 2).
-func offsetCommitKey(b []byte) (group, topic string, partition int32, ok bool) {
-	r := kbin.Reader{Src: b}
-	if v := r.Int16(); v != 0 && v != 1 {
-		return "", "", 0, false
+// openElsewhere adds to open the partitions of names where the
+// transaction of h is still open (its producer's open transaction at h's
+// epoch or before).
+func (s *Service) openElsewhere(ctx context.Context, adm *kadm.Client, h kadm.DescribedProducer, names kadm.TopicsSet, open map[string]map[int32]kadm.DescribedProducer) error {
+	if len(names) == 0 {
+		return nil
 	}
-	group, topic, partition = r.String(), r.String(), r.Int32()
-	return group, topic, partition, r.Complete() == nil
+	producers, err := adm.DescribeProducers(ctx, names)
+	if err != nil {
+		return fmt.Errorf("producers of the transaction's partitions: %w", err)
+	}
+	for _, t := range producers {
+		for _, p := range t.Partitions {
+			hp, ok := p.ActiveProducers[h.ProducerID]
+			if !ok || hp.CurrentTxnStartOffset < 0 || hp.ProducerEpoch > h.ProducerEpoch {
+				continue
+			}
+			if open[t.Topic] == nil {
+				open[t.Topic] = map[int32]kadm.DescribedProducer{}
+			}
+			open[t.Topic][p.Partition] = hp
+		}
+	}
+	return nil
 }
 
-// offsetCommitValue parses the committed offset from a __consumer_offsets
-// value (every version starts with it); a tombstone has none.
-func offsetCommitValue(b []byte) (int64, bool) {
-	if len(b) < 10 {
-		return 0, false
+func markerName(commit bool) string {
+	if commit {
+		return "commit"
 	}
-	r := kbin.Reader{Src: b}
-	r.Int16()
-	return r.Int64(), r.Ok()
+	return "abort"
 }

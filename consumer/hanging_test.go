@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -41,9 +40,7 @@ func TestAssignmentStarving(t *testing.T) {
 // that commits the group's offsets and stays open holds them (the broker
 // answers UNSTABLE_OFFSET_COMMIT): heldPartitions names the partition,
 // endHanging leaves a transaction that is not this instance's alone and
-// says so (once a minute), the offsets it carries are read from the log
-// and compared with what the committed cycles left (what the log of an
-// ended transaction says), and once the holder aborts nothing is held.
+// says so (once a minute), and once the holder aborts nothing is held.
 func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	seeds := realBrokers(t)
 	ctx := context.Background()
@@ -63,18 +60,7 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	if resp, err := add.RequestWith(ctx, holder); err != nil || resp.ErrorCode != 0 {
 		t.Fatalf("AddOffsetsToTxn: %v %v", err, kerr.ErrorForCode(resp.ErrorCode))
 	}
-	commit := kmsg.NewPtrTxnOffsetCommitRequest()
-	commit.TransactionalID, commit.Group, commit.ProducerID, commit.ProducerEpoch, commit.Generation = in+".holder", in+".g", id, epoch, -1
-	topic := kmsg.NewTxnOffsetCommitRequestTopic()
-	topic.Topic = in
-	part := kmsg.NewTxnOffsetCommitRequestTopicPartition()
-	part.Partition, part.Offset = 1, 7
-	topic.Partitions = append(topic.Partitions, part)
-	commit.Topics = append(commit.Topics, topic)
-	resp, err := commit.RequestWith(ctx, holder)
-	if err != nil || kerr.ErrorForCode(resp.Topics[0].Partitions[0].ErrorCode) != nil {
-		t.Fatalf("TxnOffsetCommit: %v %+v", err, resp)
-	}
+	txnOffsetCommit(t, holder, in+".holder", in+".g", id, epoch, in, 1, 7)
 
 	plain := newClient(t, seeds)
 	adm := kadm.NewClient(plain)
@@ -96,43 +82,6 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 		t.Errorf("ended another producer's transaction: %q", n)
 	}
 
-	// What the open transaction carries, read from the offsets log where
-	// it opened, is compared with the offsets committed cycles of this
-	// instance left.
-	offsetsLog, err := adm.ListTopicsWithInternal(ctx, "__consumer_offsets")
-	if err != nil {
-		t.Fatal(err)
-	}
-	producers, err := adm.DescribeProducers(ctx, offsetsLog.TopicsSet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var opened, at = int32(-1), int64(-1)
-	for _, tp := range producers {
-		for _, pp := range tp.Partitions {
-			if h, ok := pp.ActiveProducers[id]; ok && h.CurrentTxnStartOffset >= 0 {
-				opened, at = pp.Partition, h.CurrentTxnStartOffset
-			}
-		}
-	}
-	if opened < 0 {
-		t.Fatalf("the holder's open transaction is on no __consumer_offsets partition: %+v", producers)
-	}
-	carried, err := svc.hangingOffsets(ctx, "__consumer_offsets", opened, id, epoch, at)
-	if err != nil || len(carried) != 1 || carried[1] != 7 {
-		t.Fatalf("the open transaction carries %v (%v), want partition 1 at 7", carried, err)
-	}
-	for _, tc := range []struct {
-		seen map[int32]int64
-		want bool
-	}{{nil, false}, {map[int32]int64{1: 7}, true}, {map[int32]int64{1: 3}, false}, {map[int32]int64{1: 9}, false}, {map[int32]int64{0: 7}, false}} {
-		svc.commitsSeen.at = tc.seen
-		if got, why := svc.sawCommit(ctx, "__consumer_offsets", opened, id, epoch, at); got != tc.want {
-			t.Errorf("seen %v: committed by this instance %v (%s), want %v", tc.seen, got, why, tc.want)
-		}
-	}
-	svc.commitsSeen.at = nil
-
 	end := kmsg.NewPtrEndTxnRequest()
 	end.TransactionalID, end.ProducerID, end.ProducerEpoch, end.Commit = in+".holder", id, epoch, false
 	if resp, err := end.RequestWith(ctx, holder); err != nil || resp.ErrorCode != 0 {
@@ -151,30 +100,20 @@ func TestHeldPartitionsAndForeignHolder(t *testing.T) {
 	}
 }
 
-// The __consumer_offsets records of an offset commit parse as Kafka
-// writes them; group metadata and tombstones are no offset commit.
-func TestOffsetCommitRecords(t *testing.T) {
-	var key []byte
-	key = kbin.AppendInt16(key, 1)
-	key = kbin.AppendString(key, "g")
-	key = kbin.AppendString(key, "news")
-	key = kbin.AppendInt32(key, 3)
-	if g, tp, p, ok := offsetCommitKey(key); !ok || g != "g" || tp != "news" || p != 3 {
-		t.Errorf("offset commit key: %q %q %d %v", g, tp, p, ok)
-	}
-	meta := kbin.AppendString(kbin.AppendInt16(nil, 2), "g")
-	if _, _, _, ok := offsetCommitKey(meta); ok {
-		t.Error("a group metadata key parsed as an offset commit")
-	}
-	if _, _, _, ok := offsetCommitKey(key[:len(key)-2]); ok {
-		t.Error("a cut key parsed")
-	}
-	value := kbin.AppendInt64(kbin.AppendInt16(nil, 3), 4711)
-	value = kbin.AppendInt32(value, -1) // leader epoch, then metadata and timestamp
-	if o, ok := offsetCommitValue(value); !ok || o != 4711 {
-		t.Errorf("offset commit value: %d %v", o, ok)
-	}
-	if _, ok := offsetCommitValue(nil); ok {
-		t.Error("a tombstone has an offset")
+// txnOffsetCommit commits, in the open transaction of producer id at
+// epoch, the group's offset of topic[partition].
+func txnOffsetCommit(t *testing.T, cl *kgo.Client, txnID, group string, id int64, epoch int16, topic string, partition int32, offset int64) {
+	t.Helper()
+	req := kmsg.NewPtrTxnOffsetCommitRequest()
+	req.TransactionalID, req.Group, req.ProducerID, req.ProducerEpoch, req.Generation = txnID, group, id, epoch, -1
+	rt := kmsg.NewTxnOffsetCommitRequestTopic()
+	rt.Topic = topic
+	rp := kmsg.NewTxnOffsetCommitRequestTopicPartition()
+	rp.Partition, rp.Offset = partition, offset
+	rt.Partitions = append(rt.Partitions, rp)
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(context.Background(), cl)
+	if err != nil || kerr.ErrorForCode(resp.Topics[0].Partitions[0].ErrorCode) != nil {
+		t.Fatalf("TxnOffsetCommit: %v %+v", err, resp)
 	}
 }

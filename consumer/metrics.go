@@ -39,8 +39,9 @@ type metrics struct {
 	docSeconds  prometheus.Histogram
 	cycleDocs   prometheus.Histogram
 	endSeconds  prometheus.Histogram
-	// hangingEnded counts the hanging transactions guardHanging ended.
-	hangingEnded prometheus.Counter
+	// hangingEnded counts the hanging transactions guardHanging ended, by
+	// the marker written (commit, abort).
+	hangingEnded *prometheus.CounterVec
 }
 
 func newMetrics(extra []prometheus.Collector) (*metrics, error) {
@@ -104,10 +105,10 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 		Help:    "Time to flush outputs and commit (or abort) one cycle.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	})
-	m.hangingEnded = prometheus.NewCounter(prometheus.CounterOpts{
+	m.hangingEnded = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "linkstream_hanging_transactions_ended_total",
-		Help: "Hanging transactions of this instance's producer that held the group's offsets past the transaction timeout, aborted by writing their marker.",
-	})
+		Help: "Hanging transactions of this instance's producer that held the group's offsets past the transaction timeout, ended by writing their marker (marker: the coordinator's decision, commit or abort, read from its log; abort when it cannot be read).",
+	}, []string{"marker"})
 	cs := []prometheus.Collector{
 		m.docs, m.deadLetters, m.retries, m.cycles, m.lag, m.groupLag, m.inflight, m.paused, m.cycleTarget, m.assigned,
 		m.phase, m.docSeconds, m.cycleDocs, m.endSeconds, m.hangingEnded,

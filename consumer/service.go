@@ -37,8 +37,6 @@ type Service struct {
 	// txnMu is held from a cycle's begin to its end, so that guardHanging
 	// runs between transactions.
 	txnMu sync.Mutex
-	// commitsSeen is what the cycles this instance saw commit committed.
-	commitsSeen seenCommits
 
 	ready atomic.Bool
 	fatal atomic.Pointer[error]

@@ -37,8 +37,6 @@ link-confidence-unfitted|pipeline|pipeline/nil.go|s/return 1 \/ \(1 \+ math\.Exp
 coherence-supports-itself|pipeline|pipeline/coherence.go|s/^\tw := p\.weight\[c\.entity\]/\tw := 0.0/
 eval-stream-not-reset|eval|eval/evaluate.go|s/^\tresetStream\(lk\)$/\t\/\/ off/
 eval-gold-span-stream-not-reset|eval|eval/evaluate.go|s/^\t\tresetStream\(c\.spans\)$/\t\t\/\/ off/
-hanging-commit-beyond-seen|consumer|consumer/hanging.go|s/if at, ok := c\.at\[p\]; !ok \|\| at != o \{/if at, ok := c.at[p]; !ok || at < o {/
-hanging-commit-unread|consumer|consumer/hanging.go|s/^\tcase s\.commitsSeen\.saw\(offsets\):$/\tcase len(s.commitsSeen.at) > 0:/
 stream-memory-unread|pipeline|pipeline/coherence.go|s/x = max\(x, streamShare\*l\.stream\.cosine\(c, own\)\)/x = max(x, 0)/
 stream-supports-itself|pipeline|pipeline/stream.go|s/s\.pr\.weight\[e\.c\.entity\] \+= e\.w/s.pr.weight[e.c.entity] += 0/
 stream-never-forgets|pipeline|pipeline/stream.go|s/^\t\ts\.pr\.remove\(&old\.c, old\.w\)$/\t\t_ = old/
@@ -106,6 +104,12 @@ permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
 starving-without-backlog|consumer|consumer/assignment.go|s/if o\.lag > 0 \{/if o.lag >= 0 {/
+hanging-decision-ignored|consumer|consumer/hanging.go|s/commit, why = d\.commit, "the coordinator's log decided it"/commit, why = false, "mutant"/
+decision-v2-epoch-unbumped|consumer|consumer/txnlog.go|s/^\t\tended = epoch \+ 1$/\t\tended = epoch/
+decision-ongoing-counts|consumer|consumer/txnlog.go|s/case kmsg\.TransactionStatePrepareCommit, kmsg\.TransactionStateCompleteCommit:/case kmsg.TransactionStatePrepareCommit, kmsg.TransactionStateCompleteCommit, kmsg.TransactionStateOngoing:/
+decision-other-txn-id|consumer|consumer/txnlog.go|s/ \|\| k\.TransactionalID != txnID \{/ {/
+txnlog-partition-masked|consumer|consumer/txnlog.go|s/^\t\th = -h$/\t\th \&= math.MaxInt32/
+open-elsewhere-any-epoch|consumer|consumer/hanging.go|s/if !ok \|\| hp\.CurrentTxnStartOffset < 0 \|\| hp\.ProducerEpoch > h\.ProducerEpoch \{/if !ok || hp.CurrentTxnStartOffset < 0 {/
 held-offsets-unseen|consumer|consumer/hanging.go|s/if errors\.Is\(kerr\.ErrorForCode\(code\), kerr\.UnstableOffsetCommit\) \{/if false {/
 foreign-holder-unreported|consumer|consumer/hanging.go|s/if !found \{/if found \&\& !found {/
 foreign-holder-unreported|consumer|consumer/hanging.go|s/^\tif found \{$/\tif found || true {/
