@@ -116,7 +116,15 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 			s.m.deadLetters.WithLabelValues(string(r)).Add(float64(k))
 		}
 	} else {
-		s.m.cycles.WithLabelValues("aborted").Inc()
+		// A cycle that asked to commit and got an error back may have
+		// committed all the same (the answer lost with its broker): the
+		// rebuilt session starts from the group's committed offsets,
+		// which carry the coordinator's decision.
+		result, msg := "aborted", "cycle aborted; its records will be processed again"
+		if cause == nil && err != nil {
+			result, msg = "unconfirmed", "cycle's commit unconfirmed; the rebuilt session resumes from the group's committed offsets, which say whether it committed"
+		}
+		s.m.cycles.WithLabelValues(result).Inc()
 		why := errors.Join(cause, err)
 		if why == nil {
 			// The transaction session aborts by itself when the group
@@ -127,7 +135,7 @@ func (s *Service) cycle(ctx context.Context, sess session, fs kgo.Fetches, limit
 		if h := s.hint(why); h != "" {
 			args = append(args, "hint", h)
 		}
-		s.log.Warn("cycle aborted; its records will be processed again", args...)
+		s.log.Warn(msg, args...)
 	}
 	if err != nil {
 		return fmt.Errorf("consumer: end cycle: %w", err)

@@ -3,6 +3,7 @@ package consumer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -140,5 +141,44 @@ func TestAbortWarningSaysWhy(t *testing.T) {
 	lines := log.lines("cycle aborted")
 	if len(lines) != 1 || !strings.Contains(lines[0], "rebalanced") || strings.Contains(lines[0], "<nil>") {
 		t.Fatalf("abort warning %q: want one line saying the group rebalanced, no <nil>", lines)
+	}
+}
+
+// unansweredSession commits nothing and answers the commit with an error,
+// as when the broker stops while it ends the transaction.
+type unansweredSession struct{ rebalancedSession }
+
+func (u unansweredSession) end(context.Context, bool) (bool, error) {
+	return false, errors.New("unable to dial: connection refused")
+}
+
+// TestUnconfirmedCommitSaysSo: a cycle whose commit was asked and failed
+// is not called aborted (it may have committed): its warning and metric
+// say unconfirmed, and the cycle's error rebuilds the session.
+func TestUnconfirmedCommitSaysSo(t *testing.T) {
+	seeds := newFake(t, 1)
+	var log logBuffer
+	svc, err := New(context.Background(), &capsLinker{}, Brokers(seeds...), Topics("in", "out", ""), Group("g"),
+		InstanceID("a"), Logger(log.logger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []*kgo.Record{{Topic: "in", Partition: 0, Offset: 0, Value: []byte(`{"id":"x","text":"Paris"}`)}}
+	fs := kgo.Fetches{{Topics: []kgo.FetchTopic{{Topic: "in", Partitions: []kgo.FetchPartition{{Partition: 0, Records: recs}}}}}}
+	if err := svc.cycle(context.Background(), unansweredSession{rebalancedSession{newClient(t, seeds)}}, fs, 10, newCycleSizer(10, time.Second)); err == nil {
+		t.Fatal("a cycle whose end failed returned no error")
+	}
+	if lines := log.lines("commit unconfirmed"); len(lines) != 1 || len(log.lines("cycle aborted")) != 0 {
+		t.Errorf("log %q: want one unconfirmed commit and no abort", log.String())
+	}
+	mfs, _ := svc.Registry().Gather()
+	for _, mf := range mfs {
+		if mf.GetName() == "linkstream_cycles_total" {
+			for _, m := range mf.GetMetric() {
+				if v := m.GetLabel()[0].GetValue(); v != "unconfirmed" {
+					t.Errorf("cycle counted %s", v)
+				}
+			}
+		}
 	}
 }

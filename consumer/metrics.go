@@ -60,7 +60,7 @@ func newMetrics(extra []prometheus.Collector) (*metrics, error) {
 	})
 	m.cycles = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "linkstream_cycles_total",
-		Help: "Poll-link-produce cycles, by result (committed or aborted).",
+		Help: "Poll-link-produce cycles, by result (committed, aborted, or unconfirmed: the commit was asked and its answer failed).",
 	}, []string{"result"})
 	m.lag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "linkstream_consumer_lag",

@@ -104,6 +104,7 @@ permanent-ignored|consumer|consumer/service.go|s/^func \(s \*Service\) permanent
 healthz-always-ok|consumer|consumer/http.go|s/if err := s\.fatal\.Load\(\); err != nil \{/if err := s.fatal.Load(); false \&\& err != nil {/
 unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err error\) bool \{/&\n\treturn false/
 starving-without-backlog|consumer|consumer/assignment.go|s/if o\.lag > 0 \{/if o.lag >= 0 {/
+unconfirmed-commit-called-aborted|consumer|consumer/cycle.go|s/^\t\tif cause == nil \&\& err != nil \{$/\t\tif false {/
 hanging-decision-ignored|consumer|consumer/hanging.go|s/commit, why = d\.commit, "the coordinator's log decided it"/commit, why = false, "mutant"/
 decision-v2-epoch-unbumped|consumer|consumer/txnlog.go|s/^\t\tended = epoch \+ 1$/\t\tended = epoch/
 decision-ongoing-counts|consumer|consumer/txnlog.go|s/case kmsg\.TransactionStatePrepareCommit, kmsg\.TransactionStateCompleteCommit:/case kmsg.TransactionStatePrepareCommit, kmsg.TransactionStateCompleteCommit, kmsg.TransactionStateOngoing:/
