@@ -108,20 +108,21 @@ type aliasLoader struct {
 
 // AliasStats are counted while an alias dictionary is read (format.json).
 type AliasStats struct {
-	Lines              int64 `json:"lines"`
-	Kept               int64 `json:"kept"`
-	Noise              int64 `json:"noise"`               // URLs, strings naming Wikipedia, other scripts, sentences
-	Redirects          int64 `json:"redirects"`           // alias titles learnt from URL strings, places and renames
-	Renamed            int64 `json:"renamed"`             // old titles of articles renamed to sentence case or another dash
-	Titles             int64 `json:"titles"`              // distinct titles named
-	Keys               int64 `json:"keys"`                // normalised keys written
-	Derived            int64 `json:"derived"`             // candidates found through a title's name only
-	Persons            int64 `json:"persons"`             // titles typed PER by an inverted name
-	PersonShaped       int64 `json:"person_shaped"`       // titles typed PER as a given name and a surname
-	LowerSense         int64 `json:"lower_sense"`         // keys whose lower-case string means something else
-	DisambiguationLike int64 `json:"disambiguation_like"` // bare titles taken for disambiguation pages
-	BadLines           int64 `json:"bad_lines"`           // lines without three fields or with a bad number
-	WithAnchorWords    int64 `json:"with_anchor_words"`   // titles with anchor words (anchorwords.go)
+	Lines               int64 `json:"lines"`
+	Kept                int64 `json:"kept"`
+	Noise               int64 `json:"noise"`                  // URLs, strings naming Wikipedia, other scripts, sentences
+	Redirects           int64 `json:"redirects"`              // alias titles learnt from URL strings, places and renames
+	Renamed             int64 `json:"renamed"`                // old titles of articles renamed to sentence case or another dash
+	Titles              int64 `json:"titles"`                 // distinct titles named
+	Keys                int64 `json:"keys"`                   // normalised keys written
+	Derived             int64 `json:"derived"`                // candidates found through a title's name only
+	Persons             int64 `json:"persons"`                // titles typed PER by an inverted name
+	PersonShaped        int64 `json:"person_shaped"`          // titles typed PER as a given name and a surname
+	GivenNamesOfPersons int64 `json:"given_names_of_persons"` // given names learnt from the persons' titles
+	LowerSense          int64 `json:"lower_sense"`            // keys whose lower-case string means something else
+	DisambiguationLike  int64 `json:"disambiguation_like"`    // bare titles taken for disambiguation pages
+	BadLines            int64 `json:"bad_lines"`              // lines without three fields or with a bad number
+	WithAnchorWords     int64 `json:"with_anchor_words"`      // titles with anchor words (anchorwords.go)
 }
 
 // loadAliases reads one alias dictionary file into the accumulator,
@@ -718,6 +719,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 	}
 	l.entries = nil
 	given, qualifiers := givenNames(l.titles), textTypes{}
+	l.stats.GivenNamesOfPersons = l.givenNamesOfPersons(given)
 	for t, title := range l.titles {
 		id := l.acc.title(title)
 		l.acc.accs[id].inlinks += l.names[t]
@@ -749,6 +751,59 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		l.stats.Redirects++
 	}
 	return nil
+}
+
+// minPersonsOfGivenName is how many persons' titles a word must open to
+// count as a given name: "Robert", "Bernard" and "Ron" open hundreds.
+const minPersonsOfGivenName = 5
+
+// givenNamesOfPersons adds to given the first words of the titles known as
+// persons (by an inverted name) that open at least minPersonsOfGivenName
+// of them, and more of them than of places' titles ("Town, Region"), and
+// returns how many it added. Wikipedia's name pages ("Barbara (given
+// name)") miss many common names, whose page has no qualifier ("Robert"),
+// so "Bernard Marcus" and "Ron Rothstein", name-only titles, were not
+// typed persons, and their surnames later in a story followed nobody. The
+// places' count keeps out the first words of teams that sports tables
+// write inverted ("Hornets, New Orleans"): "New", "San", "Los".
+func (l *aliasLoader) givenNamesOfPersons(given map[string]bool) int64 {
+	opens, places := map[string]int{}, map[string]int{}
+	for t, title := range l.titles {
+		base := BaseTitle(title)
+		words := strings.Fields(base)
+		if len(words) < 2 || !isNameWord(words[0]) {
+			continue
+		}
+		switch {
+		case l.person[t]:
+			opens[words[0]]++
+		case base != title && !strings.HasSuffix(title, ")"):
+			places[words[0]]++
+		}
+	}
+	var added int64
+	for w, n := range opens {
+		if n >= minPersonsOfGivenName && n > places[w] && !given[w] {
+			given[w] = true
+			added++
+		}
+	}
+	return added
+}
+
+// isNameWord reports whether w is a capitalised word of letters (an
+// apostrophe or a hyphen inside allowed: "D'Arcy", "Jean-Luc").
+func isNameWord(w string) bool {
+	for i, r := range w {
+		switch {
+		case i == 0 && !unicode.IsUpper(r):
+			return false
+		case unicode.IsLetter(r), i > 0 && (r == '\'' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return w != ""
 }
 
 // placeRedirects takes a name-only title "Place, Region" for the

@@ -360,3 +360,49 @@ func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
 		}
 	}
 }
+
+// A word that opens the titles of five persons (known by their inverted
+// names) is a given name, so a name-only title it opens is a person;
+// a word opening four is not yet, nor one opening more places' titles,
+// and a street is no person.
+func TestGivenNamesLearntFromPersons(t *testing.T) {
+	var dict strings.Builder
+	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
+		dict.WriteString(surname + ", Bernard\tBernard_" + surname + "\t1.0\n")
+	}
+	for _, surname := range []string{"Reagan", "Colman", "Coase", "Dworkin"} {
+		dict.WriteString(surname + ", Ronald\tRonald_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Bernie Marcus\tBernard_Marcus\t1.0\nRonald Foo\tRonald_Foo\t1.0\nbernard street\tBernard_Street\t1.0\n")
+	// sports tables invert teams' names: "New" opens five "persons", and
+	// more places
+	for _, team := range []string{"Orleans Hornets", "York Rangers", "England Patriots", "Jersey Devils", "York Mets"} {
+		surname, first, _ := strings.Cut(team, " ")
+		dict.WriteString(first + ", New " + surname + "\tNew_" + strings.ReplaceAll(team, " ", "_") + "\t1.0\n")
+	}
+	for _, place := range []string{"New Haven, Connecticut", "New Albany, Indiana", "New Bern, North Carolina", "New Castle, Delaware", "New London, Connecticut", "New Ulm, Minnesota"} {
+		dict.WriteString(place + "\t" + strings.ReplaceAll(place, " ", "_") + "\t1.0\n")
+	}
+	dict.WriteString("New Kensington Foo\tNew_Kensington_Foo\t1.0\n")
+	k, info := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())))
+	for title, person := range map[string]bool{"Bernard Marcus": true, "Ronald Foo": false, "Bernard Street": false, "New Kensington Foo": false} {
+		id, ok := k.EntityByTitle(title)
+		if !ok {
+			t.Fatalf("%s is not in the KB", title)
+		}
+		if got := k.Entity(id).Type; (got == PER) != person {
+			t.Errorf("%s typed %v, want a person %v", title, got, person)
+		}
+	}
+	if st := info.Build.Aliases; st == nil || st.GivenNamesOfPersons != 1 {
+		t.Errorf("alias stats %+v: want 1 given name learnt (Bernard)", st)
+	}
+}
+
+func TestIsNameWord(t *testing.T) {
+	for w, want := range map[string]bool{"Robert": true, "Jean-Luc": true, "D'Arcy": true, "robert": false, "R.": false, "3M": false, "-Bob": false, "": false} {
+		if got := isNameWord(w); got != want {
+			t.Errorf("isNameWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
