@@ -86,6 +86,8 @@ title-key-dashes-kept|kb|kb/titlevariant.go|s/case isDashRune\(r\):/case false:/
 renamed-titles-kept-apart|kb|kb/aliases.go|s/^\tl\.renamedRedirects\(\)$/\t\/\/ off/
 renamed-titles-inner-case-folded|kb|kb/titlevariant.go|s/if loose \|\| wordStart \{/if loose || wordStart || r > 0 {/
 middle-initials-kept|kb|kb/aliases.go|s/^func withoutMiddleInitials\(title string\) string \{/\0\n\treturn ""/
+given-names-not-learnt|kb|kb/aliases.go|s/l\.stats\.GivenNamesOfPersons = l\.givenNamesOfPersons\(given\)/l.stats.GivenNamesOfPersons = 0/
+given-names-places-unchecked|kb|kb/aliases.go|s/if n >= minPersonsOfGivenName \&\& n > places\[w\] \&\& !given\[w\] \{/if n >= minPersonsOfGivenName \&\& !given[w] {/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
 expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
 part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/
