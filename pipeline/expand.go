@@ -3,13 +3,18 @@ package pipeline
 import (
 	"sort"
 	"strings"
+
+	"github.com/linkstream/linkstream/kb"
 )
 
 // Document-level consistency: news names a person in full once ("Angela
-// Merkel") and by surname after ("Merkel"). A later token equal to the last
-// word of an earlier full name of a person follows that name's decision,
-// whether or not the KB knows the short form, and whatever other entities
-// the short form alone would suggest.
+// Merkel") and by surname after ("Merkel"), in quotes also by the given
+// name ("Bob has run into some problems" after "Bob Nardelli"). A later
+// token equal to the last word of an earlier full name of a person, or to
+// its first word when no other person of the document shares it and it is
+// no one's surname, follows that name's decision, whether or not the KB
+// knows the short form, and whatever other entities the short form alone
+// would suggest.
 
 // fullFormMinProb is how sure the Linker must be of a full name before short
 // forms follow it.
@@ -29,18 +34,40 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			aliases[short] = fullForm{i, start}
 		}
 	}
+	// given: a person's first word → the full form, or none where two
+	// persons of the document share it
+	type givenName struct {
+		full   fullForm
+		entity kb.EntityID
+		shared bool
+	}
+	var given map[string]*givenName
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
 		if m.tokTo-m.tokFrom < 2 || ms.best < 0 || ms.p[ms.best] < fullFormMinProb {
 			continue
 		}
-		if m.entry.cands[ms.best].typ == "PER" {
+		if c := m.entry.cands[ms.best]; c.typ == "PER" {
 			add(norm.of(m.tokTo-1), i, m.start)
+			first := norm.of(m.tokFrom)
+			if g, seen := given[first]; seen {
+				g.shared = g.shared || g.entity != c.entity
+			} else {
+				if given == nil {
+					given = map[string]*givenName{}
+				}
+				given[first] = &givenName{full: fullForm{i, m.start}, entity: c.entity}
+			}
 		}
 		// "British Airways" ... "BA": the initials of a confident name,
 		// written in capitals, stand for it
 		if acr := initials(text, toks, m.tokFrom, m.tokTo); acr != "" {
 			add(acr, i, m.start)
+		}
+	}
+	for first, g := range given {
+		if !g.shared {
+			add(first, g.full.mention, g.full.start) // a surname, seen first, keeps its key
 		}
 	}
 	if aliases == nil {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
@@ -113,4 +114,28 @@ func TestTitleBeforeAPersonIsLeftOut(t *testing.T) {
 	text := "Vice President Dick Cheney met Lakers coach Phil Jackson at General Electric Company."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Dick Cheney": "Dick Cheney", "Phil Jackson": "Phil Jackson",
 		"General Electric Company": "General Electric"})
+}
+
+// A given name alone follows the person named in full before it, when no
+// other person of the document shares it and it is no one's surname.
+func TestGivenNameFollowsThePerson(t *testing.T) {
+	var dict strings.Builder
+	for _, p := range []string{"Bob Nardelli", "George Clooney", "George Bush", "Barney Frank", "Frank Blake"} {
+		given, surname, _ := strings.Cut(p, " ")
+		under := strings.ReplaceAll(p, " ", "_")
+		dict.WriteString(p + "\t" + under + "\t1.0\n" + surname + ", " + given + "\t" + under + "\t1.0\n")
+	}
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String()))), NILThreshold(0))
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{`Bob Nardelli resigned. "Bob has run into some problems," she said.`, map[string]string{"Bob Nardelli": "Bob Nardelli", "Bob": "Bob Nardelli"}},
+		// two Georges: "George" is neither
+		{"George Bush met George Clooney. George said hello.", map[string]string{"George Bush": "George Bush", "George Clooney": "George Clooney"}},
+		// a surname before a given name: "Frank" is Barney Frank
+		{"Barney Frank met Frank Blake. Frank said no.", map[string]string{"Barney Frank": "Barney Frank", "Frank Blake": "Frank Blake", "Frank": "Barney Frank"}},
+	} {
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
 }

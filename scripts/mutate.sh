@@ -30,6 +30,9 @@ cd "$(dirname "$0")/.."
 
 # name | package | file | sed expression (applied with sed -E)
 MUTATIONS=$(cat <<'EOF'
+given-name-shared-kept|pipeline|pipeline/expand.go|s/^\t\tif !g\.shared \{$/\t\tif true {/
+given-name-not-followed|pipeline|pipeline/expand.go|s/^\t\t\tadd\(first, g\.full\.mention, g\.full\.start\).*$/\t\t\t_ = g/
+short-form-later-name-wins|pipeline|pipeline/expand.go|s/if _, seen := aliases\[short\]; !seen \{/if true {/
 ambiguity-gate-inverted|pipeline|pipeline/linker.go|s/ambiguity\(ms\.p, ms\.best, ms\.second\) < l\.cfg\.ambiguity/ambiguity(ms.p, ms.best, ms.second) >= l.cfg.ambiguity/
 nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.p\[ms\.best\] < l\.cfg\.nilThreshold\)/false/
 nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.confidence < nilThreshold\)/false/
