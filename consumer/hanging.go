@@ -108,7 +108,7 @@ func (s *Service) endHanging(ctx context.Context, cl *kgo.Client, adm *kadm.Clie
 	if st := txn.State; st != "Empty" && st != "CompleteCommit" && st != "CompleteAbort" {
 		return nil // the coordinator is still ending one: wait for it
 	}
-	offsets, err := adm.ListTopicsWithInternal(ctx, "__consumer_offsets")
+	offsets, err := adm.ListTopicsWithInternal(ctx, offsetsLog)
 	if err != nil {
 		return fmt.Errorf("partitions of __consumer_offsets: %w", err)
 	}
@@ -192,13 +192,17 @@ func (s *Service) endTransaction(ctx context.Context, adm *kadm.Client, held []i
 	commit, why := false, ""
 	// The decision comes after the transaction's last write here; a
 	// transaction timeout before it is a safe place to start reading.
-	d, err := s.readDecision(ctx, adm, h.ProducerID, h.ProducerEpoch, time.UnixMilli(h.LastTimestamp).Add(-s.cfg.txnTimeout))
+	since := time.UnixMilli(h.LastTimestamp).Add(-s.cfg.txnTimeout)
+	d, err := s.readDecision(ctx, adm, h.ProducerID, h.ProducerEpoch, since)
 	if err != nil {
 		why = "no decision in the coordinator's log, so an abort (" + err.Error() + ")"
 	} else {
 		commit, why = d.commit, "the coordinator's log decided it"
 		if err := s.openElsewhere(ctx, adm, h, d.partitions, open); err != nil {
 			return err
+		}
+		if commit {
+			commit, why = s.outputsCommitted(ctx, adm, h, d.partitions, open, since)
 		}
 	}
 	marker := markerName(commit)
@@ -248,6 +252,26 @@ func (s *Service) openElsewhere(ctx context.Context, adm *kadm.Client, h kadm.De
 		}
 	}
 	return nil
+}
+
+// outputsCommitted checks a committed decision against what the
+// transaction's output partitions hold (fate.go): those still open get the
+// decision; on the others the transaction's records must have been
+// committed, else its offsets are aborted with them (read again, never
+// lost). A partition that tells nothing does not count.
+func (s *Service) outputsCommitted(ctx context.Context, adm *kadm.Client, h kadm.DescribedProducer, names kadm.TopicsSet,
+	open map[string]map[int32]kadm.DescribedProducer, since time.Time) (commit bool, why string) {
+	for tp, ps := range names {
+		for p := range ps {
+			if _, pending := open[tp][p]; pending || tp == offsetsLog {
+				continue
+			}
+			if c, err := s.outputFate(ctx, adm, tp, p, h.ProducerID, h.ProducerEpoch, since); err == nil && !c {
+				return false, fmt.Sprintf("the coordinator's log committed it, but its records on %s[%d] were aborted, so an abort", tp, p)
+			}
+		}
+	}
+	return true, "the coordinator's log decided it"
 }
 
 func markerName(commit bool) string {

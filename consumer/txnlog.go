@@ -25,7 +25,10 @@ import (
 // likely deleted already and hence can be skipped"), so neither the
 // output partition nor the group's offsets got one.
 
-const transactionLog = "__transaction_state"
+const (
+	transactionLog = "__transaction_state"
+	offsetsLog     = "__consumer_offsets"
+)
 
 // errNoDecision is why a decision is unknown: the log holds none for the
 // transaction (it may not be decided yet, or the log was compacted).

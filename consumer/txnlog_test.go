@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
@@ -78,7 +79,8 @@ func TestDecisionRecord(t *testing.T) {
 // A hanging transaction gets the coordinator's decision: the guard reads
 // it from the coordinator's log and writes a commit marker on the group's
 // offsets when the transaction committed, an abort when it aborted, under
-// transactions v1 and v2 (whose decisions carry the next epoch). The hang is made the way it happens in the wild: the
+// transactions v1 and v2 (whose decisions carry the next epoch), and an
+// abort when its output records were aborted though it committed. The hang is made the way it happens in the wild: the
 // transaction commits the group's offsets without the coordinator
 // learning of that partition (a transactions-v1 TxnOffsetCommit, not
 // preceded by AddOffsetsToTxn, with the broker's check of that turned
@@ -92,11 +94,13 @@ func TestHangingTransactionGetsTheCoordinatorsDecision(t *testing.T) {
 		name     string
 		versions *kversion.Versions // the hanging client's
 		commit   bool               // how the transaction ends
+		swept    bool               // an abort marker ends its output records first
 	}{
-		{"v1 committed", kversion.V3_5_0(), true},
-		{"v1 aborted", kversion.V3_5_0(), false},
-		{"v2 committed", v2OldOffsetCommit(), true},
-		{"v2 aborted", v2OldOffsetCommit(), false},
+		{"v1 committed", kversion.V3_5_0(), true, false},
+		{"v1 aborted", kversion.V3_5_0(), false, false},
+		{"v2 committed", v2OldOffsetCommit(), true, false},
+		{"v2 aborted", v2OldOffsetCommit(), false, false},
+		{"v1 committed, outputs swept", kversion.V3_5_0(), true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			group := fmt.Sprintf("%s.g%d", in, i)
@@ -115,6 +119,14 @@ func TestHangingTransactionGetsTheCoordinatorsDecision(t *testing.T) {
 				t.Fatal(err)
 			}
 			txnOffsetCommit(t, hanger, svc.cfg.transactionalID(), group, r.ProducerID, r.ProducerEpoch, in, 0, 7)
+			if tc.swept {
+				// what a later transaction's abort does to an unfinished one's records
+				m := kadm.TxnMarkers{ProducerID: r.ProducerID, ProducerEpoch: r.ProducerEpoch, Topics: kadm.TopicsSet{}}
+				m.Topics.Add(r.Topic, r.Partition)
+				if _, err := kadm.NewClient(newClient(t, seeds)).WriteTxnMarkers(ctx, m); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if err := hanger.EndTransaction(ctx, kgo.TransactionEndTry(tc.commit)); err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +139,8 @@ func TestHangingTransactionGetsTheCoordinatorsDecision(t *testing.T) {
 			if err := svc.endHanging(ctx, own, kadm.NewClient(plain)); err != nil {
 				t.Fatal(err)
 			}
-			marker := markerName(tc.commit)
+			committed := tc.commit && !tc.swept
+			marker := markerName(committed)
 			if n := metricValue(t, svc, "linkstream_hanging_transactions_ended_total"); n != 1 {
 				t.Errorf("%v hanging transactions ended, want 1", n)
 			}
@@ -150,8 +163,8 @@ func TestHangingTransactionGetsTheCoordinatorsDecision(t *testing.T) {
 				t.Fatal(err)
 			}
 			o, ok := offsets.Lookup(in, 0)
-			if got := ok && o.At == 7; got != tc.commit {
-				t.Errorf("group offset after the guard: %+v (present %v), want committed %v", o, ok, tc.commit)
+			if got := ok && o.At == 7; got != committed {
+				t.Errorf("group offset after the guard: %+v (present %v), want committed %v", o, ok, committed)
 			}
 		})
 	}
@@ -237,5 +250,21 @@ func TestOpenElsewhereFindsTheTransactionsOpenPartitions(t *testing.T) {
 		if _, ok := open[out][0]; len(open[out]) != tc.want || (tc.want == 1 && !ok) {
 			t.Errorf("epoch %d: open %v, want %d partition(s) (partition 0)", tc.epoch, open, tc.want)
 		}
+	}
+}
+
+func TestMarkerCommits(t *testing.T) {
+	marker := func(typ int16) []byte { return kbin.AppendInt16(kbin.AppendInt16(nil, 0), typ) }
+	if c, ok := markerCommits(marker(1)); !ok || !c {
+		t.Errorf("commit marker: commit %v ok %v", c, ok)
+	}
+	if c, ok := markerCommits(marker(0)); !ok || c {
+		t.Errorf("abort marker: commit %v ok %v", c, ok)
+	}
+	if _, ok := markerCommits(marker(5)); ok {
+		t.Error("a control record of another type parsed as a marker")
+	}
+	if _, ok := markerCommits(marker(1)[:3]); ok {
+		t.Error("a cut key parsed as a marker")
 	}
 }
