@@ -27,9 +27,11 @@ import (
 //
 // The marker carries the coordinator's decision, read from its log, on
 // every partition of the transaction still open: the group's offsets
-// partition and the outputs the decision names. Without a decision (the
-// log cannot be read, or holds none) it aborts the offsets partition
-// alone, as Kafka's tool does: duplicates at worst, never a loss. History,
+// partition and the outputs the decision names; but a commit only where
+// the outputs no longer open hold the transaction's records committed
+// (fate.go), else an abort. Without a decision (the log cannot be read,
+// or holds none) it aborts the offsets partition alone, as Kafka's tool
+// does: duplicates at worst, never a loss. History,
 // measured in the restart test: always aborting redid committed cycles
 // whose EndTxn answer the crash had cut (256 duplicates, in CI among
 // others), and left their outputs' partitions hanging when their markers
