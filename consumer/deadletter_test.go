@@ -123,11 +123,13 @@ func (r rebalancedSession) begin() error                            { return nil
 func (r rebalancedSession) close()                                  {}
 func (r rebalancedSession) end(context.Context, bool) (bool, error) { return false, nil }
 
-// TestAbortWarningSaysWhy: a cycle aborted with no error (the rebalance
-// case) says why, instead of err=<nil>.
-func TestAbortWarningSaysWhy(t *testing.T) {
+// oneDocCycle runs one cycle of one document through the session sess
+// makes of a client, and returns the service, its log and the cycle's
+// error.
+func oneDocCycle(t *testing.T, sess func(*kgo.Client) session) (*Service, *logBuffer, error) {
+	t.Helper()
 	seeds := newFake(t, 1)
-	var log logBuffer
+	log := &logBuffer{}
 	svc, err := New(context.Background(), &capsLinker{}, Brokers(seeds...), Topics("in", "out", ""), Group("g"),
 		InstanceID("a"), Logger(log.logger()))
 	if err != nil {
@@ -135,7 +137,14 @@ func TestAbortWarningSaysWhy(t *testing.T) {
 	}
 	recs := []*kgo.Record{{Topic: "in", Partition: 0, Offset: 0, Value: []byte(`{"id":"x","text":"Paris"}`)}}
 	fs := kgo.Fetches{{Topics: []kgo.FetchTopic{{Topic: "in", Partitions: []kgo.FetchPartition{{Partition: 0, Records: recs}}}}}}
-	if err := svc.cycle(context.Background(), rebalancedSession{newClient(t, seeds)}, fs, 10, newCycleSizer(10, time.Second)); err != nil {
+	return svc, log, svc.cycle(context.Background(), sess(newClient(t, seeds)), fs, 10, newCycleSizer(10, time.Second))
+}
+
+// TestAbortWarningSaysWhy: a cycle aborted with no error (the rebalance
+// case) says why, instead of err=<nil>.
+func TestAbortWarningSaysWhy(t *testing.T) {
+	_, log, err := oneDocCycle(t, func(cl *kgo.Client) session { return rebalancedSession{cl} })
+	if err != nil {
 		t.Fatal(err)
 	}
 	lines := log.lines("cycle aborted")
@@ -156,16 +165,8 @@ func (u unansweredSession) end(context.Context, bool) (bool, error) {
 // is not called aborted (it may have committed): its warning and metric
 // say unconfirmed, and the cycle's error rebuilds the session.
 func TestUnconfirmedCommitSaysSo(t *testing.T) {
-	seeds := newFake(t, 1)
-	var log logBuffer
-	svc, err := New(context.Background(), &capsLinker{}, Brokers(seeds...), Topics("in", "out", ""), Group("g"),
-		InstanceID("a"), Logger(log.logger()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs := []*kgo.Record{{Topic: "in", Partition: 0, Offset: 0, Value: []byte(`{"id":"x","text":"Paris"}`)}}
-	fs := kgo.Fetches{{Topics: []kgo.FetchTopic{{Topic: "in", Partitions: []kgo.FetchPartition{{Partition: 0, Records: recs}}}}}}
-	if err := svc.cycle(context.Background(), unansweredSession{rebalancedSession{newClient(t, seeds)}}, fs, 10, newCycleSizer(10, time.Second)); err == nil {
+	svc, log, err := oneDocCycle(t, func(cl *kgo.Client) session { return unansweredSession{rebalancedSession{cl}} })
+	if err == nil {
 		t.Fatal("a cycle whose end failed returned no error")
 	}
 	if lines := log.lines("commit unconfirmed"); len(lines) != 1 || len(log.lines("cycle aborted")) != 0 {
