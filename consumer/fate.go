@@ -3,7 +3,6 @@ package consumer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -30,47 +29,19 @@ var errNoFate = errors.New("no record of the transaction followed by a marker")
 // them says (a later transaction's abort ends an unfinished one's records
 // with its own).
 func (s *Service) outputFate(ctx context.Context, adm *kadm.Client, topic string, partition int32, id int64, epoch int16, since time.Time) (commit bool, err error) {
-	starts, err := adm.ListOffsetsAfterMilli(ctx, since.UnixMilli(), topic)
-	if err != nil {
-		return false, fmt.Errorf("offsets of %s[%d]: %w", topic, partition, err)
-	}
-	ends, err := adm.ListEndOffsets(ctx, topic)
-	if err != nil {
-		return false, fmt.Errorf("end of %s[%d]: %w", topic, partition, err)
-	}
-	start, _ := starts.Lookup(topic, partition)
-	end, _ := ends.Lookup(topic, partition)
-	if start.Err != nil || end.Err != nil {
-		return false, fmt.Errorf("offsets of %s[%d]: %w", topic, partition, errors.Join(start.Err, end.Err))
-	}
-	if start.Offset < 0 || start.Offset >= end.Offset {
-		return false, errNoFate
-	}
-	cl, err := s.plainClient("fate", kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {partition: kgo.NewOffset().At(start.Offset)}}),
-		kgo.FetchIsolationLevel(kgo.ReadUncommitted()), kgo.KeepControlRecords())
+	var wrote, found bool
+	err = s.readSince(ctx, adm, topic, partition, since, func(r *kgo.Record) bool {
+		switch {
+		case r.ProducerID != id:
+		case !r.Attrs.IsControl():
+			wrote = wrote || r.ProducerEpoch == epoch
+		case wrote:
+			commit, found = markerCommits(r.Key)
+		}
+		return found
+	})
 	if err != nil {
 		return false, err
-	}
-	defer cl.Close()
-	var wrote, found bool
-	for next := start.Offset; next < end.Offset && !found; {
-		fs := cl.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return false, fmt.Errorf("read %s[%d] up to %d: %w", topic, partition, end.Offset, err)
-		}
-		if err := fs.Err(); err != nil {
-			return false, fmt.Errorf("read %s[%d]: %w", topic, partition, err)
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			next = r.Offset + 1
-			switch {
-			case found || r.ProducerID != id:
-			case !r.Attrs.IsControl():
-				wrote = wrote || r.ProducerEpoch == epoch
-			case wrote:
-				commit, found = markerCommits(r.Key)
-			}
-		})
 	}
 	if !found {
 		return false, errNoFate

@@ -59,48 +59,20 @@ func (s *Service) readDecision(ctx context.Context, adm *kadm.Client, id int64, 
 		return txnDecision{}, fmt.Errorf("%s has no partitions", transactionLog)
 	}
 	p := txnLogPartition(txnID, n)
-	starts, err := adm.ListOffsetsAfterMilli(ctx, since.UnixMilli(), transactionLog)
-	if err != nil {
-		return txnDecision{}, fmt.Errorf("offsets of %s[%d]: %w", transactionLog, p, err)
-	}
-	ends, err := adm.ListEndOffsets(ctx, transactionLog)
-	if err != nil {
-		return txnDecision{}, fmt.Errorf("end of %s[%d]: %w", transactionLog, p, err)
-	}
-	start, _ := starts.Lookup(transactionLog, p)
-	end, _ := ends.Lookup(transactionLog, p)
-	if start.Err != nil || end.Err != nil {
-		return txnDecision{}, fmt.Errorf("offsets of %s[%d]: %w", transactionLog, p, errors.Join(start.Err, end.Err))
-	}
-	if start.Offset < 0 || start.Offset >= end.Offset {
-		return txnDecision{}, errNoDecision
-	}
-	cl, err := s.plainClient("txnlog", kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{transactionLog: {p: kgo.NewOffset().At(start.Offset)}}))
-	if err != nil {
-		return txnDecision{}, err
-	}
-	defer cl.Close()
 	var d txnDecision
 	found := false
-	for next := start.Offset; next < end.Offset; {
-		fs := cl.PollFetches(ctx)
-		if err := ctx.Err(); err != nil {
-			return txnDecision{}, fmt.Errorf("read %s[%d] up to %d: %w", transactionLog, p, end.Offset, err)
-		}
-		if err := fs.Err(); err != nil {
-			return txnDecision{}, fmt.Errorf("read %s[%d]: %w", transactionLog, p, err)
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			next = r.Offset + 1
-			commit, names, ok := decisionRecord(r, txnID, id, epoch)
-			if !ok {
-				return
-			}
+	err = s.readSince(ctx, adm, transactionLog, p, since, func(r *kgo.Record) bool {
+		commit, names, ok := decisionRecord(r, txnID, id, epoch)
+		if ok {
 			found, d.commit = true, commit
 			if len(names) > 0 { // the complete record names no partitions
 				d.partitions = names
 			}
-		})
+		}
+		return false // a later record of the transaction may follow
+	})
+	if err != nil {
+		return txnDecision{}, err
 	}
 	if !found {
 		return txnDecision{}, errNoDecision
