@@ -204,7 +204,9 @@ func (s *Service) endTransaction(ctx context.Context, adm *kadm.Client, held []i
 			return err
 		}
 		if commit {
-			commit, why = s.outputsCommitted(ctx, adm, h, d.partitions, open, since)
+			if commit, why, err = s.outputsCommitted(ctx, adm, h, d.partitions, open, since); err != nil {
+				return err // looked at again at the next check
+			}
 		}
 	}
 	marker := markerName(commit)
@@ -260,20 +262,27 @@ func (s *Service) openElsewhere(ctx context.Context, adm *kadm.Client, h kadm.De
 // transaction's output partitions hold (fate.go): those still open get the
 // decision; on the others the transaction's records must have been
 // committed, else its offsets are aborted with them (read again, never
-// lost). A partition that tells nothing does not count.
+// lost). A partition without the transaction's records and a marker after
+// them does not count; one that cannot be read leaves the decision for the
+// next check.
 func (s *Service) outputsCommitted(ctx context.Context, adm *kadm.Client, h kadm.DescribedProducer, names kadm.TopicsSet,
-	open map[string]map[int32]kadm.DescribedProducer, since time.Time) (commit bool, why string) {
+	open map[string]map[int32]kadm.DescribedProducer, since time.Time) (commit bool, why string, err error) {
 	for tp, ps := range names {
 		for p := range ps {
 			if _, pending := open[tp][p]; pending || tp == offsetsLog {
 				continue
 			}
-			if c, err := s.outputFate(ctx, adm, tp, p, h.ProducerID, h.ProducerEpoch, since); err == nil && !c {
-				return false, fmt.Sprintf("the coordinator's log committed it, but its records on %s[%d] were aborted, so an abort", tp, p)
+			c, err := s.outputFate(ctx, adm, tp, p, h.ProducerID, h.ProducerEpoch, since)
+			switch {
+			case errors.Is(err, errNoFate):
+			case err != nil:
+				return false, "", fmt.Errorf("what the transaction's records on %s[%d] became: %w", tp, p, err)
+			case !c:
+				return false, fmt.Sprintf("the coordinator's log committed it, but its records on %s[%d] were aborted, so an abort", tp, p), nil
 			}
 		}
 	}
-	return true, "the coordinator's log decided it"
+	return true, "the coordinator's log decided it", nil
 }
 
 func markerName(commit bool) string {

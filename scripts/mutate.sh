@@ -111,7 +111,7 @@ unrecoverable-retried|consumer|consumer/fatal.go|s/^func unrecoverable\(err erro
 starving-without-backlog|consumer|consumer/assignment.go|s/if o\.lag > 0 \{/if o.lag >= 0 {/
 unconfirmed-commit-called-aborted|consumer|consumer/cycle.go|s/^\t\tif cause == nil \&\& err != nil \{$/\t\tif false {/
 hanging-decision-ignored|consumer|consumer/hanging.go|s/commit, why = d\.commit, "the coordinator's log decided it"/commit, why = false, "mutant"/
-hanging-outputs-fate-ignored|consumer|consumer/hanging.go|s/^\t\t\tcommit, why = s\.outputsCommitted\(ctx, adm, h, d\.partitions, open, since\)$/\t\t\t_ = since/
+hanging-outputs-fate-ignored|consumer|consumer/hanging.go|s/^\t\t\tif commit, why, err = s\.outputsCommitted\(ctx, adm, h, d\.partitions, open, since\); err != nil \{$/\t\t\tif false {/
 fate-abort-read-as-commit|consumer|consumer/fate.go|s/return typ == 1, true/return true, true/
 decision-v2-epoch-unbumped|consumer|consumer/txnlog.go|s/^\t\tended = epoch \+ 1$/\t\tended = epoch/
 decision-ongoing-counts|consumer|consumer/txnlog.go|s/case kmsg\.TransactionStatePrepareCommit, kmsg\.TransactionStateCompleteCommit:/case kmsg.TransactionStatePrepareCommit, kmsg.TransactionStateCompleteCommit, kmsg.TransactionStateOngoing:/
