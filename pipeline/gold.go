@@ -65,7 +65,35 @@ func (l *Linker) lookupSpan(surface string) (*surfaceEntry, string) {
 	if len(cands) == 0 {
 		cands = l.kb.LookupFuzzy(surface, 1)
 	}
+	if len(cands) == 0 {
+		if key, to, ok := l.leadingName(surface, toks, &norm); ok {
+			return l.cands.get(key), norm.phrase(0, to)
+		}
+	}
 	return l.cands.load(l.surfaceInfo(surface), cands), kb.Normalize(surface)
+}
+
+// leadingName finds, in a span the KB does not know, the longest leading
+// run of tokens [0, to) it does know as a name: news writes an
+// organisation's name followed by words of its own ("Ocean Spray
+// Cranberries", "the MSN network", "State Street Research"), and the name
+// is where the candidates are. The run must begin with a capitalised word
+// and be more than one word unless that word is an acronym: one
+// capitalised word opens many names it is not the name of
+// ("Globalization Studies Center", "Alameen Khalifa Fahima").
+func (l *Linker) leadingName(surface string, toks []token, norm *normTokens) (key kb.SurfaceKey, to int, ok bool) {
+	if len(toks) < 2 || !toks[0].upper {
+		return 0, 0, false
+	}
+	for to = len(toks) - 1; to >= 1; to-- {
+		if to == 1 && !isAcronym(surface[toks[0].start:toks[0].end]) {
+			break
+		}
+		if key, ok = l.walkPhrase(norm, 0, to); ok {
+			return key, to, true
+		}
+	}
+	return 0, 0, false
 }
 
 func firstWord(text string, toks []token) string {
