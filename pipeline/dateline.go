@@ -72,8 +72,9 @@ func isDatelinePlace(text string, toks []token, i int) bool {
 // datelineBefore reports whether the dash at bytes [dash, after) ends a
 // wire story's dateline, after which the story's first sentence opens: "BANDAR SERI
 // BEGAWAN, Nov 15 (AFP) - The United States …", "LOS ANGELES - The twin
-// rovers …". The dash stands between spaces after a closing parenthesis
-// or a word in capitals.
+// rovers …". The dash stands between spaces after a closing parenthesis,
+// a word in capitals, or a line that is a place in capitals and its
+// region ("BAGHDAD, Iraq - Iraq's national security adviser …").
 func datelineBefore(text string, dash, after int, toks []token) bool {
 	before := text[:dash]
 	if !strings.HasSuffix(before, " ") || !strings.HasPrefix(text[after:], " ") {
@@ -86,7 +87,11 @@ func datelineBefore(text string, dash, after int, toks []token) bool {
 	if len(toks) == 0 || toks[len(toks)-1].end != len(before) {
 		return false
 	}
-	return inCapitals(text[toks[len(toks)-1].start:toks[len(toks)-1].end])
+	if inCapitals(text[toks[len(toks)-1].start:toks[len(toks)-1].end]) {
+		return true
+	}
+	line := before[strings.LastIndexByte(before, '\n')+1:]
+	return datelineLine.MatchString(strings.TrimLeft(line, " "))
 }
 
 // inCapitals reports whether a word of two letters or more is written in
@@ -107,7 +112,16 @@ func isDash(r rune) bool { return r == '-' || r == '—' || r == '–' }
 // datelineRest matches what follows a dateline's place up to the dash
 // that ends the dateline: an optional date, an optional agency, the dash
 // between spaces.
-var datelineRest = regexp.MustCompile(`^` + datelineDate + `(?:` + datelineAgency + `)? (?:-{1,2}|—|–) `)
+var datelineRest = regexp.MustCompile(`^` + datelineRegion + datelineDate + `(?:` + datelineAgency + `)? (?:-{1,2}|—|–) `)
+
+// datelineRegion is the state or country an American wire writes after
+// the place: "BAGHDAD, Iraq -", "GRAND RAPIDS, Mich. -", "BUCKHANNON, W.
+// Va. -".
+const datelineRegion = `(?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?`
+
+// datelineLine matches a line that is a dateline's place and region up to
+// its dash: "BAGHDAD, Iraq".
+var datelineLine = regexp.MustCompile(`^[A-Z][A-Z.' ]*[A-Z.]` + datelineRegion + `$`)
 
 // cityWords are what the KB's text says of a city.
 var cityWords = [...]string{"city", "capital", "town", "municipality", "village", "borough", "metropolis"}

@@ -53,6 +53,11 @@ func TestDatelineDashOpensASentence(t *testing.T) {
 		{"BANDAR SERI BEGAWAN, Nov 15 (AFP) - The United States said", "The", true},
 		{"LOS ANGELES - The twin rovers", "The", true},
 		{"WASHINGTON — Senators voted", "Senators", true},
+		// an American wire's place with its state or country
+		{"Headline of the story\nBAGHDAD, Iraq - Iraq's adviser said", "adviser", false},
+		{"Headline of the story\nBAGHDAD, Iraq - Nearly all said", "Nearly", true},
+		{"BUCKHANNON, W. Va. - One year ago", "One", true},
+		{"He met Smith, Jones - Nearly all said", "Nearly", false},
 		{"He said - The Times disagreed", "The", false},
 		{"the NATO-Russia council", "Russia", false},
 		{"(AFP)-The", "The", false},

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/linkstream/linkstream/kb"
@@ -72,6 +73,18 @@ func nameBreak(gap, next string) bool {
 // Airport", "Kids' Choice Awards".)
 func possessive(gap string) bool {
 	return strings.HasPrefix(gap, "'") || strings.HasPrefix(gap, "’")
+}
+
+// spacedDash reports a dash with a space on either side: it sets names
+// apart ("BAGHDAD, Iraq - Iraq's adviser", "Lakers - Celtics"), where a
+// dash inside a name ("Coca-Cola", "Minneapolis-St. Paul") has none.
+func spacedDash(gap string) bool {
+	for i, r := range gap {
+		if isDash(r) && (i > 0 && gap[i-1] == ' ' || strings.HasPrefix(gap[i+utf8.RuneLen(r):], " ")) {
+			return true
+		}
+	}
+	return false
 }
 
 // nameSuffix reports whether a word after a comma still belongs to the
@@ -165,10 +178,11 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 	}
 	if single && e.lowerSense {
 		// A common word as well as a name ("Page", "Same", "March"): at a
-		// sentence start the capital says nothing, and inside a sentence
-		// the name must be the surface's clear sense. A later short form
-		// of a full name is found by document expansion instead.
-		return !toks[from].sentenceStart && e.cands[0].prior >= l.cfg.commonWordPrior
+		// sentence start the capital says nothing unless the document
+		// capitalises the word inside a sentence too, and the name must be
+		// the surface's clear sense. A later short form of a full name is
+		// found by document expansion instead.
+		return (!toks[from].sentenceStart || namedInside) && e.cands[0].prior >= l.cfg.commonWordPrior
 	}
 	if !e.counted {
 		return true
@@ -245,7 +259,8 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 	}
 	joined := func(a, b int) bool { // tokens a and b (a < b) are one name's words
 		gap := text[toks[a].end:toks[b].start]
-		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap)
+		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap) &&
+			!spacedDash(gap)
 	}
 	// "Page 2" is no Page, but the date of a dateline ("Beirut 8-15
 	// (AFP)") makes its place no longer

@@ -48,6 +48,9 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// a common word opening a sentence is a name where the document
 		// capitalises it inside a sentence too
 		{"China agreed. Officials in China said so.", map[string]string{"China": "China"}},
+		// a dash between spaces ends a name: "Japan" is no piece of a
+		// longer "Japan - Officials"
+		{"Talks began in Japan - Officials met in Berlin.", map[string]string{"Japan": "Japan", "Berlin": "Berlin"}},
 		// dates and numbers are not linked
 		{"On Wednesday, Dec. 26, the 38th meeting was held in Berlin.", map[string]string{"Berlin": "Berlin"}},
 		// "Page" alone is a common word, after the full name a short form
@@ -63,6 +66,28 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		{"British Airways cancelled flights, and BA said more would follow.", map[string]string{"British Airways": "British Airways", "BA": "British Airways"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
+}
+
+// A word that is a name and, in lower case, something else ("China",
+// "china") is linked at a sentence start where the document capitalises
+// it inside a sentence too, and only there.
+func TestSentenceStartNameTheDocumentCapitalisesInside(t *testing.T) {
+	l := cheapLinker(t, spotKB(t))
+	count := func(text string) int {
+		n := 0
+		for _, lk := range linkText(t, l, text).Links {
+			if lk.Mention == "China" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count("China agreed. Officials in China said so."); n != 2 {
+		t.Errorf("China linked %d times, want 2 (the sentence start too)", n)
+	}
+	if n := count("China agreed. Officials said so."); n != 0 {
+		t.Errorf("China linked %d times at a sentence start the document gives no other capital, want 0", n)
 	}
 }
 
