@@ -27,14 +27,5 @@ func TestGoldSpansUnknownToTheKBFallBackToTheirLeadingName(t *testing.T) {
 		// the run must open with a capital
 		"ocean Spray Machines": "",
 	}
-	var mentions []string
-	for m := range want {
-		mentions = append(mentions, m)
-	}
-	got := chosen(t, l, text, mentions...)
-	for m, title := range want {
-		if got[m] != title {
-			t.Errorf("gold span %q chose %q, want %q", m, got[m], title)
-		}
-	}
+	wantChosen(t, l, text, want)
 }

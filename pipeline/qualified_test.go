@@ -47,3 +47,19 @@ func chosen(t *testing.T, l *Linker, text string, mentions ...string) map[string
 	}
 	return got
 }
+
+// wantChosen links want's mentions of text as gold spans and checks each
+// gets its title ("" for NIL).
+func wantChosen(t *testing.T, l *Linker, text string, want map[string]string) {
+	t.Helper()
+	var mentions []string
+	for m := range want {
+		mentions = append(mentions, m)
+	}
+	got := chosen(t, l, text, mentions...)
+	for m, title := range want {
+		if got[m] != title {
+			t.Errorf("gold span %q chose %q, want %q", m, got[m], title)
+		}
+	}
+}
