@@ -81,3 +81,29 @@ func (k *KB) EntityByTitleVariant(title string) (EntityID, bool) {
 	}
 	return found, found != NoEntity
 }
+
+// renamedSenseMin is how sure the KB must be of what a title, written as a
+// name, means before a title it does not hold resolves to that page:
+// nearly every link with that text goes there.
+const renamedSenseMin = 0.9
+
+// EntityByTitleOfAnyYear finds the KB's page of a title from any year of
+// Wikipedia: by its title or another spelling of it (EntityByTitleVariant),
+// and else, for a page renamed beyond spelling since the KB's year, by the
+// page that the title written as a name means almost always ("PacSun" →
+// Pacific Sunwear, "Supreme Court of Florida" → Florida Supreme Court).
+// Wikipedia keeps a renamed page's other title as a redirect to it, and
+// the links written with that text follow the redirect, so the
+// dictionary's sense of the string is the redirect's target. A title
+// whose string is ambiguous, or unknown ("Daniel Pfeiffer"), finds
+// nothing.
+func (k *KB) EntityByTitleOfAnyYear(title string) (EntityID, bool) {
+	if id, ok := k.EntityByTitleVariant(title); ok {
+		return id, true
+	}
+	cands := k.Lookup(title)
+	if len(cands) == 0 || cands[0].Prior < renamedSenseMin {
+		return NoEntity, false
+	}
+	return cands[0].Entity, true
+}

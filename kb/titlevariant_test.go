@@ -54,3 +54,34 @@ aids	Aids	0.9
 		}
 	}
 }
+
+// A page renamed beyond spelling resolves through the page its other
+// title names almost always; a title named ambiguously, or not at all,
+// finds nothing, and a title the KB holds is never sent elsewhere.
+func TestEntityByTitleOfAnyYear(t *testing.T) {
+	const dict = `PacSun	Pacific_Sunwear	0.95
+Pacific Sunwear	Pacific_Sunwear	1.0
+Supreme Court of Florida	Florida_Supreme_Court	1.0
+Red Planet	Red_Planet_(film)	0.6
+Red Planet	Mars	0.4
+Mars	Mars	1.0
+Spirit	Spirit_rover	1.0
+`
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict)))
+	for gold, want := range map[string]string{
+		"PacSun":                   "Pacific Sunwear",
+		"Supreme Court of Florida": "Florida Supreme Court",
+		"Spirit (rover)":           "Spirit rover",
+		"Mars":                     "Mars",
+	} {
+		id, ok := k.EntityByTitleOfAnyYear(gold)
+		if !ok || k.Entity(id).Title != want {
+			t.Errorf("EntityByTitleOfAnyYear(%q) = %q, %v; want %q", gold, k.Entity(id).Title, ok, want)
+		}
+	}
+	for _, gold := range []string{"Red Planet", "Daniel Pfeiffer"} {
+		if id, ok := k.EntityByTitleOfAnyYear(gold); ok {
+			t.Errorf("EntityByTitleOfAnyYear(%q) = %q: want none", gold, k.Entity(id).Title)
+		}
+	}
+}

@@ -88,6 +88,7 @@ title-variant-ambiguity-kept|kb|kb/titlevariant.go|s/^\t\t\t\treturn NoEntity, f
 title-key-dashes-kept|kb|kb/titlevariant.go|s/case isDashRune\(r\):/case false:/
 renamed-titles-kept-apart|kb|kb/aliases.go|s/^\tl\.renamedRedirects\(\)$/\t\/\/ off/
 renamed-titles-inner-case-folded|kb|kb/titlevariant.go|s/if loose \|\| wordStart \{/if loose || wordStart || r > 0 {/
+renamed-title-any-sense|kb|kb/titlevariant.go|s/ \|\| cands\[0\]\.Prior < renamedSenseMin//
 middle-initials-kept|kb|kb/aliases.go|s/^func withoutMiddleInitials\(title string\) string \{/\0\n\treturn ""/
 given-names-not-learnt|kb|kb/aliases.go|s/l\.stats\.GivenNamesOfPersons = l\.givenNamesOfPersons\(given\)/l.stats.GivenNamesOfPersons = 0/
 given-names-places-unchecked|kb|kb/aliases.go|s/if n >= minPersonsOfGivenName \&\& n > places\[w\] \&\& !given\[w\] \{/if n >= minPersonsOfGivenName \&\& !given[w] {/

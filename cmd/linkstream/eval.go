@@ -226,13 +226,14 @@ func (a spanAdapter) LinkSpans(ctx context.Context, in link.Document, spans []ev
 	return out, nil
 }
 
-// kbAdapter answers eval.KB from the knowledge base: titles resolve through
-// redirects, and a gold title from another year of Wikipedia through its
-// other spellings (EntityByTitleVariant).
+// kbAdapter answers eval.KB from the knowledge base: a gold title from
+// another year of Wikipedia resolves through its other spellings and, when
+// renamed beyond spelling, through the page its string names
+// (EntityByTitleOfAnyYear).
 type kbAdapter struct{ k *kb.KB }
 
 func (a kbAdapter) Resolve(title string) (string, bool) {
-	id, ok := a.k.EntityByTitleVariant(title)
+	id, ok := a.k.EntityByTitleOfAnyYear(title)
 	if !ok {
 		return "", false
 	}
@@ -240,12 +241,12 @@ func (a kbAdapter) Resolve(title string) (string, bool) {
 }
 
 func (a kbAdapter) HasDescription(title string) bool {
-	id, ok := a.k.EntityByTitleVariant(title)
+	id, ok := a.k.EntityByTitleOfAnyYear(title)
 	return ok && strings.TrimSpace(a.k.Entity(id).Description) != ""
 }
 
 func (a kbAdapter) Type(title string) string {
-	id, ok := a.k.EntityByTitleVariant(title)
+	id, ok := a.k.EntityByTitleOfAnyYear(title)
 	if !ok {
 		return ""
 	}
