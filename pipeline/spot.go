@@ -109,7 +109,7 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 	var matches [16]match
 	named := capitalisedInside(toks, norm)
 	for i := 0; i < len(toks); i++ {
-		if !toks[i].upper || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
+		if !(toks[i].upper || opensWithParticle(text, toks, i)) || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
 			continue
 		}
 		found := matches[:0]
@@ -276,6 +276,23 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// nameParticles are the lower-case articles that Arabic names join to
+// the name with a hyphen ("al-Maliki", "el-Baradei", "ad-Din"). The
+// particle is part of the name: news benchmarks delimit "al-Maliki", and
+// the KB knows "al-Qaeda" and "al-Jazeera" whole, where "Qaeda" and
+// "Jazeera" alone are other strings or none.
+var nameParticles = map[string]struct{}{"al": {}, "el": {}, "ad": {}, "ar": {}, "ash": {}, "az": {}, "ul": {}}
+
+// opensWithParticle reports whether token i is a name particle joined by
+// a hyphen to the capitalised word after it: a name may start there.
+func opensWithParticle(text string, toks []token, i int) bool {
+	if i+1 >= len(toks) || !toks[i+1].upper || text[toks[i].end:toks[i+1].start] != "-" {
+		return false
+	}
+	_, ok := nameParticles[text[toks[i].start:toks[i].end]]
+	return ok
 }
 
 // notANameStart reports whether token i cannot open a name although the

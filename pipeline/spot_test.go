@@ -28,6 +28,9 @@ Dec. 26	December_26	1.0
 British Airways	British_Airways	0.99
 BA	Bachelor_of_Arts	0.5
 Japan	Japan	0.9
+al-Qaeda	Al-Qaeda	0.9
+Qaeda	Qaeda_(village)	0.5
+at-large	At-large	0.9
 `
 
 const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nwednesday\t4.6\n"
@@ -64,6 +67,9 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		{"Overseas, Japan's Nikkei index fell.", map[string]string{"Japan": "Japan"}},
 		// an acronym of an earlier name stands for it
 		{"British Airways cancelled flights, and BA said more would follow.", map[string]string{"British Airways": "British Airways", "BA": "British Airways"}},
+		// an Arabic name's article joined by a hyphen is part of the name;
+		// another lower-case word before a hyphen opens none
+		{"A leader of al-Qaeda spoke to a member at-Large in Berlin.", map[string]string{"al-Qaeda": "Al-Qaeda", "Berlin": "Berlin"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}

@@ -30,6 +30,8 @@ cd "$(dirname "$0")/.."
 
 # name | package | file | sed expression (applied with sed -E)
 MUTATIONS=$(cat <<'EOF'
+name-particle-ignored|pipeline|pipeline/spot.go|s/if !\(toks\[i\]\.upper \|\| opensWithParticle\(text, toks, i\)\)/if !toks[i].upper/
+name-particle-any-word|pipeline|pipeline/spot.go|s/^\t_, ok := nameParticles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]$/\tok := true/
 given-name-shared-kept|pipeline|pipeline/expand.go|s/^\t\tif !g\.shared \{$/\t\tif true {/
 given-name-not-followed|pipeline|pipeline/expand.go|s/^\t\t\tadd\(first, g\.full\.mention, g\.full\.start\).*$/\t\t\t_ = g/
 short-form-later-name-wins|pipeline|pipeline/expand.go|s/if _, seen := aliases\[short\]; !seen \{/if true {/
