@@ -102,19 +102,23 @@ func nameSuffix(w string) bool {
 // tokens that is a KB surface, ends on a capitalised token, and passes the
 // link-probability rules; spans never overlap.
 func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention) []mention {
+	return l.spotRange(text, toks, norm, capitalisedInside(toks, norm), 0, len(toks), out)
+}
+
+// spotRange spots the mentions that lie inside tokens [from, limit).
+func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named map[string]bool, from, limit int, out []mention) []mention {
 	type match struct {
 		to  int
 		key kb.SurfaceKey
 	}
 	var matches [16]match
-	named := capitalisedInside(toks, norm)
-	for i := 0; i < len(toks); i++ {
+	for i := from; i < limit; i++ {
 		if !(toks[i].upper || opensWithParticle(text, toks, i)) || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
 			continue
 		}
 		found := matches[:0]
 		var st walkStep
-		for j := i; j < len(toks) && j-i < l.cfg.maxTokens; j++ {
+		for j := i; j < limit && j-i < l.cfg.maxTokens; j++ {
 			if j > i && (toks[j].sentenceStart || nameBreak(text[toks[j-1].end:toks[j].start], text[toks[j].start:toks[j].end])) {
 				break
 			}
@@ -130,17 +134,21 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 			to := found[k].to
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
-			end := designatorsAfter(text, toks, to)
-			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, end) ||
+			end := min(designatorsAfter(text, toks, to), limit)
+			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, end, limit) ||
 				calendarOnly(text, toks, i, to) {
 				continue
 			}
-			from := i
+			start := i
 			if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); ok {
-				from, e = k, pe
+				// "Lakers coach Phil Jackson", "Homeland Security
+				// Secretary Michael Chertoff": what the words before the
+				// title name is a mention of its own
+				out = l.spotRange(text, toks, norm, named, i, titleStart(text, toks, i, k-1), out)
+				start, e = k, pe
 			}
-			out = append(out, mention{tokFrom: from, tokTo: end, start: toks[from].start, end: spanEnd(text, toks, end),
-				norm: norm.phrase(from, to), entry: e, follows: -1})
+			out = append(out, mention{tokFrom: start, tokTo: end, start: toks[start].start, end: spanEnd(text, toks, end),
+				norm: norm.phrase(start, to), entry: e, follows: -1})
 			i = end - 1
 			break
 		}
@@ -203,12 +211,10 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 // unlinked.
 func (l *Linker) personAfterTitle(text string, toks []token, norm *normTokens, from, to int) (int, *surfaceEntry, bool) {
 	for k := to - 1 - minNameAfterTitle; k >= from; k-- {
-		word := text[toks[k].start:toks[k].end]
-		if _, title := honorifics[word]; !title {
-			if _, title = honorifics[capitalised(word)]; !title || toks[k].upper {
-				continue
-			}
+		if !isTitleWord(text, toks, k) {
+			continue
 		}
+		word := text[toks[k].start:toks[k].end]
 		key, ok := l.walkPhrase(norm, k+1, to)
 		if !ok {
 			return 0, nil, false
@@ -220,6 +226,26 @@ func (l *Linker) personAfterTitle(text string, toks []token, norm *normTokens, f
 		return k + 1, e, true
 	}
 	return 0, nil, false
+}
+
+// isTitleWord: token k is a title before a name, capitalised ("Secretary")
+// or not ("Lakers coach").
+func isTitleWord(text string, toks []token, k int) bool {
+	word := text[toks[k].start:toks[k].end]
+	if _, title := honorifics[word]; title {
+		return true
+	}
+	_, title := honorifics[capitalised(word)]
+	return title && !toks[k].upper
+}
+
+// titleStart is the first word of the title whose last word is token k,
+// no earlier than from: "Prime" of "British Prime Minister".
+func titleStart(text string, toks []token, from, k int) int {
+	for k > from && isTitleWord(text, toks, k-1) {
+		k--
+	}
+	return k
 }
 
 // personTitled: the candidate is a person, or what the KB says of it
@@ -252,8 +278,9 @@ func isAcronym(word string) bool {
 // longer capitalised name the KB does not know ("Bank" of "World Bank",
 // "Co" of "Toyota Motor Co."): linking the piece would link the wrong
 // thing. Titles before a name ("President Bush") and a capital that only
-// opens the sentence do not make the name longer.
-func partOfLongerName(text string, toks []token, from, to int) bool {
+// opens the sentence do not make the name longer, nor do the words from
+// limit on (a title after the name: "British" of "British Prime Minister").
+func partOfLongerName(text string, toks []token, from, to, limit int) bool {
 	if to-from != 1 {
 		return false
 	}
@@ -264,7 +291,7 @@ func partOfLongerName(text string, toks []token, from, to int) bool {
 	}
 	// "Page 2" is no Page, but the date of a dateline ("Beirut 8-15
 	// (AFP)") makes its place no longer
-	if to < len(toks) && joined(to-1, to) && !isDatelinePlace(text, toks, from) {
+	if to < limit && joined(to-1, to) && !isDatelinePlace(text, toks, from) {
 		return true
 	}
 	for j := from - 1; j >= 0 && joined(j, j+1); j-- {

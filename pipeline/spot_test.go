@@ -134,17 +134,19 @@ func wantLinks(t *testing.T, text string, got, want map[string]string) {
 }
 
 // A title before a person's name is no part of the name, even where the
-// web's anchors join them; a title-like word in another kind of name stays.
+// web's anchors join them, and the title's words are no mention; a name
+// before the title is one of its own ("Lakers" of "Lakers coach"). A
+// title-like word in another kind of name stays.
 func TestTitleBeforeAPersonIsLeftOut(t *testing.T) {
-	dict := "Vice President Dick Cheney\tDick_Cheney\t1.0\nDick Cheney\tDick_Cheney\t1.0\n" +
-		"Lakers coach Phil Jackson\tPhil_Jackson\t1.0\nPhil Jackson\tPhil_Jackson\t1.0\n" +
+	dict := "Vice President Dick Cheney\tDick_Cheney\t1.0\nDick Cheney\tDick_Cheney\t1.0\nVice\tVice_(magazine)\t0.6\n" +
+		"Lakers coach Phil Jackson\tPhil_Jackson\t1.0\nPhil Jackson\tPhil_Jackson\t1.0\nLakers\tLos_Angeles_Lakers\t0.9\n" +
 		"General Electric Company\tGeneral_Electric\t1.0\nElectric Company\tThe_Electric_Company\t1.0\n"
 	words := "vice\t4.6\npresident\t5.5\ncoach\t4.8\n"
 	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
 	l := cheapLinker(t, k, NILThreshold(0))
-	text := "Vice President Dick Cheney met Lakers coach Phil Jackson at General Electric Company."
+	text := "As planned, Vice President Dick Cheney met Lakers coach Phil Jackson at General Electric Company."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Dick Cheney": "Dick Cheney", "Phil Jackson": "Phil Jackson",
-		"General Electric Company": "General Electric"})
+		"Lakers": "Los Angeles Lakers", "General Electric Company": "General Electric"})
 }
 
 // A given name alone follows the person named in full before it, when no

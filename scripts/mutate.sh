@@ -63,6 +63,8 @@ abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := abbreviate
 abbreviated-title-opens-names|pipeline|pipeline/spot.go|s/_, title := honorifics\[word\]/title := false/
 title-kept-before-person|pipeline|pipeline/spot.go|s/if k, pe, ok := l\.personAfterTitle\(text, toks, norm, i, to\); ok \{/if k, pe, ok := l.personAfterTitle(text, toks, norm, i, to); false \&\& ok {/
 title-before-any-name-dropped|pipeline|pipeline/spot.go|s/^func personTitled\(c \*candidate, title string\) bool \{/&\n\treturn true/
+name-before-title-dropped|pipeline|pipeline/spot.go|s/out = l\.spotRange\(text, toks, norm, named, i, titleStart\(text, toks, i, k-1\), out\)/_ = titleStart(text, toks, i, k-1)/
+title-start-last-word-only|pipeline|pipeline/spot.go|s/for k > from \&\& isTitleWord\(text, toks, k-1\) \{/for false {/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
 place-in-state-off|pipeline|pipeline/states.go|s/id, ok := l\.kb\.EntityByTitle\(titleCase\(place\) \+ ", " \+ state\)/id, ok := l.kb.EntityByTitle(titleCase(place) + ", " + state + "\\x00")/
@@ -96,7 +98,7 @@ given-names-not-learnt|kb|kb/aliases.go|s/l\.stats\.GivenNamesOfPersons = l\.giv
 given-names-places-unchecked|kb|kb/aliases.go|s/if n >= minPersonsOfGivenName \&\& n > places\[w\] \&\& !given\[w\] \{/if n >= minPersonsOfGivenName \&\& !given[w] {/
 place-redirects-off|kb|kb/aliases.go|s/^\tl\.placeRedirects\(\)$/\t\/\/ off/
 expansion-adds-nothing|pipeline|pipeline/expand.go|s/if covered\[t\] \|\| !tok\.upper \{/if true {/
-part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to int\) bool \{/&\n\treturn false/
+part-of-longer-name-off|pipeline|pipeline/spot.go|s/^func partOfLongerName\(text string, toks \[\]token, from, to, limit int\) bool \{/&\n\treturn false/
 method-choice-inverted|pipeline|pipeline/linker.go|s/if top == ms\.best \{/if top != ms.best {/
 cross-encoder-floor-dropped|pipeline|pipeline/linker.go|/^\t+floorCrossEncoder\(/d
 close-not-idempotent|pipeline|pipeline/linker.go|s/l\.closeOnce\.Do\(/(func(f func()) { f() })(/
