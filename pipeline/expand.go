@@ -14,7 +14,8 @@ import (
 // its first word when no other person of the document shares it and it is
 // no one's surname, follows that name's decision, whether or not the KB
 // knows the short form, and whatever other entities the short form alone
-// would suggest.
+// would suggest. So do the initials of a name ("BA"), and the nickname of
+// a team or paper named by its place ("the Heat" after "Miami Heat").
 
 // fullFormMinProb is how sure the Linker must be of a full name before short
 // forms follow it.
@@ -24,14 +25,21 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 	type fullForm struct {
 		mention int
 		start   int
+		// nickname: the short form is a word that also names other things
+		// ("Heat", "State" of "Florida State"), so it stands for the full
+		// name only after "the" ("the Heat", not "State law")
+		nickname bool
+	}
+	standsAt := func(full fullForm, t int) bool {
+		return !full.nickname || t > 0 && strings.EqualFold(text[toks[t-1].start:toks[t-1].end], "the")
 	}
 	var aliases map[string]fullForm
-	add := func(short string, i int, start int) {
+	add := func(short string, full fullForm) {
 		if aliases == nil {
 			aliases = make(map[string]fullForm)
 		}
 		if _, seen := aliases[short]; !seen {
-			aliases[short] = fullForm{i, start}
+			aliases[short] = full
 		}
 	}
 	// given: a person's first word → the full form, or none where two
@@ -47,8 +55,12 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		if m.tokTo-m.tokFrom < 2 || ms.best < 0 || ms.p[ms.best] < fullFormMinProb {
 			continue
 		}
-		if c := m.entry.cands[ms.best]; c.typ == "PER" {
-			add(norm.of(m.tokTo-1), i, m.start)
+		c := m.entry.cands[ms.best]
+		if (c.typ == "ORG" || c.typ == "MISC") && l.namesPlace(norm, m.tokFrom, m.tokTo-1) {
+			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, nickname: true})
+		}
+		if c.typ == "PER" {
+			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start})
 			first := norm.of(m.tokFrom)
 			if g, seen := given[first]; seen {
 				g.shared = g.shared || g.entity != c.entity
@@ -56,18 +68,18 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 				if given == nil {
 					given = map[string]*givenName{}
 				}
-				given[first] = &givenName{full: fullForm{i, m.start}, entity: c.entity}
+				given[first] = &givenName{full: fullForm{mention: i, start: m.start}, entity: c.entity}
 			}
 		}
 		// "British Airways" ... "BA": the initials of a confident name,
 		// written in capitals, stand for it
 		if acr := initials(text, toks, m.tokFrom, m.tokTo); acr != "" {
-			add(acr, i, m.start)
+			add(acr, fullForm{mention: i, start: m.start})
 		}
 	}
 	for first, g := range given {
 		if !g.shared {
-			add(first, g.full.mention, g.full.start) // a surname, seen first, keeps its key
+			add(first, g.full) // a surname, seen first, keeps its key
 		}
 	}
 	if aliases == nil {
@@ -81,7 +93,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			covered[t] = true
 		}
 		if m.tokTo-m.tokFrom == 1 {
-			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && full.start < m.start {
+			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && full.start < m.start && standsAt(full, m.tokFrom) {
 				m.follows = full.mention
 			}
 		}
@@ -94,7 +106,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			continue
 		}
 		full, ok := aliases[shortKey(text, toks, norm, t)]
-		if !ok || full.start >= tok.start {
+		if !ok || full.start >= tok.start || !standsAt(full, t) {
 			continue
 		}
 		mentions = append(mentions, mention{tokFrom: t, tokTo: t + 1, start: tok.start, end: tok.end, norm: norm.of(t),
@@ -102,6 +114,17 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		scores = append(scores, mentionScores{best: -1, second: -1})
 	}
 	return mentions, scores
+}
+
+// namesPlace: tokens [from, to) are a KB string whose most probable
+// sense is a location.
+func (l *Linker) namesPlace(norm *normTokens, from, to int) bool {
+	key, ok := l.walkPhrase(norm, from, to)
+	if !ok {
+		return false
+	}
+	e := l.cands.get(key)
+	return len(e.cands) > 0 && e.cands[0].typ == "LOC"
 }
 
 // textOrder lists mention indices by start offset: expansion appends

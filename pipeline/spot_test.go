@@ -149,6 +149,29 @@ func TestTitleBeforeAPersonIsLeftOut(t *testing.T) {
 		"Lakers": "Los Angeles Lakers", "General Electric Company": "General Electric"})
 }
 
+// A team named by its place and a nickname goes by the nickname after
+// "the"; the word alone, or the last word of a name that opens with no
+// place, stays what it is.
+func TestNicknameFollowsTheTeam(t *testing.T) {
+	dict := "Miami Heat\tMiami_Heat\t1.0\nMiami\tMiami\t0.9\nheat\tThermal_energy\t0.9\n" +
+		"Red Heat\tRed_Heat\t1.0\nRed\tRed\t0.9\n"
+	sums := `{"title": "Miami", "extract": "Miami is a city in Florida.", "description": "City in Florida, United States"}
+`
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "sums.jsonl", sums)),
+		kb.WordFrequencies(writeTemp(t, "words.tsv", "heat\t4.9\nred\t5.2\n")))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{"Pat Riley coaches the Miami Heat. On Friday the Heat lost.", map[string]string{"Miami Heat": "Miami Heat", "Heat": "Miami Heat"}},
+		{"Pat Riley coaches the Miami Heat. Heat waves hit the city.", map[string]string{"Miami Heat": "Miami Heat", "Heat": "Thermal energy"}},
+		{"He starred in Red Heat, and the Heat of its title is a river's.", map[string]string{"Red Heat": "Red Heat", "Heat": "Thermal energy"}},
+	} {
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
+}
+
 // A given name alone follows the person named in full before it, when no
 // other person of the document shares it and it is no one's surname.
 func TestGivenNameFollowsThePerson(t *testing.T) {

@@ -65,6 +65,9 @@ title-kept-before-person|pipeline|pipeline/spot.go|s/if k, pe, ok := l\.personAf
 title-before-any-name-dropped|pipeline|pipeline/spot.go|s/^func personTitled\(c \*candidate, title string\) bool \{/&\n\treturn true/
 name-before-title-dropped|pipeline|pipeline/spot.go|s/out = l\.spotRange\(text, toks, norm, named, i, titleStart\(text, toks, i, k-1\), out\)/_ = titleStart(text, toks, i, k-1)/
 title-start-last-word-only|pipeline|pipeline/spot.go|s/for k > from \&\& isTitleWord\(text, toks, k-1\) \{/for false {/
+nickname-alias-dropped|pipeline|pipeline/expand.go|s/add\(norm\.of\(m\.tokTo-1\), fullForm\{mention: i, start: m\.start, nickname: true\}\)/_ = i/
+nickname-without-the|pipeline|pipeline/expand.go|s/return !full\.nickname \|\| t > 0/return true || t > 0/
+nickname-after-any-prefix|pipeline|pipeline/expand.go|s/^func \(l \*Linker\) namesPlace\(norm \*normTokens, from, to int\) bool \{/&\n\treturn true/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
 place-in-state-off|pipeline|pipeline/states.go|s/id, ok := l\.kb\.EntityByTitle\(titleCase\(place\) \+ ", " \+ state\)/id, ok := l.kb.EntityByTitle(titleCase(place) + ", " + state + "\\x00")/
