@@ -34,9 +34,11 @@ func TestSpottedNamesTakeInTheirDesignators(t *testing.T) {
 
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
 	l := cheapLinker(t, designatorKB(t))
-	text := "Georgia Power Co Inc hired Dr. Steven Rosenberg and Kidder, Peabody and Co for the Union Carbide Corp deal."
+	// "Apple Corp": a one-word name before its designator, which the
+	// leading-name fallback of unknown spans does not take
+	text := "Georgia Power Co Inc hired Dr. Steven Rosenberg and Kidder, Peabody and Co for the Union Carbide Corp deal with Apple Corp."
 	want := map[string]string{"Georgia Power Co Inc": "Georgia Power", "Dr. Steven Rosenberg": "Steven Rosenberg",
-		"Kidder, Peabody and Co": "Kidder, Peabody & Co.", "Union Carbide Corp": "Union Carbide"}
+		"Kidder, Peabody and Co": "Kidder, Peabody & Co.", "Union Carbide Corp": "Union Carbide", "Apple Corp": "Apple Inc."}
 	wantChosen(t, l, text, want)
 }
 

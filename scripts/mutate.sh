@@ -34,8 +34,10 @@ name-particle-ignored|pipeline|pipeline/spot.go|s/if !\(toks\[i\]\.upper \|\| op
 name-particle-any-word|pipeline|pipeline/spot.go|s/^\t_, ok := nameParticles\[text\[toks\[i\]\.start:toks\[i\]\.end\]\]$/\tok := true/
 given-name-shared-kept|pipeline|pipeline/expand.go|s/^\t\tif !g\.shared \{$/\t\tif true {/
 given-name-not-followed|pipeline|pipeline/expand.go|s/^\t\t\tadd\(first, g\.full\.mention, g\.full\.start\).*$/\t\t\t_ = g/
+given-name-not-followed|pipeline|pipeline/expand.go|s/^\t\t\tadd\(first, g\.full\) \/\/.*$/\t\t\t_, _ = first, g/
 short-form-later-name-wins|pipeline|pipeline/expand.go|s/if _, seen := aliases\[short\]; !seen \{/if true {/
 ambiguity-gate-inverted|pipeline|pipeline/linker.go|s/ambiguity\(ms\.p, ms\.best, ms\.second\) < l\.cfg\.ambiguity/ambiguity(ms.p, ms.best, ms.second) >= l.cfg.ambiguity/
+ambiguity-gate-inverted|pipeline|pipeline/linker.go|s/ambiguity\(ms\.p, ms\.best, ms\.second\) < c\.ambiguity/ambiguity(ms.p, ms.best, ms.second) >= c.ambiguity/
 nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.p\[ms\.best\] < l\.cfg\.nilThreshold\)/false/
 nil-threshold-dropped|pipeline|pipeline/linker.go|s/\(!gold \&\& ms\.confidence < nilThreshold\)/false/
 link-confidence-unfitted|pipeline|pipeline/nil.go|s/return 1 \/ \(1 \+ math\.Exp\(-z\)\)/return math.Exp(x[LinkProbability])/
@@ -70,6 +72,7 @@ nickname-without-the|pipeline|pipeline/expand.go|s/return !full\.nickname \|\| t
 nickname-after-any-prefix|pipeline|pipeline/expand.go|s/^func \(l \*Linker\) namesPlace\(norm \*normTokens, from, to int\) bool \{/&\n\treturn true/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
+state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, norm \*normTokens, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
 place-in-state-off|pipeline|pipeline/states.go|s/id, ok := l\.kb\.EntityByTitle\(titleCase\(place\) \+ ", " \+ state\)/id, ok := l.kb.EntityByTitle(titleCase(place) + ", " + state + "\\x00")/
 state-dot-ends-sentence|pipeline|pipeline/text.go|s/return ok \&\& len\(toks\) > 1 \&\& text\[toks\[len\(toks\)-2\]\.end:last\.start\] == ", "/return false \&\& ok/
 dateline-city-off|pipeline|pipeline/linker.go|s/^\tdatelineCities\(text, s\.toks, s\.mentions\)$/\t\/\/ off/
