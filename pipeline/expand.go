@@ -31,7 +31,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		nickname bool
 	}
 	standsAt := func(full fullForm, t int) bool {
-		return !full.nickname || t > 0 && strings.EqualFold(text[toks[t-1].start:toks[t-1].end], "the")
+		return !full.nickname || t > 0 && norm.of(t-1) == "the"
 	}
 	var aliases map[string]fullForm
 	add := func(short string, full fullForm) {
