@@ -68,7 +68,19 @@ const (
 // derivedShare is the mass a candidate found only through a title's name
 // gets when no string's leftover probability reaches it: enough to be a
 // candidate that context can promote, too little to beat a real sense.
-const derivedShare = 0.02
+// derivedPool bounds what such candidates take together: "Memphis" has
+// some thirty titles of that name no string names (ships, films, songs),
+// and a floor each of them would take a third of the key's mass from the
+// senses its strings name.
+// addressMinShare is the share of its links an address string must send to
+// one title to make the address a redirect of that title: a renamed page's
+// old address sends it nearly all.
+const addressMinShare = 0.9
+
+const (
+	derivedShare = 0.02
+	derivedPool  = 0.1
+)
 
 // lowerSenseMin is how sure a lower-case string must be of its own sense
 // to mark its key a common word (LowerSense): a lower-case string that
@@ -206,7 +218,10 @@ func (l *aliasLoader) read(ctx context.Context, r io.Reader, path string) error 
 		}
 		surface, alias := cleanAlias(f[0])
 		if alias != "" {
-			if alias != title && entityTitle(alias) {
+			// an address that sends a good share of its links elsewhere
+			// ("Hodgkin's_lymphoma" → Hodgkin 0.55) is no redirect but a
+			// page of its own, or an address cut short
+			if alias != title && entityTitle(alias) && (len(f) >= 4 || p >= addressMinShare) {
 				l.redirects[alias] = title
 			}
 			l.stats.Noise++
@@ -668,10 +683,17 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 				}
 			}
 		}
+		derived := 0
+		for _, c := range cands {
+			if c.derived {
+				derived++
+			}
+		}
+		floor := total * min(derivedShare, derivedPool/float64(max(derived, 1)))
 		for k := range cands {
 			c := &cands[k]
 			if c.derived {
-				c.mass = math.Max(c.mass, derivedShare*total)
+				c.mass = math.Max(c.mass, floor)
 				l.stats.Derived++
 			}
 			if c.title != repTitle && repWeight >= weightName && l.disambiguationLike(c.title, group[0].key) {
