@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/linkstream/linkstream/internal/kbtest"
+	"github.com/linkstream/linkstream/kb"
 )
 
 func TestContextWindowSlidesLikeARecount(t *testing.T) {
@@ -71,5 +72,37 @@ func TestKBIDFWeighsRareWordsMore(t *testing.T) {
 	}
 	if small := KBIDF(kbtest.Mini(t), idfSample); small(termOf("century")) != 1 {
 		t.Fatalf("a KB with under %d descriptions should weigh words uniformly", idfMinDocs)
+	}
+}
+
+// TestKBIDFReadsEveryDescriptionItMay: the sample strides over the
+// described entities, so a bound of as many descriptions as the KB holds
+// reads all of them, however few of its entities the KB describes.
+func TestKBIDFReadsEveryDescriptionItMay(t *testing.T) {
+	k := kbtest.All(t)
+	var descs []string
+	for id := range k.Len() {
+		if d := k.Entity(kb.EntityID(id)).Description; d != "" {
+			descs = append(descs, d)
+		}
+	}
+	if len(descs) < idfMinDocs || 2*len(descs) > k.Len() {
+		t.Fatalf("fixture: %d of %d entities described; the test needs at least %d and under half", len(descs), k.Len(), idfMinDocs)
+	}
+	word := termOf("cooperative")
+	df := 0
+	var toks []token
+	for _, d := range descs {
+		toks = tokenize(d, toks)
+		for _, tk := range toks {
+			if termOf(d[tk.start:tk.end]) == word {
+				df++
+				break
+			}
+		}
+	}
+	want := float32(math.Log(float64(len(descs)+1)/float64(df+1)) + 1)
+	if got := KBIDF(k, len(descs))(word); math.Abs(float64(got-want)) > 1e-5 {
+		t.Fatalf("idf(cooperative) = %v, want %v: df %d in all %d descriptions", got, want, df, len(descs))
 	}
 }

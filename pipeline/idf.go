@@ -6,9 +6,8 @@ import (
 	"github.com/linkstream/linkstream/kb"
 )
 
-// idfSample bounds how many entities KBIDF reads: a few hundred thousand
-// descriptions estimate document frequencies as well as all of them, and
-// take about a second to read on a full-Wikipedia KB.
+// idfSample bounds how many descriptions KBIDF reads: a few hundred
+// thousand estimate document frequencies as well as all of them.
 const idfSample = 200_000
 
 // idfMinDocs is the fewest descriptions from which KBIDF estimates
@@ -16,22 +15,28 @@ const idfSample = 200_000
 const idfMinDocs = 50
 
 // KBIDF estimates inverse document frequencies from the KB's entity
-// descriptions: up to n entities, spread evenly over the KB so the estimate
-// is the same at every start. A word's weight is ln((N+1)/(df+1)) + 1, so a
-// word in every description still counts a little and an unseen word counts
-// most. It is the default IDF of a Linker.
+// descriptions: up to n of them, spread evenly over the described
+// entities so the estimate is the same at every start. It strides over the
+// described entities, not over all entity ids: the Wikipedia-scale KB
+// describes 10,033 of its 6 M entities, and a stride over ids read 346 of
+// them, an estimate that moved whenever the numbering of entities did. A
+// word's weight is ln((N+1)/(df+1)) + 1, so a word in every description
+// still counts a little and an unseen word counts most. It is the default
+// IDF of a Linker.
 func KBIDF(k *kb.KB, n int) IDF {
-	total := k.Len()
-	stride := max(1, total/max(n, 1))
+	var described []kb.EntityID
+	for id := range k.Len() {
+		if k.Entity(kb.EntityID(id)).Description != "" {
+			described = append(described, kb.EntityID(id))
+		}
+	}
+	stride := max(1, len(described)/max(n, 1))
 	df := make(map[uint32]int32)
 	seen := make(map[uint32]struct{})
 	var toks []token
 	docs := 0
-	for id := 0; id < total; id += stride {
-		desc := k.Entity(kb.EntityID(id)).Description
-		if desc == "" {
-			continue
-		}
+	for i := 0; i < len(described); i += stride {
+		desc := k.Entity(described[i]).Description
 		docs++
 		clear(seen)
 		toks = tokenize(desc, toks)
