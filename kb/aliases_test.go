@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -404,5 +405,40 @@ func TestIsNameWord(t *testing.T) {
 		if got := isNameWord(w); got != want {
 			t.Errorf("isNameWord(%q) = %v, want %v", w, got, want)
 		}
+	}
+}
+
+// Titles that no string names share at most derivedPool of their key's
+// mass: forty ships and songs called "Memphis" leave the city, which the
+// string itself names with 0.68, above one half.
+func TestDerivedTitlesShareAPool(t *testing.T) {
+	var dict strings.Builder
+	dict.WriteString("Memphis\tMemphis,_Tennessee\t0.68\n")
+	for i := range 40 {
+		fmt.Fprintf(&dict, "USS Memphis %d\tMemphis_(ship_%d)\t1.0\n", i, i)
+	}
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())))
+	cands := k.Lookup("Memphis")
+	if p := priorOf(k, cands, "Memphis, Tennessee"); p < 0.5 {
+		t.Fatalf("Memphis, Tennessee prior %v among %d candidates, want above 0.5", p, len(cands))
+	}
+	if p := priorOf(k, cands, "Memphis (ship 3)"); p <= 0 {
+		t.Fatalf("a derived title must stay a candidate; candidates %v", titlesOf(k, cands))
+	}
+}
+
+// An address string makes its title a redirect only when nearly all its
+// links go to one title: Hodgkin's lymphoma, whose address sends 55% of its
+// links to Hodgkin, stays an entity of its own.
+func TestAddressWithAMixedShareIsNoRedirect(t *testing.T) {
+	const dict = "Hodgkin\tHodgkin\t0.9\nHodgkin's lymphoma\tHodgkin's_lymphoma\t1.0\n" +
+		"http://en.wikipedia.org/wiki/Hodgkin's_lymphoma\tHodgkin\t0.55\n" +
+		"http://en.wikipedia.org/wiki/Tim_Cook\tTimothy_D._Cook\t1.0\n"
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict)))
+	if id, ok := k.EntityByTitle("Hodgkin's lymphoma"); !ok || k.Entity(id).Title != "Hodgkin's lymphoma" {
+		t.Errorf("Hodgkin's lymphoma resolves to %q, want itself", k.Entity(id).Title)
+	}
+	if id, ok := k.EntityByTitle("Tim Cook"); !ok || k.Entity(id).Title != "Timothy D. Cook" {
+		t.Errorf("Tim Cook resolves to %q, want Timothy D. Cook", k.Entity(id).Title)
 	}
 }

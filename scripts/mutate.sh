@@ -69,6 +69,9 @@ name-before-title-dropped|pipeline|pipeline/spot.go|s/out = l\.spotRange\(text, 
 title-start-last-word-only|pipeline|pipeline/spot.go|s/for k > from \&\& isTitleWord\(text, toks, k-1\) \{/for false {/
 nickname-alias-dropped|pipeline|pipeline/expand.go|s/add\(norm\.of\(m\.tokTo-1\), fullForm\{mention: i, start: m\.start, nickname: true\}\)/_ = i/
 nickname-without-the|pipeline|pipeline/expand.go|s/return !full\.nickname \|\| t > 0/return true || t > 0/
+derived-pool-unbounded|kb|kb/aliases.go|s/derivedPool  = 0\.1/derivedPool  = 10/
+address-share-ignored|kb|kb/aliases.go|s/^const addressMinShare = 0\.9$/const addressMinShare = 0/
+idf-strides-over-ids|pipeline|pipeline/idf.go|s/^\tstride := max\(1, len\(described\)\/max\(n, 1\)\)$/\tstride := max(1, k.Len()\/max(n, 1))/
 nickname-after-any-prefix|pipeline|pipeline/expand.go|s/^func \(l \*Linker\) namesPlace\(norm \*normTokens, from, to int\) bool \{/&\n\treturn true/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
