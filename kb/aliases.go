@@ -72,15 +72,15 @@ const (
 // some thirty titles of that name no string names (ships, films, songs),
 // and a floor each of them would take a third of the key's mass from the
 // senses its strings name.
-// addressMinShare is the share of its links an address string must send to
-// one title to make the address a redirect of that title: a renamed page's
-// old address sends it nearly all.
-const addressMinShare = 0.9
-
 const (
 	derivedShare = 0.02
 	derivedPool  = 0.1
 )
+
+// addressMinShare is the share of its links an address string must send to
+// one title to make the address a redirect of that title: a renamed page's
+// old address sends it nearly all.
+const addressMinShare = 0.9
 
 // lowerSenseMin is how sure a lower-case string must be of its own sense
 // to mark its key a common word (LowerSense): a lower-case string that
