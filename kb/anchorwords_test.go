@@ -18,6 +18,7 @@ Tesla car	Tesla_Motors	1.0
 the Tesla car	Tesla_Motors	1.0
 Berlin	Berlin	0.9
 capital of Germany	Berlin	1.0
+Paris	Paris	1.0
 `
 	words := "news\t5.6\nagency\t4.9\noldest\t4.4\nsource\t5.0\nfile\t5.1\nserver\t4.7\ncar\t5.3\nthe\t7.7\ncapital\t5.0\ngermany\t5.0\nof\t7.4\nagence\t2.1\nfrance\t4.9\npresse\t2.4\n"
 	summaries := `{"Berlin": {"title": "Berlin", "extract": "Berlin is the capital of Germany.", "description": "Capital of Germany", "topic": "Geography"}}`
@@ -43,6 +44,12 @@ capital of Germany	Berlin	1.0
 	}
 	if id, _ := k.EntityByTitle("Berlin"); k.Entity(id).Description == "" {
 		t.Error("Berlin lost its description")
+	}
+	// Described reads the record: a description, not anchor words or nothing
+	for id := range EntityID(k.Len()) {
+		if e := k.Entity(id); k.Described(id) != (e.Description != "") {
+			t.Errorf("%s: Described %v with description %q, anchor words %q", e.Title, k.Described(id), e.Description, e.AnchorWords)
+		}
 	}
 	if info.Counts.WithAnchorWords != 3 || info.Counts.WithDescription != 1 {
 		t.Errorf("counts: %d with anchor words, %d with a description; want 3 and 1", info.Counts.WithAnchorWords, info.Counts.WithDescription)

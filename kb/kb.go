@@ -299,6 +299,15 @@ func (k *KB) TypeOf(id EntityID) Type {
 	return MISC
 }
 
+// Described reports whether the KB holds a description of an entity (not
+// only anchor words), without decoding it; it does not allocate.
+func (k *KB) Described(id EntityID) bool {
+	if r, ok := k.entRec(id); ok {
+		return binary.LittleEndian.Uint16(r[14:]) > 0 && r[25]&flagAnchorWords == 0
+	}
+	return false
+}
+
 // PageID returns the Wikipedia page id of an entity, 0 when unknown.
 func (k *KB) PageID(id EntityID) uint32 {
 	if r, ok := k.entRec(id); ok {

@@ -26,7 +26,7 @@ const idfMinDocs = 50
 func KBIDF(k *kb.KB, n int) IDF {
 	var described []kb.EntityID
 	for id := range k.Len() {
-		if k.Entity(kb.EntityID(id)).Description != "" {
+		if k.Described(kb.EntityID(id)) {
 			described = append(described, kb.EntityID(id))
 		}
 	}

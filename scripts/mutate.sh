@@ -72,6 +72,8 @@ nickname-without-the|pipeline|pipeline/expand.go|s/return !full\.nickname \|\| t
 derived-pool-unbounded|kb|kb/aliases.go|s/derivedPool  = 0\.1/derivedPool  = 10/
 address-share-ignored|kb|kb/aliases.go|s/^const addressMinShare = 0\.9$/const addressMinShare = 0/
 idf-strides-over-ids|pipeline|pipeline/idf.go|s/^\tstride := max\(1, len\(described\)\/max\(n, 1\)\)$/\tstride := max(1, k.Len()\/max(n, 1))/
+described-counts-anchor-words|kb|kb/kb.go|s/> 0 && r\[25\]&flagAnchorWords == 0/> 0/
+described-without-text|kb|kb/kb.go|s/return binary\.LittleEndian\.Uint16\(r\[14:\]\) > 0 && /return /
 nickname-after-any-prefix|pipeline|pipeline/expand.go|s/^func \(l \*Linker\) namesPlace\(norm \*normTokens, from, to int\) bool \{/&\n\treturn true/
 dateline-dash-ignored|pipeline|pipeline/text.go|s/\} else if isDash\(r\) \&\& datelineBefore\(text, i, i\+size, dst\) \{/} else if false {/
 state-mentions-off|pipeline|pipeline/states.go|s/^func \(l \*Linker\) stateMentions\(text string, toks \[\]token, mentions \[\]mention, spotting bool\) \[\]mention \{/&\n\treturn mentions/
