@@ -14,6 +14,8 @@ func TestCreditLine(t *testing.T) {
 	}{
 		{"BANDAR SERI BEGAWAN, Nov 15 (AFP) - The United States said", "AFP", true},
 		{"WASHINGTON (AP) — The Senate voted", "AP", true},
+		{"CAIRO, Egypt (AP) _ In his foreign policy debut", "AP", true},
+		{"the protocol (AFP) _files_ servers", "AFP", false},
 		{"LONDON ( Reuters ): Shares fell", "Reuters", true},
 		{"the protocol (AFP) that file servers speak", "AFP", false},
 		{"AFP - the protocol", "AFP", false},
@@ -57,6 +59,11 @@ func TestDatelineDashOpensASentence(t *testing.T) {
 		{"Headline of the story\nBAGHDAD, Iraq - Iraq's adviser said", "adviser", false},
 		{"Headline of the story\nBAGHDAD, Iraq - Nearly all said", "Nearly", true},
 		{"BUCKHANNON, W. Va. - One year ago", "One", true},
+		{"TALLAHASSEE, Fla. - Lawyers for the team", "Lawyers", true},
+		// the LDC newswire's em dash
+		{"TALLAHASSEE, Fla. _ Lawyers for the team", "Lawyers", true},
+		{"CAIRO, Egypt (AP) _ In his debut", "In", true},
+		{"He met Smith _ Nearly all said", "Nearly", false},
 		{"He met Smith, Jones - Nearly all said", "Nearly", false},
 		{"He said - The Times disagreed", "The", false},
 		{"the NATO-Russia council", "Russia", false},
@@ -122,6 +129,7 @@ United Nations	United_Nations	0.9
 	for _, tc := range []struct{ text, mention, want string }{
 		{"Stocks end higher\nNEW YORK — Stocks finished mixed on Tuesday.", "NEW YORK", "New York City"},
 		{"WASHINGTON (AP) — The Senate voted on Tuesday.", "WASHINGTON", "Washington, D.C."},
+		{"WASHINGTON _ The Senate voted on Tuesday.", "WASHINGTON", "Washington, D.C."},
 		{"Washington, Nov 15 (AFP) - The Senate voted.", "Washington", "Washington, D.C."},
 		{"Voters in New York chose a governor on Tuesday.", "New York", "New York"},
 		{"UNITED NATIONS — The council met on Tuesday.", "UNITED NATIONS", "United Nations"},
