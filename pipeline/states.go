@@ -32,7 +32,7 @@ var stateAbbreviations = map[string]string{
 // place: a capitalised token, then ", ", then the abbreviation with its
 // dot.
 func stateAfterPlace(text string, toks []token, k int) (string, bool) {
-	if k == 0 || !toks[k-1].upper || text[toks[k-1].end:toks[k].start] != ", " {
+	if !afterPlace(text, toks, k) {
 		return "", false
 	}
 	word := text[toks[k].start:toks[k].end]
@@ -43,6 +43,45 @@ func stateAfterPlace(text string, toks []token, k int) (string, bool) {
 	return state, ok
 }
 
+// afterPlace: token k follows a capitalised token and ", ".
+func afterPlace(text string, toks []token, k int) bool {
+	return k > 0 && toks[k-1].upper && text[toks[k-1].end:toks[k].start] == ", "
+}
+
+// stateNamedAfterPlace returns the state that tokens [k, k+n) name in
+// full after a place ("Columbus, Ohio", "Santa Fe, New Mexico"): the AP
+// abbreviates no state of five letters or fewer, and many papers write
+// them all in full. A capitalised word right after it makes the state a
+// part of a longer name ("Columbus, Ohio State University").
+func stateNamedAfterPlace(text string, toks []token, k int) (string, bool) {
+	if !afterPlace(text, toks, k) {
+		return "", false
+	}
+	for n := 1; n <= 2 && k+n <= len(toks); n++ {
+		if n > 1 && text[toks[k+n-2].end:toks[k+n-1].start] != " " {
+			break
+		}
+		name := text[toks[k].start:toks[k+n-1].end]
+		if !stateNames[name] {
+			continue
+		}
+		if k+n < len(toks) && toks[k+n].upper && text[toks[k+n-1].end:toks[k+n].start] == " " {
+			return "", false
+		}
+		return name, true
+	}
+	return "", false
+}
+
+// stateNames are the states' names in full.
+var stateNames = func() map[string]bool {
+	m := map[string]bool{"Alaska": true, "Hawaii": true, "Idaho": true, "Iowa": true, "Maine": true, "Ohio": true, "Utah": true}
+	for _, state := range stateAbbreviations {
+		m[state] = true
+	}
+	return m
+}()
+
 // stateMentions makes each state abbreviation after a place a mention of
 // the state, and the place before it a mention of the KB's "Place, State"
 // when the KB has that title: the state said, the place is no longer
@@ -52,6 +91,9 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 	k0 := 1
 	for ; k0 < len(toks); k0++ {
 		if _, ok := stateAfterPlace(text, toks, k0); ok {
+			break
+		}
+		if _, ok := stateNamedAfterPlace(text, toks, k0); ok {
 			break
 		}
 	}
@@ -71,16 +113,14 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 	for k := k0; k < len(toks); k++ {
 		state, ok := stateAfterPlace(text, toks, k)
 		if !ok {
+			// a state in full is a mention the spotter finds by itself;
+			// only the place before it changes
+			if state, ok := stateNamedAfterPlace(text, toks, k); ok {
+				added = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
+			}
 			continue
 		}
-		if i, ok := last[k-1]; ok {
-			if e, ok := l.placeInState(text[mentions[i].start:mentions[i].end], state); ok {
-				mentions[i].entry = e
-			}
-		} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok && spotting {
-			added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
-				norm: norm.phrase(from, k), entry: e, follows: -1})
-		}
+		added = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
 		e, stateNorm := l.lookupSpan(state)
 		if len(e.cands) == 0 {
 			continue
@@ -108,6 +148,22 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 	mentions = append(mentions, added...)
 	slices.SortFunc(mentions, func(a, b mention) int { return a.tokFrom - b.tokFrom })
 	return mentions
+}
+
+// placeBeforeState makes the place that ends at token k-1 a mention of
+// the KB's "Place, State" when the KB has that title: the spotter's
+// mention there takes it as its one candidate, and a place the spotter
+// left alone is added (when spotting).
+func (l *Linker) placeBeforeState(text string, toks []token, norm *normTokens, mentions []mention, last map[int]int, covered map[int]bool, k int, state string, spotting bool, added []mention) []mention {
+	if i, ok := last[k-1]; ok {
+		if e, ok := l.placeInState(text[mentions[i].start:mentions[i].end], state); ok {
+			mentions[i].entry = e
+		}
+	} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok && spotting {
+		added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
+			norm: norm.phrase(from, k), entry: e, follows: -1})
+	}
+	return added
 }
 
 // placeInState is the surface entry whose one candidate is the KB's

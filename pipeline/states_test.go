@@ -32,3 +32,21 @@ func TestStateAbbreviationDotEndsNoSentence(t *testing.T) {
 		}
 	}
 }
+
+// A state written in full after a place names the place with it too
+// ("Columbus, Ohio"); the state is left as the spotter found it, and a
+// state that opens a longer name ("Ohio State University") is no state.
+func TestPlacesWithTheirStateInFull(t *testing.T) {
+	dict := "Columbus\tChristopher_Columbus\t0.95\nColumbus sailed\tChristopher_Columbus\t1.0\nChristopher Columbus\tChristopher_Columbus\t1.0\nColumbus, Ohio\tColumbus,_Ohio\t1.0\nOhio\tOhio\t1.0\n" +
+		"Ohio State University\tOhio_State_University\t1.0\nNew Mexico\tNew_Mexico\t1.0\n" +
+		"Santa Fe\tSanta_Fe_Railway\t0.7\nSanta Fe, New Mexico\tSanta_Fe,_New_Mexico\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	for text, want := range map[string]map[string]string{
+		"Voters in Columbus, Ohio, and Santa Fe, New Mexico, chose.": {
+			"Columbus": "Columbus, Ohio", "Ohio": "Ohio", "Santa Fe": "Santa Fe, New Mexico", "New Mexico": "New Mexico"},
+		"Fans of Columbus, Ohio State University said so.": {
+			"Columbus": "Christopher Columbus", "Ohio State University": "Ohio State University"},
+	} {
+		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
+}
