@@ -50,8 +50,8 @@ func afterPlace(text string, toks []token, k int) bool {
 
 // stateNamedAfterPlace returns the state that tokens [k, k+n) name in
 // full after a place ("Columbus, Ohio", "Santa Fe, New Mexico"): the AP
-// abbreviates no state of five letters or fewer, and many papers write
-// them all in full. A capitalised word right after it makes the state a
+// leaves eight states unabbreviated (Alaska, Hawaii, Idaho, Iowa, Maine,
+// Ohio, Texas, Utah), and many papers write them all in full. A capitalised word right after it makes the state a
 // part of a longer name ("Columbus, Ohio State University").
 func stateNamedAfterPlace(text string, toks []token, k int) (string, bool) {
 	if !afterPlace(text, toks, k) {
@@ -73,7 +73,8 @@ func stateNamedAfterPlace(text string, toks []token, k int) (string, bool) {
 	return "", false
 }
 
-// stateNames are the states' names in full.
+// stateNames are the states' names in full: those the AP abbreviates
+// and those it never does (Texas is among the former as the older "Tex.").
 var stateNames = func() map[string]bool {
 	m := map[string]bool{"Alaska": true, "Hawaii": true, "Idaho": true, "Iowa": true, "Maine": true, "Ohio": true, "Utah": true}
 	for _, state := range stateAbbreviations {
