@@ -133,6 +133,7 @@ type AliasStats struct {
 	GivenNamesOfPersons int64 `json:"given_names_of_persons"` // given names learnt from the persons' titles
 	LowerSense          int64 `json:"lower_sense"`            // keys whose lower-case string means something else
 	DisambiguationLike  int64 `json:"disambiguation_like"`    // bare titles taken for disambiguation pages
+	Cased               int64 `json:"cased"`                  // spellings with candidates of their own (casedSenses)
 	BadLines            int64 `json:"bad_lines"`              // lines without three fields or with a bad number
 	WithAnchorWords     int64 `json:"with_anchor_words"`      // titles with anchor words (anchorwords.go)
 }
@@ -554,7 +555,9 @@ func punctuation(s string) int {
 }
 
 // emit groups the entries by key, computes each key's candidate masses
-// and adds them to the accumulator under the key's best-written string.
+// and adds them to the accumulator under the key's best-written string,
+// and under each spelling of the key that means another entity than the
+// key does (casedSenses).
 func (l *aliasLoader) emit(ctx context.Context) error {
 	// A total order (not a stable sort, several times slower at this size):
 	// the masses are sums whose rounding depends on their order, and
@@ -571,14 +574,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		}
 		return cmp.Compare(x.p, y.p)
 	})
-	type cand struct {
-		title uint32
-		mass  float64
-		// derived only: no string of the key names it
-		derived bool
-	}
-	var cands []cand
-	pos := map[uint32]int{}
+	s := &keySenses{l: l, pos: map[uint32]int{}}
 	for i, groups := 0, 0; i < len(l.entries); groups++ {
 		if groups&0xffff == 0 && ctx.Err() != nil {
 			return ctx.Err() // a stopped build stops here too, not minutes later
@@ -589,39 +585,15 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		}
 		group := l.entries[i:j]
 		i = j
-		cands = cands[:0]
-		// clear costs what the map once grew to: after one key with
-		// thousands of candidates, clearing it for each of millions of
-		// small keys would take minutes
-		if len(pos) > 64 {
-			pos = map[uint32]int{}
-		} else {
-			clear(pos)
-		}
-		at := func(t uint32) *cand {
-			k, ok := pos[t]
-			if !ok {
-				k = len(cands)
-				pos[t] = k
-				cands = append(cands, cand{title: t, derived: true})
-			}
-			return &cands[k]
-		}
-		var total float64
-		rep, repWeight, repTitle := "", -1.0, uint32(0)
 		cleanest := math.MaxInt
 		for _, e := range group {
 			if e.surface != "" {
 				cleanest = min(cleanest, punctuation(e.surface))
 			}
 		}
-		type rest struct {
-			top  uint32
-			mass float64
-		}
-		var leftovers []rest // what each string leaves to its other senses
 		// the key's name as news writes it first: it speaks for the key,
 		// other spellings ("APPle" beside "Apple") only a little
+		rep, repWeight, repTitle := "", -1.0, uint32(0)
 		for _, e := range group {
 			if e.surface == "" {
 				continue
@@ -630,30 +602,19 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 				rep, repWeight, repTitle = e.surface, w, e.title
 			}
 		}
-		for _, e := range group {
-			c := at(e.title)
-			if e.surface == "" {
-				continue
+		named := repWeight >= weightName
+		s.weigh(group, rep, repTitle, named, cleanest)
+		for _, c := range s.cands {
+			if c.derived {
+				l.stats.Derived++
 			}
-			w := stringWeight(e.surface, cleanest)
-			if e.surface != rep && w == weightName {
-				w = weightVariant
-			}
-			c.derived = false
-			if l.counts {
-				c.mass += w * float64(e.p)
-				total += w * float64(e.p)
-				continue
-			}
-			c.mass += w * float64(e.p)
-			total += w
-			if e.p < 1 {
-				leftovers = append(leftovers, rest{e.title, w * (1 - float64(e.p))})
+			if c.dab {
+				l.stats.DisambiguationLike++
 			}
 		}
 		if rep == "" {
 			// only titles' names: "Cupertino" of "Cupertino, California"
-			rep, total = l.titles[group[0].title], 1
+			rep = l.titles[group[0].title]
 			own := namesOfTitle(rep)
 			for _, d := range own[1:] {
 				if d != "" && Normalize(d) == group[0].key {
@@ -661,47 +622,8 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 					break
 				}
 			}
-			leftovers = append(leftovers, rest{^uint32(0), 1})
 		}
-		// spread each string's leftover over the key's other candidates by
-		// prominence (names + 1, so that an entity named once still counts)
-		var names float64
-		for _, c := range cands {
-			names += float64(l.names[c.title]) + 1
-		}
-		for _, r := range leftovers {
-			others := names
-			if k, ok := pos[r.top]; ok {
-				others -= float64(l.names[cands[k].title]) + 1
-			}
-			if others <= 0 {
-				continue
-			}
-			for k := range cands {
-				if cands[k].title != r.top {
-					cands[k].mass += r.mass * (float64(l.names[cands[k].title]) + 1) / others
-				}
-			}
-		}
-		derived := 0
-		for _, c := range cands {
-			if c.derived {
-				derived++
-			}
-		}
-		floor := total * min(derivedShare, derivedPool/float64(max(derived, 1)))
-		for k := range cands {
-			c := &cands[k]
-			if c.derived {
-				c.mass = math.Max(c.mass, floor)
-				l.stats.Derived++
-			}
-			if c.title != repTitle && repWeight >= weightName && l.disambiguationLike(c.title, group[0].key) {
-				c.mass *= disambiguationShare
-				l.stats.DisambiguationLike++
-			}
-		}
-		if repWeight >= weightName {
+		if named {
 			// a lower-case string that means something else than the name:
 			// "same" (Similarity) beside "Same" (Same, East Timor), "page"
 			// beside "Page" (Jimmy Page): the word is a common one
@@ -713,31 +635,13 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 				}
 			}
 		}
-		slices.SortFunc(cands, func(x, y cand) int {
-			if x.mass != y.mass {
-				if x.mass > y.mass {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(l.titles[x.title], l.titles[y.title])
-		})
-		if len(cands) > maxCandidates {
-			cands = cands[:maxCandidates]
-		}
-		var sum float64
-		for _, c := range cands {
-			sum += c.mass
-		}
-		scale := dictionaryScale / sum
-		if l.counts {
-			scale = 1
-		}
-		for _, c := range cands {
-			n := uint32(math.Max(1, math.Round(c.mass*scale)))
-			l.acc.addAlias(rep, l.titles[c.title], n)
-		}
+		top := s.add(rep, l.acc.addAlias)
 		l.stats.Keys++
+		for _, e := range l.casedSenses(group, rep, top, cleanest) {
+			s.weigh(group, e.surface, e.title, true, cleanest)
+			s.add(e.surface, l.acc.addCased)
+			l.stats.Cased++
+		}
 	}
 	l.entries = nil
 	given, qualifiers := givenNames(l.titles), textTypes{}
@@ -773,6 +677,199 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		l.stats.Redirects++
 	}
 	return nil
+}
+
+// casedMinShare is how sure a spelling that is not the key's name must be
+// of its own sense to keep a record of its own (casedSenses).
+const casedMinShare = 0.5
+
+// casedSenses returns the spellings of a key, one entry each, that keep a
+// record of their own: written neither in title case nor in lower case
+// nor shouted at length ("ABC", "AP", "iPod"), counted at full weight,
+// and meaning, with at least casedMinShare of their uses, another entity
+// than the key's first candidate. The dictionary is case-exact and
+// right about them where the folded key is not: "ABC" is the American
+// Broadcasting Company (0.78) while "Abc", the key's name, is the
+// disambiguation page; "AP" is the Associated Press, "Ap" the Norwegian
+// Labour Party. Any weighting of one folded key would help one spelling
+// by hurting the other ("BRAN" is Brandy Norwood, "Bran" is not), so the
+// spelling gets its own candidates, weighed as if it were the key's name.
+func (l *aliasLoader) casedSenses(group []aliasEntry, rep string, top uint32, cleanest int) []aliasEntry {
+	var out []aliasEntry
+	for i := 0; i < len(group); {
+		j := i
+		for j < len(group) && group[j].surface == group[i].surface {
+			j++
+		}
+		spelling := group[i:j]
+		i = j
+		s := spelling[0].surface
+		if s == "" || s == rep || casingRank(s) == 0 || stringWeight(s, cleanest) != weightName {
+			continue
+		}
+		// its most frequent sense and the share of its uses that sense has
+		best, sum := spelling[0], 0.0
+		for _, e := range spelling {
+			sum += float64(e.p)
+			if e.p > best.p {
+				best = e
+			}
+		}
+		share := float64(best.p)
+		if l.counts {
+			share /= sum
+		}
+		if share >= casedMinShare && best.title != top {
+			out = append(out, best)
+		}
+	}
+	return out
+}
+
+// keySenses computes the candidates of one key, reusing its buffers from
+// key to key.
+type keySenses struct {
+	l     *aliasLoader
+	cands []sense
+	pos   map[uint32]int // title → index in cands
+	total float64        // the weights (or counts) of the key's strings
+	// what each string leaves to its other senses
+	leftovers []leftover
+}
+
+type sense struct {
+	title uint32
+	mass  float64
+	// derived: no string of the key names the title, only its name does
+	derived bool
+	// dab: taken for a disambiguation page (disambiguationLike)
+	dab bool
+}
+
+type leftover struct {
+	top  uint32
+	mass float64
+}
+
+// weigh computes the masses of a key's candidates as the string rep speaks
+// for the key: rep and repTitle are the string and its sense ("" when only
+// titles name the key); named says that rep is written as a name.
+func (s *keySenses) weigh(group []aliasEntry, rep string, repTitle uint32, named bool, cleanest int) {
+	l := s.l
+	s.cands, s.leftovers, s.total = s.cands[:0], s.leftovers[:0], 0
+	// clear costs what the map once grew to: after one key with
+	// thousands of candidates, clearing it for each of millions of
+	// small keys would take minutes
+	if len(s.pos) > 64 {
+		s.pos = map[uint32]int{}
+	} else {
+		clear(s.pos)
+	}
+	at := func(t uint32) *sense {
+		k, ok := s.pos[t]
+		if !ok {
+			k = len(s.cands)
+			s.pos[t] = k
+			s.cands = append(s.cands, sense{title: t, derived: true})
+		}
+		return &s.cands[k]
+	}
+	for _, e := range group {
+		c := at(e.title)
+		if e.surface == "" {
+			continue
+		}
+		w := stringWeight(e.surface, cleanest)
+		if e.surface != rep && w == weightName {
+			w = weightVariant
+		}
+		c.derived = false
+		if l.counts {
+			c.mass += w * float64(e.p)
+			s.total += w * float64(e.p)
+			continue
+		}
+		c.mass += w * float64(e.p)
+		s.total += w
+		if e.p < 1 {
+			s.leftovers = append(s.leftovers, leftover{e.title, w * (1 - float64(e.p))})
+		}
+	}
+	if rep == "" {
+		// only titles' names: all of the key's mass is left over
+		s.total = 1
+		s.leftovers = append(s.leftovers, leftover{^uint32(0), 1})
+	}
+	// spread each string's leftover over the key's other candidates by
+	// prominence (names + 1, so that an entity named once still counts)
+	var names float64
+	for _, c := range s.cands {
+		names += float64(l.names[c.title]) + 1
+	}
+	for _, r := range s.leftovers {
+		others := names
+		if k, ok := s.pos[r.top]; ok {
+			others -= float64(l.names[s.cands[k].title]) + 1
+		}
+		if others <= 0 {
+			continue
+		}
+		for k := range s.cands {
+			if s.cands[k].title != r.top {
+				s.cands[k].mass += r.mass * (float64(l.names[s.cands[k].title]) + 1) / others
+			}
+		}
+	}
+	derived := 0
+	for _, c := range s.cands {
+		if c.derived {
+			derived++
+		}
+	}
+	floor := s.total * min(derivedShare, derivedPool/float64(max(derived, 1)))
+	for k := range s.cands {
+		c := &s.cands[k]
+		if c.derived {
+			c.mass = math.Max(c.mass, floor)
+		}
+		if c.title != repTitle && named && l.disambiguationLike(c.title, group[0].key) {
+			c.mass *= disambiguationShare
+			c.dab = true
+		}
+	}
+}
+
+// add writes the weighed candidates, best first and at most
+// maxCandidates, under surface with addTo, and returns the first one's
+// title.
+func (s *keySenses) add(surface string, addTo func(surface, title string, n uint32)) uint32 {
+	l := s.l
+	cands := s.cands
+	slices.SortFunc(cands, func(x, y sense) int {
+		if x.mass != y.mass {
+			if x.mass > y.mass {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(l.titles[x.title], l.titles[y.title])
+	})
+	if len(cands) > maxCandidates {
+		cands = cands[:maxCandidates]
+	}
+	var sum float64
+	for _, c := range cands {
+		sum += c.mass
+	}
+	scale := dictionaryScale / sum
+	if l.counts {
+		scale = 1
+	}
+	for _, c := range cands {
+		n := uint32(math.Max(1, math.Round(c.mass*scale)))
+		addTo(surface, l.titles[c.title], n)
+	}
+	return cands[0].title
 }
 
 // minPersonsOfGivenName is how many persons' titles a word must open to

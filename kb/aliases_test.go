@@ -442,3 +442,75 @@ func TestAddressWithAMixedShareIsNoRedirect(t *testing.T) {
 		t.Errorf("Tim Cook resolves to %q, want Timothy D. Cook", k.Entity(id).Title)
 	}
 }
+
+// A spelling that means another entity than its key keeps candidates of
+// its own, found by its exact text (KB.Cased), while the key and its name
+// keep theirs: "ABC" is the network, "Abc" the disambiguation page, and
+// the shouted "BRAN" decides nothing for "Bran".
+func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
+	const dict = "ABC\tAmerican_Broadcasting_Company\t0.78\nAbc\tABC\t0.79\nabc\tAlphabet\t0.2\n" +
+		"Bran\tBran\t0.6\nBRAN\tBrandy_Norwood\t0.92\n" +
+		"DAX\tDAX\t0.999\nDax\tDax_(Star_Trek)\t0.3\n" +
+		"CBS\tCBS\t0.9\nCbs\tCBS\t0.5\n"
+	// a page links the key under another spelling, so that the key has
+	// link statistics the spelling's record must share
+	pages := []page{{"American Broadcasting Company", "'''American Broadcasting Company''' is a network. [[American Broadcasting Company|Abc]] news, abc news."}}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "kb")
+	info, err := Build(context.Background(), out, Dump(writeDump(t, dir, pages)), AliasDictionary(writeFile(t, "dict.tab", dict)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if got := info.Build.Aliases.Cased; got != 3 {
+		t.Errorf("%d spellings with their own candidates, want 3 (ABC, BRAN, DAX)", got)
+	}
+	for _, c := range []struct{ surface, first string }{
+		{"ABC", "American Broadcasting Company"},
+		{"Abc", "ABC"},
+		{"BRAN", "Brandy Norwood"},
+		{"Bran", "Bran"},
+		{"DAX", "DAX"},
+	} {
+		if got := titlesOf(k, k.Lookup(c.surface)); len(got) == 0 || got[0] != c.first {
+			t.Errorf("Lookup(%q) = %v, want %s first", c.surface, got, c.first)
+		}
+	}
+	// the walkers' way in: the normalised key keeps the name's senses,
+	// and the spelling is asked for by its text
+	w := k.Walker()
+	w.Step("abc")
+	key, ok := w.Match()
+	if !ok {
+		t.Fatal("abc: no normalised key")
+	}
+	norm := k.CandidatesOf(key)
+	if got := titlesOf(k, norm); got[0] != "ABC" {
+		t.Errorf("key abc: %v, want the name's sense (ABC) first", got)
+	}
+	// the spelling's own candidates are not counted in the key again:
+	// its masses sum to the dictionary's scale once
+	var sum uint32
+	for _, c := range norm {
+		sum += c.Count
+	}
+	if sum < dictionaryScale*0.99 || sum > dictionaryScale*1.01 {
+		t.Errorf("key abc: counts sum to %d, want %d", sum, dictionaryScale)
+	}
+	cased, ok := k.Cased("ABC")
+	if !ok || titlesOf(k, k.CandidatesOf(cased))[0] != "American Broadcasting Company" {
+		t.Fatalf("Cased(ABC) = %v, %v: want the network's record", cased, ok)
+	}
+	if info := k.SurfaceOf(cased); info.Linked == 0 || info.Occurrences != k.SurfaceOf(key).Occurrences || info.Linked != k.SurfaceOf(key).Linked {
+		t.Errorf("Cased(ABC) statistics %+v, want its key's %+v", info, k.SurfaceOf(key))
+	}
+	for _, s := range []string{"Abc", "abc", "CBS", "Bran", "Nowhere"} {
+		if _, ok := k.Cased(s); ok {
+			t.Errorf("Cased(%q) found a record: only spellings with another sense than their key's have one", s)
+		}
+	}
+}

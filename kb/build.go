@@ -242,6 +242,11 @@ func Build(ctx context.Context, out string, opts ...BuildOption) (Info, error) {
 	for i, k := range tb.exactKeys {
 		if id, ok := tb.normID(Normalize(k)); ok {
 			tb.exactRecs[i].occ = tb.normRecs[id].occ
+			if tb.exactRecs[i].flags&surfaceFlagCased != 0 {
+				// a spelling's own sense does not change how often its
+				// key is a link
+				tb.exactRecs[i].linked = tb.normRecs[id].linked
+			}
 		}
 	}
 	info.Build.Pass2Sec = time.Since(t1).Seconds()

@@ -79,8 +79,11 @@ type accumulator struct {
 	surf    interner
 	anchors map[uint64]uint32 // surface<<32 | title → anchor count
 	pseudo  map[uint64]uint32 // title, redirect and disambiguation entries
-	linked  []uint32          // per surface: anchor count
-	dabs    map[uint32][]uint32
+	// cased: the candidates of spellings that keep a record of their
+	// own, apart from their normalised key (addCased)
+	cased  map[uint64]uint32
+	linked []uint32 // per surface: anchor count
+	dabs   map[uint32][]uint32
 	// lowerSense: normalised keys whose lower-case form names another
 	// entity than the name does (SurfaceInfo.LowerSense)
 	lowerSense map[string]bool
@@ -101,6 +104,7 @@ func newAccumulator() *accumulator {
 		surf:       newInterner(),
 		anchors:    map[uint64]uint32{},
 		pseudo:     map[uint64]uint32{},
+		cased:      map[uint64]uint32{},
 		dabs:       map[uint32][]uint32{},
 		lowerSense: map[string]bool{},
 		aliasSurf:  map[uint32]struct{}{},
@@ -166,6 +170,19 @@ func (a *accumulator) addAlias(surface, target string, n uint32) {
 	t := a.title(target)
 	a.pseudo[uint64(s)<<32|uint64(t)] += n
 	a.aliasSurf[s] = struct{}{}
+}
+
+// addCased adds n to the pseudo-count of a title among the candidates of
+// a surface exactly as written, kept apart from its normalised key: the
+// exact record of the surface holds them (flagged surfaceFlagCased), and
+// the key's candidates do not count them again.
+func (a *accumulator) addCased(surface, target string, n uint32) {
+	if !usableSurface(surface) {
+		return
+	}
+	s := a.surface(surface)
+	t := a.title(target)
+	a.cased[uint64(s)<<32|uint64(t)] += n
 }
 
 func (a *accumulator) setRedirect(alias, target string) {

@@ -54,6 +54,7 @@ func (a *accumulator) prepare() (*tables, error) {
 	}
 	mark(a.anchors)
 	mark(a.pseudo)
+	mark(a.cased)
 	for t := range a.accs {
 		if a.accs[t].inlinks > 0 || a.accs[t].redirect >= 0 {
 			referenced[a.resolve(uint32(t))] = true
@@ -104,7 +105,7 @@ func (a *accumulator) prepare() (*tables, error) {
 
 	// exact surfaces
 	trip := make([]triple, 0, len(a.anchors)+len(a.pseudo))
-	add := func(m map[uint64]uint32) {
+	add := func(trip []triple, m map[uint64]uint32) []triple {
 		for k, c := range m {
 			e := tb.eidOf[a.resolve(uint32(k))]
 			if e == uint32(NoEntity) {
@@ -112,31 +113,28 @@ func (a *accumulator) prepare() (*tables, error) {
 			}
 			trip = append(trip, triple{s: uint32(k >> 32), e: e, count: c})
 		}
+		return trip
 	}
-	add(a.anchors)
-	add(a.pseudo)
-	slices.SortFunc(trip, func(x, y triple) int {
-		if c := cmp.Compare(x.s, y.s); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.e, y.e)
-	})
-	trip = mergeTriples(trip)
-	// order exact surfaces by string
+	trip = sortTriples(add(add(trip, a.anchors), a.pseudo))
+	casedTrip := sortTriples(add(nil, a.cased))
 	// the accumulator's maps are done with: let the collector have them
-	a.anchors, a.pseudo, a.surf.ids = nil, nil, nil
-	// groups of trip by surface, as dense [start, end) ranges
+	a.anchors, a.pseudo, a.cased, a.surf.ids = nil, nil, nil, nil
+	// groups of trip by surface, as dense [start, end) ranges, and of
+	// casedTrip (few: a map); the surfaces that have either, ordered by
+	// string
 	span := make([][2]uint32, len(a.surf.strs))
 	var sids []uint32
-	for i := 0; i < len(trip); {
-		j := i
-		for j < len(trip) && trip[j].s == trip[i].s {
-			j++
+	eachGroup(trip, func(s uint32, from, to int) {
+		span[s] = [2]uint32{uint32(from), uint32(to)}
+		sids = append(sids, s)
+	})
+	casedSpan := map[uint32][2]uint32{}
+	eachGroup(casedTrip, func(s uint32, from, to int) {
+		casedSpan[s] = [2]uint32{uint32(from), uint32(to)}
+		if span[s] == ([2]uint32{}) {
+			sids = append(sids, s)
 		}
-		span[trip[i].s] = [2]uint32{uint32(i), uint32(j)}
-		sids = append(sids, trip[i].s)
-		i = j
-	}
+	})
 	slices.SortFunc(sids, func(x, y uint32) int { return strings.Compare(a.surf.strs[x], a.surf.strs[y]) })
 	normTrip := make([]triple, 0, len(trip))
 	tb.normIdx = map[string]uint32{}
@@ -163,8 +161,18 @@ func (a *accumulator) prepare() (*tables, error) {
 			rec.flags |= surfaceFlagLowerSense
 		}
 		rec.flags |= uint16(a.zipf[nk]) << 8
+		cs := ts
+		if r, ok := casedSpan[s]; ok {
+			// a spelling with a sense of its own: its exact record holds
+			// it, the normalised key counts only the rest
+			rec.flags |= surfaceFlagCased
+			cs = casedTrip[r[0]:r[1]]
+		}
 		tb.exactRecs = append(tb.exactRecs, rec)
-		tb.exactCands = append(tb.exactCands, a.rank(ts, inl, tb.entTitle, nk))
+		tb.exactCands = append(tb.exactCands, a.rank(cs, inl, tb.entTitle, nk))
+		if len(ts) == 0 {
+			continue
+		}
 		keys := []string{nk}
 		// "The Beatles" is also "Beatles"; an alias dictionary lists both
 		// strings with their own senses, so its surfaces are not folded
@@ -180,22 +188,9 @@ func (a *accumulator) prepare() (*tables, error) {
 		}
 	}
 	// normalised surfaces, in key order
-	slices.SortFunc(normTrip, func(x, y triple) int {
-		if c := cmp.Compare(x.s, y.s); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.e, y.e)
-	})
-	normTrip = mergeTriples(normTrip)
+	normTrip = sortTriples(normTrip)
 	byNorm := make([][]triple, len(tb.normKeys))
-	for i := 0; i < len(normTrip); {
-		j := i
-		for j < len(normTrip) && normTrip[j].s == normTrip[i].s {
-			j++
-		}
-		byNorm[normTrip[i].s] = normTrip[i:j]
-		i = j
-	}
+	eachGroup(normTrip, func(s uint32, from, to int) { byNorm[s] = normTrip[from:to] })
 	order := make([]uint32, len(tb.normKeys))
 	for i := range order {
 		order[i] = uint32(i)
@@ -287,6 +282,31 @@ func (a *accumulator) addSurnames() {
 			continue
 		}
 		a.addPseudo(f[len(f)-1], a.titles.strs[t])
+	}
+}
+
+// sortTriples orders triples by surface and entity and merges those of
+// one pair.
+func sortTriples(t []triple) []triple {
+	slices.SortFunc(t, func(x, y triple) int {
+		if c := cmp.Compare(x.s, y.s); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.e, y.e)
+	})
+	return mergeTriples(t)
+}
+
+// eachGroup calls f with the [from, to) range of each surface's triples
+// in t, which is sorted by surface.
+func eachGroup(t []triple, f func(s uint32, from, to int)) {
+	for i := 0; i < len(t); {
+		j := i
+		for j < len(t) && t[j].s == t[i].s {
+			j++
+		}
+		f(t[i].s, i, j)
+		i = j
 	}
 }
 

@@ -61,7 +61,12 @@ const (
 
 // Flags of a surface record: bits 0-7 flags, bits 8-15 the tenths of the
 // surface's Zipf value (single words with word frequencies only).
-const surfaceFlagLowerSense = 1
+const (
+	surfaceFlagLowerSense = 1
+	// surfaceFlagCased: an exact surface whose candidates are its own
+	// spelling's, not counted in its normalised key's (KB.Cased)
+	surfaceFlagCased = 2
+)
 
 // Input describes one build input in format.json.
 type Input struct {

@@ -240,6 +240,25 @@ func (k *KB) Lookup(surface string) []Candidate {
 	return k.candidates(n)
 }
 
+// Cased returns the record of a surface exactly as written when the KB
+// keeps one apart from its normalised key: a spelling, never in title
+// case, that means another entity than the key ("ABC" the network where
+// "Abc" is a disambiguation page). Walkers find normalised keys only;
+// a caller that has the mention's text asks here for its own candidates.
+func (k *KB) Cased(surface string) (SurfaceKey, bool) {
+	if casingRank(surface) == 0 {
+		return 0, false // title case is never kept apart: no look-up
+	}
+	n, ok := k.exactR.get([]byte(surface))
+	if !ok {
+		return 0, false
+	}
+	if _, _, _, _, flags, ok := k.record(n); !ok || flags&surfaceFlagCased == 0 {
+		return 0, false
+	}
+	return SurfaceKey(n), true
+}
+
 // Surface returns how the surface behaves as a link (found as Lookup finds
 // it).
 func (k *KB) Surface(surface string) (SurfaceInfo, bool) {

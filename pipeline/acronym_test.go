@@ -47,3 +47,15 @@ func TestAcronymFeaturePicksTheNameItAbbreviates(t *testing.T) {
 		}
 	}
 }
+
+// A mention spelt as the KB keeps a spelling apart takes that spelling's
+// candidates: "ABC" is the network, "Abc", the name of the key, the band.
+func TestMentionTakesItsSpellingsCandidates(t *testing.T) {
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", "ABC\tAmerican_Broadcasting_Company\t0.78\nAbc\tABC_(band)\t0.79\n")))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	res := linkText(t, l, "Reporters of ABC met the singer of Abc in London.")
+	want := []string{"American Broadcasting Company", "ABC (band)"}
+	if len(res.Links) != 2 || res.Links[0].Title != want[0] || res.Links[1].Title != want[1] {
+		t.Errorf("links %+v, want %v", res.Links, want)
+	}
+}

@@ -104,6 +104,19 @@ func (c *candidateCache) get(key kb.SurfaceKey) *surfaceEntry {
 	return e
 }
 
+// spelt returns the entry of tokens [from, to) of text, whose normalised
+// key is key: the KB's record of the span exactly as written where it
+// keeps one apart from the key (kb.KB.Cased: "ABC", the network, beside
+// the key "abc", whose name "Abc" is a disambiguation page), else the
+// key's. The KB gives such a record its key's statistics, so only the
+// candidates differ.
+func (c *candidateCache) spelt(text string, toks []token, from, to int, key kb.SurfaceKey) *surfaceEntry {
+	if cased, ok := c.kb.Cased(text[toks[from].start:toks[to-1].end]); ok {
+		key = cased
+	}
+	return c.get(key)
+}
+
 // load decodes the top-k candidates of a surface.
 func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
 	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf)}

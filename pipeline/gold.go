@@ -58,7 +58,7 @@ func (l *Linker) lookupSpan(surface string) (*surfaceEntry, string) {
 	}
 	for _, r := range [...][2]int{{0, len(toks)}, {0, nameEnd(surface, toks, 0, len(toks))}, {from, nameEnd(surface, toks, from, len(toks))}} {
 		if key, ok := l.walkPhrase(&norm, r[0], r[1]); ok {
-			return l.cands.get(key), norm.phrase(r[0], r[1])
+			return l.cands.spelt(surface, toks, r[0], r[1], key), norm.phrase(r[0], r[1])
 		}
 	}
 	cands := l.kb.Lookup(surface)

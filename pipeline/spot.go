@@ -130,8 +130,8 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			}
 		}
 		for k := len(found) - 1; k >= 0; k-- {
-			e := l.cands.get(found[k].key)
 			to := found[k].to
+			e := l.cands.spelt(text, toks, i, to, found[k].key)
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
 			end := min(designatorsAfter(text, toks, to), limit)
