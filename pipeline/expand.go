@@ -9,13 +9,15 @@ import (
 
 // Document-level consistency: news names a person in full once ("Angela
 // Merkel") and by surname after ("Merkel"), in quotes also by the given
-// name ("Bob has run into some problems" after "Bob Nardelli"). A later
-// token equal to the last word of an earlier full name of a person, or to
-// its first word when no other person of the document shares it and it is
-// no one's surname, follows that name's decision, whether or not the KB
-// knows the short form, and whatever other entities the short form alone
-// would suggest. So do the initials of a name ("BA"), and the nickname of
-// a team or paper named by its place ("the Heat" after "Miami Heat").
+// name ("Bob has run into some problems" after "Bob Nardelli"). A token
+// equal to the last word of a full name of a person anywhere in the
+// document (a headline's surname comes before the story's full name), or
+// to the first word of an earlier one when no other person of the
+// document shares it and it is no one's surname, follows that name's
+// decision, whether or not the KB knows the short form, and whatever
+// other entities the short form alone would suggest. So do the initials
+// of an earlier name ("BA"), and the nickname of a team or paper named by
+// its place before ("the Heat" after "Miami Heat").
 
 // fullFormMinProb is how sure the Linker must be of a full name before short
 // forms follow it.
@@ -29,9 +31,20 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		// ("Heat", "State" of "Florida State"), so it stands for the full
 		// name only after "the" ("the Heat", not "State law")
 		nickname bool
+		// surname: the short form is a person's surname, which stands for
+		// the person before the full name too: a headline names by
+		// surname ("Riley to have surgery") the person its story then
+		// names in full ("MIAMI - Pat Riley is taking a break"). Other
+		// short forms follow only an earlier name: a capitalised word
+		// before a name that opens with it ("Vice President" before
+		// "President Clinton") is no given name.
+		surname bool
 	}
 	standsAt := func(full fullForm, t int) bool {
 		return !full.nickname || t > 0 && norm.of(t-1) == "the"
+	}
+	follows := func(full fullForm, t int) bool {
+		return full.start < toks[t].start || full.surname && !l.commonWordOpening(toks, norm, t)
 	}
 	var aliases map[string]fullForm
 	add := func(short string, full fullForm) {
@@ -60,7 +73,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, nickname: true})
 		}
 		if c.typ == "PER" {
-			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start})
+			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			first := norm.of(m.tokFrom)
 			if g, seen := given[first]; seen {
 				g.shared = g.shared || g.entity != c.entity
@@ -93,7 +106,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			covered[t] = true
 		}
 		if m.tokTo-m.tokFrom == 1 {
-			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && full.start < m.start && standsAt(full, m.tokFrom) {
+			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && follows(full, m.tokFrom) && standsAt(full, m.tokFrom) {
 				m.follows = full.mention
 			}
 		}
@@ -106,7 +119,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			continue
 		}
 		full, ok := aliases[shortKey(text, toks, norm, t)]
-		if !ok || full.start >= tok.start || !standsAt(full, t) {
+		if !ok || !follows(full, t) || !standsAt(full, t) {
 			continue
 		}
 		mentions = append(mentions, mention{tokFrom: t, tokTo: t + 1, start: tok.start, end: tok.end, norm: norm.of(t),
@@ -114,6 +127,17 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		scores = append(scores, mentionScores{best: -1, second: -1})
 	}
 	return mentions, scores
+}
+
+// commonWordOpening: token t opens a sentence and is a common word ("Can
+// Ocean Spray get a refund?"), which a surname seen only later in the
+// document does not make a name.
+func (l *Linker) commonWordOpening(toks []token, norm *normTokens, t int) bool {
+	if !toks[t].sentenceStart {
+		return false
+	}
+	key, ok := l.walkPhrase(norm, t, t+1)
+	return ok && l.cands.get(key).zipf >= l.cfg.commonZipf
 }
 
 // namesPlace: tokens [from, to) are a KB string whose most probable

@@ -195,3 +195,22 @@ func TestGivenNameFollowsThePerson(t *testing.T) {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
 }
+
+// A surname follows its person even before the full name, as a headline
+// names by surname the person its story then names in full; a common word
+// opening a sentence does not, whoever has it as a surname later.
+func TestSurnameBeforeTheFullName(t *testing.T) {
+	const dict = "Pat Riley\tPat_Riley\t1.0\nRiley, Pat\tPat_Riley\t1.0\nRiley\tRiley_(car)\t0.8\n" +
+		"Maria Will\tMaria_Will\t1.0\nWill, Maria\tMaria_Will\t1.0\nWill\tWill_(law)\t0.6\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.WordFrequencies(writeTemp(t, "words.tsv", "will\t6.5\nriley\t3.1\n")))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{"Riley to have surgery. MIAMI - Pat Riley is taking a break.", map[string]string{"Riley": "Pat Riley", "Pat Riley": "Pat Riley"}},
+		{"Will the club sell? Maria Will said no.", map[string]string{"Maria Will": "Maria Will"}},
+	} {
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
+}
