@@ -107,11 +107,7 @@ func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention
 
 // spotRange spots the mentions that lie inside tokens [from, limit).
 func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named map[string]bool, from, limit int, out []mention) []mention {
-	type match struct {
-		to  int
-		key kb.SurfaceKey
-	}
-	var matches [16]match
+	var matches [16]spanMatch
 	for i := from; i < limit; i++ {
 		if !(toks[i].upper || opensWithParticle(text, toks, i)) || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
 			continue
@@ -125,13 +121,16 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			if st = l.walks.walk(norm, i, j+1, st.w); !st.w.Alive() {
 				break
 			}
-			if st.match && toks[j].upper && len(found) < len(matches) {
-				found = append(found, match{j + 1, st.key})
+			if st.match && (toks[j].upper || j-1 > i && hyphenTail(text, toks, j)) && len(found) < len(matches) {
+				found = append(found, spanMatch{j + 1, st.key})
 			}
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			to := found[k].to
 			e := l.cands.spelt(text, toks, i, to, found[k].key)
+			if l.modifiedName(text, toks, found[:k], e) {
+				continue
+			}
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
 			end := min(designatorsAfter(text, toks, to), limit)
@@ -154,6 +153,44 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 		}
 	}
 	return out
+}
+
+// spanMatch is a KB string the spotter found at a token: it ends before
+// token to, and key is its normalised surface.
+type spanMatch struct {
+	to  int
+	key kb.SurfaceKey
+}
+
+// hyphenTail: token j is the lower-case part of a hyphenated name whose
+// first part is capitalised ("Chen Shui-bian", "Kim Dae-jung"), so a name
+// may end on it. The spotter asks it only of a name's second word or
+// later: a first word's tail is an adjective's ("American-born",
+// "V-neck").
+func hyphenTail(text string, toks []token, j int) bool {
+	return j > 0 && toks[j-1].upper && text[toks[j-1].end:toks[j].start] == "-"
+}
+
+// modifiedName: one of the shorter matches of the same start names the
+// entity that the longer match's entry e names first, and a possessive or
+// a place's preposition follows it inside the longer one ("University of
+// Florida in Gainesville", "Japan's Tokyo" of "Japan's Tokyo Mitsubishi
+// Bank"): the words after it modify the name (a web anchor took them in),
+// and news readers and benchmarks take the name alone. Other lower-case
+// words are a name's own ("Guinness Book of Records", "Sharm el-Sheikh").
+func (l *Linker) modifiedName(text string, toks []token, shorter []spanMatch, e *surfaceEntry) bool {
+	if len(e.cands) == 0 {
+		return false
+	}
+	for _, m := range shorter {
+		if next := text[toks[m.to].start:toks[m.to].end]; next != "in" && next != "at" && !possessive(text[toks[m.to-1].end:toks[m.to].start]) {
+			continue
+		}
+		if s := l.cands.get(m.key); len(s.cands) > 0 && s.cands[0].entity == e.cands[0].entity {
+			return true
+		}
+	}
+	return false
 }
 
 // spottable applies the capitalisation and link-probability rules that keep

@@ -214,3 +214,40 @@ func TestSurnameBeforeTheFullName(t *testing.T) {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
 }
+
+// A place's preposition or a possessive after a name that the longer KB
+// string means too ends the name there ("University of Florida in
+// Gainesville" is two names); a name's own lower-case words do not.
+func TestModifierAfterANameIsLeftOut(t *testing.T) {
+	const dict = "University of Florida in Gainesville\tUniversity_of_Florida\t1.0\nUniversity of Florida\tUniversity_of_Florida\t1.0\n" +
+		"Gainesville\tGainesville,_Florida\t1.0\nJapan's Tokyo\tJapan\t1.0\nJapan\tJapan\t1.0\nTokyo Mitsubishi Bank\tBank_of_Tokyo-Mitsubishi\t1.0\n" +
+		"Guinness Book of Records\tGuinness_World_Records\t1.0\nGuinness Book\tGuinness_World_Records\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{"She studied at the University of Florida in Gainesville.", map[string]string{"University of Florida": "University of Florida", "Gainesville": "Gainesville, Florida"}},
+		{"Banks such as Japan's Tokyo Mitsubishi Bank lent.", map[string]string{"Japan": "Japan", "Tokyo Mitsubishi Bank": "Bank of Tokyo-Mitsubishi"}},
+		{"It is in the Guinness Book of Records.", map[string]string{"Guinness Book of Records": "Guinness World Records"}},
+	} {
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
+}
+
+// A name may end on the lower-case part of a hyphenated word after its
+// first word ("Chen Shui-bian"), not on a first word's ("American-born").
+func TestHyphenatedNameEndsLowerCase(t *testing.T) {
+	const dict = "Chen Shui-bian\tChen_Shui-bian\t1.0\nShui\tShui_(river)\t1.0\n" +
+		"American-born\tAmerican-born_Chinese\t1.0\nAmerican\tUnited_States\t0.9\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	for _, tc := range []struct {
+		text string
+		want map[string]string
+	}{
+		{"The president, Chen Shui-bian, spoke.", map[string]string{"Chen Shui-bian": "Chen Shui-bian"}},
+		{"His American-born daughter came.", map[string]string{"American": "United States"}},
+	} {
+		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
+	}
+}
