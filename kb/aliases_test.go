@@ -489,7 +489,7 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 		t.Fatal("abc: no normalised key")
 	}
 	norm := k.CandidatesOf(key)
-	if got := titlesOf(k, norm); got[0] != "ABC" {
+	if got := titlesOf(k, norm); len(got) == 0 || got[0] != "ABC" {
 		t.Errorf("key abc: %v, want the name's sense (ABC) first", got)
 	}
 	// the spelling's own candidates are not counted in the key again:
@@ -502,7 +502,7 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 		t.Errorf("key abc: counts sum to %d, want %d", sum, dictionaryScale)
 	}
 	cased, ok := k.Cased("ABC")
-	if !ok || titlesOf(k, k.CandidatesOf(cased))[0] != "American Broadcasting Company" {
+	if got := titlesOf(k, k.CandidatesOf(cased)); !ok || len(got) == 0 || got[0] != "American Broadcasting Company" {
 		t.Fatalf("Cased(ABC) = %v, %v: want the network's record", cased, ok)
 	}
 	if info := k.SurfaceOf(cased); info.Linked == 0 || info.Occurrences != k.SurfaceOf(key).Occurrences || info.Linked != k.SurfaceOf(key).Linked {

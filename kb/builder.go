@@ -140,36 +140,34 @@ func usableSurface(s string) bool {
 	return len(AppendNormalized(buf[:0], s)) > 0
 }
 
-func (a *accumulator) addAnchor(surface, target string, n uint32) {
+// count adds n to the count of a surface naming a title in m and returns
+// the surface's id; an unusable surface (usableSurface) counts nothing.
+func (a *accumulator) count(m map[uint64]uint32, surface, target string, n uint32) (uint32, bool) {
 	if !usableSurface(surface) {
-		return
+		return 0, false
 	}
 	s := a.surface(surface)
-	t := a.title(target)
-	a.anchors[uint64(s)<<32|uint64(t)] += n
-	a.linked[s] += n
+	m[uint64(s)<<32|uint64(a.title(target))] += n
+	return s, true
+}
+
+func (a *accumulator) addAnchor(surface, target string, n uint32) {
+	if s, ok := a.count(a.anchors, surface, target, n); ok {
+		a.linked[s] += n
+	}
 }
 
 func (a *accumulator) addPseudo(surface, target string) {
-	if !usableSurface(surface) {
-		return
-	}
-	s := a.surface(surface)
-	t := a.title(target)
-	a.pseudo[uint64(s)<<32|uint64(t)]++
+	a.count(a.pseudo, surface, target, 1)
 }
 
 // addAlias adds n to the pseudo-count of a surface naming a title, as an
 // alias dictionary says; unlike anchors these are not link counts, so the
 // surface's link count stays as it is.
 func (a *accumulator) addAlias(surface, target string, n uint32) {
-	if !usableSurface(surface) {
-		return
+	if s, ok := a.count(a.pseudo, surface, target, n); ok {
+		a.aliasSurf[s] = struct{}{}
 	}
-	s := a.surface(surface)
-	t := a.title(target)
-	a.pseudo[uint64(s)<<32|uint64(t)] += n
-	a.aliasSurf[s] = struct{}{}
 }
 
 // addCased adds n to the pseudo-count of a title among the candidates of
@@ -177,12 +175,7 @@ func (a *accumulator) addAlias(surface, target string, n uint32) {
 // exact record of the surface holds them (flagged surfaceFlagCased), and
 // the key's candidates do not count them again.
 func (a *accumulator) addCased(surface, target string, n uint32) {
-	if !usableSurface(surface) {
-		return
-	}
-	s := a.surface(surface)
-	t := a.title(target)
-	a.cased[uint64(s)<<32|uint64(t)] += n
+	a.count(a.cased, surface, target, n)
 }
 
 func (a *accumulator) setRedirect(alias, target string) {
