@@ -71,6 +71,7 @@ func TestStringMatch(t *testing.T) {
 		{"Apple", "Apple Inc.", 0.5},
 		{"Tim Cook", "Timothy D. Cook", 0.5},
 		{"Tim Cook", "Timothy Cook", 0.5},
+		{"William Caldwell", "William B. Caldwell", 0.5},
 		{"Tim Cook", "Tim Cook (ice hockey)", 0.5},
 		{"Merkel", "Angela Merkel", 0.25},
 		// Not the same name written out: another surname, a two-letter

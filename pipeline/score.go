@@ -192,8 +192,9 @@ func ambiguity(p []float64, best, second int) float64 {
 // candidate's title, both normalised: 1 when they are equal, ½ when the
 // title only adds a qualifier or a company suffix ("Cupertino,
 // California", "Asia (mythology)", "Apple Inc.") or spells the same name
-// in full ("Tim Cook" of "Timothy D. Cook"), ¼ when the mention is some of
-// the title's words ("Merkel" of "Angela Merkel"), else 0.
+// in full ("Tim Cook" of "Timothy D. Cook", "William Caldwell" of
+// "William B. Caldwell"), ¼ when the mention is some of the title's words
+// ("Merkel" of "Angela Merkel"), else 0.
 func stringMatch(mention string, c *candidate) float64 {
 	switch {
 	case mention == c.titleNorm:
@@ -232,12 +233,13 @@ func isInitialsOf(letters, name string) bool {
 }
 
 // sameNameInFull reports whether full is short's name written out: the
-// same last word, a first word that begins with short's (three letters at
-// least: "tim" of "timothy"), and nothing else but initials between them.
+// same last word, a first word that is short's or begins with it (three
+// letters at least: "tim" of "timothy"), and nothing else but initials
+// between them ("William Caldwell" of "William B. Caldwell").
 func sameNameInFull(short, full string) bool {
 	s, f := strings.Fields(short), strings.Fields(full)
 	if len(s) != 2 || len(f) < 2 || len(f) > 4 || s[1] != f[len(f)-1] || len(s[0]) < 3 ||
-		s[0] == f[0] || !strings.HasPrefix(f[0], s[0]) {
+		!strings.HasPrefix(f[0], s[0]) {
 		return false
 	}
 	for _, w := range f[1 : len(f)-1] {
