@@ -876,17 +876,37 @@ func (s *keySenses) add(surface string, addTo func(surface, title string, n uint
 // count as a given name: "Robert", "Bernard" and "Ron" open hundreds.
 const minPersonsOfGivenName = 5
 
+// maxQualifiedPerPerson bounds the comma-qualified titles a given name
+// opens per person's title: "Oliver" opens 38 persons' and 57 such titles
+// ("Oliver Springs, Tennessee", "Oliver St John, 1st Earl of
+// Bolingbroke"), "Sir" 7 and 5,533.
+const maxQualifiedPerPerson = 4
+
+// notGivenNames open persons' inverted names in the dictionary, and few
+// places', yet are no given names: a nobility's title, a region's
+// adjective, an article ("Lord Nelson" is a person, "Mid Wales" and
+// "People's Daily" are not, and neither helps to tell).
+var notGivenNames = map[string]bool{
+	"The": true, "Lord": true, "Lady": true, "Sir": true, "History": true, "City": true, "Republic": true,
+	"People's": true, "Mid": true, "Southern": true, "Northern": true, "Eastern": true, "Western": true,
+}
+
 // givenNamesOfPersons adds to given the first words of the titles known as
 // persons (by an inverted name) that open at least minPersonsOfGivenName
-// of them, and more of them than of places' titles ("Town, Region"), and
+// of them, and more of them than of places' titles ("Town, State"), and
 // returns how many it added. Wikipedia's name pages ("Barbara (given
-// name)") miss many common names, whose page has no qualifier ("Robert"),
-// so "Bernard Marcus" and "Ron Rothstein", name-only titles, were not
-// typed persons, and their surnames later in a story followed nobody. The
-// places' count keeps out the first words of teams that sports tables
-// write inverted ("Hornets, New Orleans"): "New", "San", "Los".
+// name)") miss many common names, whose page has no qualifier ("Robert",
+// "Oliver"), so "Bernard Marcus" and "Oliver Kahn", name-only titles,
+// were not typed persons, and their surnames later in a story followed
+// nobody. The places' count keeps out the first words of teams that
+// sports tables write inverted ("Hornets, New Orleans"): "New", "San",
+// "Los". A place's title is one qualified by a state or country
+// (placeQualifier): every comma-qualified title would count the
+// baronets and earls too, and the towns named after a person
+// ("Oliver, British Columbia"), which kept "Oliver" out; those count
+// only against maxQualifiedPerPerson.
 func (l *aliasLoader) givenNamesOfPersons(given map[string]bool) int64 {
-	opens, places := map[string]int{}, map[string]int{}
+	opens, places, qualified := map[string]int{}, map[string]int{}, map[string]int{}
 	for t, title := range l.titles {
 		base := BaseTitle(title)
 		words := strings.Fields(base)
@@ -897,12 +917,15 @@ func (l *aliasLoader) givenNamesOfPersons(given map[string]bool) int64 {
 		case l.person[t]:
 			opens[words[0]]++
 		case base != title && !strings.HasSuffix(title, ")"):
-			places[words[0]]++
+			qualified[words[0]]++
+			if placeQualifier.MatchString(title[strings.LastIndex(title, ", ")+2:]) {
+				places[words[0]]++
+			}
 		}
 	}
 	var added int64
 	for w, n := range opens {
-		if n >= minPersonsOfGivenName && n > places[w] && !given[w] {
+		if n >= minPersonsOfGivenName && n > places[w] && n*maxQualifiedPerPerson > qualified[w] && !notGivenNames[w] && !given[w] {
 			given[w] = true
 			added++
 		}

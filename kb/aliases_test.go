@@ -365,7 +365,8 @@ func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
 // A word that opens the titles of five persons (known by their inverted
 // names) is a given name, so a name-only title it opens is a person;
 // a word opening four is not yet, nor one opening more places' titles,
-// and a street is no person.
+// nor a nobility's title, and a street is no person. Titles qualified by
+// other than a place (a baronet's) do not count as places.
 func TestGivenNamesLearntFromPersons(t *testing.T) {
 	var dict strings.Builder
 	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
@@ -385,8 +386,24 @@ func TestGivenNamesLearntFromPersons(t *testing.T) {
 		dict.WriteString(place + "\t" + strings.ReplaceAll(place, " ", "_") + "\t1.0\n")
 	}
 	dict.WriteString("New Kensington Foo\tNew_Kensington_Foo\t1.0\n")
+	for _, surname := range []string{"Stone", "North", "Reed", "Hardy", "Sacks"} {
+		dict.WriteString(surname + ", Oliver\tOliver_" + surname + "\t1.0\n")
+		dict.WriteString("Oliver " + surname + ", 2nd Baronet\tOliver_" + surname + ",_2nd_Baronet\t1.0\n")
+		dict.WriteString(surname + ", Lord\tLord_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Oliver Kahn\tOliver_Kahn\t1.0\nLord Foo\tLord_Foo\t1.0\n")
+	// "Saint" opens five persons' titles and, over four times as many,
+	// titles qualified by what the KB does not know as a place
+	for i := range 21 {
+		if i < 5 {
+			dict.WriteString(fmt.Sprintf("Person%c, Saint\tSaint_Person%c\t1.0\n", 'A'+i, 'A'+i))
+		}
+		dict.WriteString(fmt.Sprintf("Saint Parish%c, Barbados\tSaint_Parish%c,_Barbados\t1.0\n", 'A'+i, 'A'+i))
+	}
+	dict.WriteString("Saint Foo\tSaint_Foo\t1.0\n")
 	k, info := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())))
-	for title, person := range map[string]bool{"Bernard Marcus": true, "Ronald Foo": false, "Bernard Street": false, "New Kensington Foo": false} {
+	for title, person := range map[string]bool{"Bernard Marcus": true, "Ronald Foo": false, "Bernard Street": false, "New Kensington Foo": false,
+		"Oliver Kahn": true, "Lord Foo": false, "Saint Foo": false} {
 		id, ok := k.EntityByTitle(title)
 		if !ok {
 			t.Fatalf("%s is not in the KB", title)
@@ -395,8 +412,8 @@ func TestGivenNamesLearntFromPersons(t *testing.T) {
 			t.Errorf("%s typed %v, want a person %v", title, got, person)
 		}
 	}
-	if st := info.Build.Aliases; st == nil || st.GivenNamesOfPersons != 1 {
-		t.Errorf("alias stats %+v: want 1 given name learnt (Bernard)", st)
+	if st := info.Build.Aliases; st == nil || st.GivenNamesOfPersons != 2 {
+		t.Errorf("alias stats %+v: want 2 given names learnt (Bernard, Oliver)", st)
 	}
 }
 
