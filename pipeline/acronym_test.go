@@ -59,3 +59,17 @@ func TestMentionTakesItsSpellingsCandidates(t *testing.T) {
 		t.Errorf("links %+v, want %v", res.Links, want)
 	}
 }
+
+// The normalised key drops an ampersand, so "Johnson & Johnson" and
+// "Johnson Johnson" share one; the span written with "&" takes the
+// candidates of its own spelling.
+func TestAmpersandNameTakesItsSpellingsCandidates(t *testing.T) {
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab",
+		"Johnson & Johnson\tJohnson_&_Johnson\t1.0\nJohnson Johnson\tJohnson_Johnson_(series)\t1.0\njohnson johnson\tJohnson_Johnson_(series)\t1.0\n")))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	res := linkText(t, l, "Shares of Johnson & Johnson rose. Johnson Johnson is on television.")
+	want := []string{"Johnson & Johnson", "Johnson Johnson (series)"}
+	if len(res.Links) != 2 || res.Links[0].Title != want[0] || res.Links[1].Title != want[1] {
+		t.Errorf("links %+v, want %v", res.Links, want)
+	}
+}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/dgraph-io/ristretto/v2"
@@ -109,10 +110,18 @@ func (c *candidateCache) get(key kb.SurfaceKey) *surfaceEntry {
 // keeps one apart from the key (kb.KB.Cased: "ABC", the network, beside
 // the key "abc", whose name "Abc" is a disambiguation page), else the
 // key's. The KB gives such a record its key's statistics, so only the
-// candidates differ.
+// candidates differ. A span with an ampersand reads the record of its
+// exact spelling too: the normalised key drops the "&", and so joins
+// names that differ by it ("Johnson & Johnson", the company, and "Johnson
+// Johnson", a series that the key's first sense is).
 func (c *candidateCache) spelt(text string, toks []token, from, to int, key kb.SurfaceKey) *surfaceEntry {
-	if cased, ok := c.kb.Cased(text[toks[from].start:toks[to-1].end]); ok {
+	span := text[toks[from].start:toks[to-1].end]
+	if cased, ok := c.kb.Cased(span); ok {
 		key = cased
+	} else if strings.Contains(span, "&") {
+		if info, ok := c.kb.Surface(span); ok {
+			return c.load(info, c.kb.Lookup(span))
+		}
 	}
 	return c.get(key)
 }
