@@ -249,14 +249,23 @@ func (k *KB) Cased(surface string) (SurfaceKey, bool) {
 	if casingRank(surface) == 0 {
 		return 0, false // title case is never kept apart: no look-up
 	}
-	n, ok := k.exactR.get([]byte(surface))
+	n, ok := k.Exact(surface)
 	if !ok {
 		return 0, false
 	}
-	if _, _, _, _, flags, ok := k.record(n); !ok || flags&surfaceFlagCased == 0 {
+	if _, _, _, _, flags, ok := k.record(uint64(n)); !ok || flags&surfaceFlagCased == 0 {
 		return 0, false
 	}
-	return SurfaceKey(n), true
+	return n, true
+}
+
+// Exact returns the record of a surface exactly as written, if the KB
+// has one: for a caller that knows the normalised key joins spellings
+// that differ by more than case ("Johnson & Johnson" and "Johnson
+// Johnson" share the key "johnson johnson").
+func (k *KB) Exact(surface string) (SurfaceKey, bool) {
+	n, ok := k.exactR.get([]byte(surface))
+	return SurfaceKey(n), ok
 }
 
 // Surface returns how the surface behaves as a link (found as Lookup finds

@@ -119,8 +119,8 @@ func (c *candidateCache) spelt(text string, toks []token, from, to int, key kb.S
 	if cased, ok := c.kb.Cased(span); ok {
 		key = cased
 	} else if strings.Contains(span, "&") {
-		if info, ok := c.kb.Surface(span); ok {
-			return c.load(info, c.kb.Lookup(span))
+		if exact, ok := c.kb.Exact(span); ok {
+			key = exact
 		}
 	}
 	return c.get(key)
