@@ -646,6 +646,9 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 	l.entries = nil
 	given, qualifiers := givenNames(l.titles), textTypes{}
 	l.stats.GivenNamesOfPersons = l.givenNamesOfPersons(given)
+	for w := range given {
+		l.acc.givenName[Normalize(w)] = true
+	}
 	for t, title := range l.titles {
 		id := l.acc.title(title)
 		l.acc.accs[id].inlinks += l.names[t]

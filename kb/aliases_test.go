@@ -366,7 +366,8 @@ func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
 // names) is a given name, so a name-only title it opens is a person;
 // a word opening four is not yet, nor one opening more places' titles,
 // nor a nobility's title, and a street is no person. Titles qualified by
-// other than a place (a baronet's) do not count as places.
+// other than a place (a baronet's) do not count as places. The KB marks
+// the given names' own strings (SurfaceInfo.GivenName).
 func TestGivenNamesLearntFromPersons(t *testing.T) {
 	var dict strings.Builder
 	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
@@ -401,7 +402,14 @@ func TestGivenNamesLearntFromPersons(t *testing.T) {
 		dict.WriteString(fmt.Sprintf("Saint Parish%c, Barbados\tSaint_Parish%c,_Barbados\t1.0\n", 'A'+i, 'A'+i))
 	}
 	dict.WriteString("Saint Foo\tSaint_Foo\t1.0\n")
+	// the words as strings of their own, whose records carry the flag
+	dict.WriteString("Bernard\tBernard_Shaw\t1.0\nOliver\tOliver_Kahn\t1.0\nRonald\tRonald_Reagan\t1.0\nLord\tLord_Foo\t1.0\n")
 	k, info := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())))
+	for word, want := range map[string]bool{"Bernard": true, "Oliver": true, "oliver": true, "Ronald": false, "Lord": false} {
+		if info, ok := k.Surface(word); !ok || info.GivenName != want {
+			t.Errorf("%s: found %v, given name %v, want %v", word, ok, info.GivenName, want)
+		}
+	}
 	for title, person := range map[string]bool{"Bernard Marcus": true, "Ronald Foo": false, "Bernard Street": false, "New Kensington Foo": false,
 		"Oliver Kahn": true, "Lord Foo": false, "Saint Foo": false} {
 		id, ok := k.EntityByTitle(title)

@@ -87,6 +87,9 @@ type accumulator struct {
 	// lowerSense: normalised keys whose lower-case form names another
 	// entity than the name does (SurfaceInfo.LowerSense)
 	lowerSense map[string]bool
+	// givenName: normalised keys that are persons' given names
+	// (SurfaceInfo.GivenName)
+	givenName map[string]bool
 	// zipf: tenths of the Zipf value of single words (word frequencies)
 	zipf map[string]uint8
 	// aliasSurf: surfaces an alias dictionary gave (addAlias)
@@ -107,6 +110,7 @@ func newAccumulator() *accumulator {
 		cased:      map[uint64]uint32{},
 		dabs:       map[uint32][]uint32{},
 		lowerSense: map[string]bool{},
+		givenName:  map[string]bool{},
 		aliasSurf:  map[uint32]struct{}{},
 		zipf:       map[string]uint8{},
 	}

@@ -160,6 +160,9 @@ func (a *accumulator) prepare() (*tables, error) {
 		if a.lowerSense[nk] {
 			rec.flags |= surfaceFlagLowerSense
 		}
+		if a.givenName[nk] {
+			rec.flags |= surfaceFlagGivenName
+		}
 		rec.flags |= uint16(a.zipf[nk]) << 8
 		cs := ts
 		if r, ok := casedSpan[s]; ok {
@@ -204,6 +207,9 @@ func (a *accumulator) prepare() (*tables, error) {
 		tb.normRecs[newID] = surfRec{linked: normLinked[old]}
 		if a.lowerSense[keys[newID]] {
 			tb.normRecs[newID].flags |= surfaceFlagLowerSense
+		}
+		if a.givenName[keys[newID]] {
+			tb.normRecs[newID].flags |= surfaceFlagGivenName
 		}
 		tb.normRecs[newID].flags |= uint16(a.zipf[keys[newID]]) << 8
 		tb.normCands[newID] = a.rank(byNorm[old], inl, tb.entTitle, keys[newID])

@@ -66,6 +66,9 @@ const (
 	// surfaceFlagCased: an exact surface whose candidates are its own
 	// spelling's, not counted in its normalised key's (KB.Cased)
 	surfaceFlagCased = 2
+	// surfaceFlagGivenName: the surface is a persons' given name
+	// (SurfaceInfo.GivenName)
+	surfaceFlagGivenName = 4
 )
 
 // Input describes one build input in format.json.

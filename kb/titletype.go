@@ -220,3 +220,9 @@ func personShaped(title string, given map[string]bool, qualifiers textTypes) boo
 	}
 	return true
 }
+
+// ClassOfName types a name by the class word it holds ("Charles River"
+// LOC, "Grace Church" ORG, "Saint Mary" PER); false when it holds none
+// ("Stephanie Hoff"). The pipeline reads a pair of capitalised words
+// the KB does not know with it.
+func ClassOfName(name string) (Type, bool) { return typeOfText(name) }

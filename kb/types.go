@@ -87,6 +87,10 @@ type SurfaceInfo struct {
 	// than the name does ("same" → Similarity, "Same" → Same, East Timor),
 	// as an alias dictionary tells: the word is a common word as well.
 	LowerSense bool `json:"lower_sense,omitempty"`
+	// GivenName: the surface is a given name of persons ("Stephanie",
+	// "Al"), as the KB's titles of persons tell (an alias dictionary's
+	// build learns them): in "Stephanie Hoff" it opens a person's name.
+	GivenName bool `json:"given_name,omitempty"`
 	// Zipf is how common the surface is as a word in running text (log10
 	// per billion words; 0 when unknown or not a single word), from the
 	// build's word frequencies.

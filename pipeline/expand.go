@@ -63,8 +63,13 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		shared bool
 	}
 	var given map[string]*givenName
+	var unknown []int // persons the KB does not know (unknownperson.go)
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
+		if m.entry.person {
+			unknown = append(unknown, i)
+			continue
+		}
 		if m.tokTo-m.tokFrom < 2 || ms.best < 0 || ms.p[ms.best] < fullFormMinProb {
 			continue
 		}
@@ -94,6 +99,12 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		if !g.shared {
 			add(first, g.full) // a surname, seen first, keeps its key
 		}
+	}
+	// The surname of a person the KB does not know stands for that
+	// person, and so for nobody the KB knows, unless a person the KB does
+	// know shares it ("Nick Saban" and "Terry Saban").
+	for _, i := range unknown {
+		add(norm.of(mentions[i].tokTo-1), fullForm{mention: i, start: mentions[i].start, surname: true})
 	}
 	if aliases == nil {
 		return mentions, scores

@@ -154,6 +154,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 		s.mentions = l.goldMentions(text, s.toks, spans, s.mentions[:0])
 	} else {
 		s.mentions = l.spot(text, s.toks, &s.norm, s.mentions[:0])
+		s.mentions = l.unknownPersons(text, s.toks, &s.norm, s.mentions)
 	}
 	s.mentions = l.stateMentions(text, s.toks, &s.norm, s.mentions, spans == nil)
 	datelineCities(text, s.toks, s.mentions)

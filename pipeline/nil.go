@@ -130,6 +130,9 @@ const nilTypeMass = 0.3
 // holding at least nilTypeMass of the probability wins; otherwise MISC,
 // and "" when there is no candidate to learn from.
 func nilType(e *surfaceEntry, ms *mentionScores) string {
+	if e.person {
+		return "PER"
+	}
 	if ms.best < 0 {
 		return ""
 	}

@@ -1,0 +1,158 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// Persons the KB does not know. News quotes people nobody wrote an article
+// about ("said Al Rohling, who directed …", "Edward Jones analyst
+// Stephanie Hoff"), and their surnames alone are strings the dictionary
+// gives to something else: "Rohling" is an anchor of Domestic violence,
+// "Hoff" of David Hasselhoff, "Lapp" of LAMP. A given name the KB knows
+// ("Al", "Stephanie": kb.SurfaceInfo.GivenName) followed by a capitalised
+// word, where the KB knows neither the pair nor a person of that surname
+// with that given name, is such a person: the pair becomes one mention
+// without candidates, NIL typed PER, and document expansion (expand.go)
+// makes the surname's other mentions in the story follow it to NIL.
+
+// unknownPersonName is the surface entry of every such name: no
+// candidates, and the person flag that types its NIL.
+var unknownPersonName = &surfaceEntry{person: true}
+
+// unknownPersons adds the names of persons the KB does not know to the
+// spotted mentions (in token order), replacing the spotter's mentions of
+// their words.
+func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, mentions []mention) []mention {
+	var covering []int // token → the mention holding it, or -1; built when needed
+	var added []mention
+	drop := map[int]bool{}
+	for i := 0; i+1 < len(toks); i++ {
+		if !toks[i].upper || !toks[i+1].upper || !nameWordsJoined(text, toks, i) || !l.isGivenName(text, toks, norm, i) {
+			continue
+		}
+		last := i + 1
+		if isInitial(text, toks, last) && last+1 < len(toks) && toks[last+1].upper && nameWordsJoined(text, toks, last) {
+			last++ // "Al J. Rohling"
+		}
+		name := text[toks[i].start:toks[last].end]
+		if !isTitleCaseWord(text[toks[last].start:toks[last].end]) {
+			continue
+		}
+		if t, ok := kb.ClassOfName(name); ok && t != kb.PER {
+			continue // "Charles River", "Grace Church"
+		}
+		if key, ok := l.walkPhrase(norm, i, last+1); ok && len(l.cands.get(key).cands) > 0 {
+			continue // the KB knows the name
+		}
+		if covering == nil {
+			covering = coveringMentions(toks, mentions)
+		}
+		if !l.unknownSurname(norm, mentions, covering, i, last) {
+			continue
+		}
+		for t := i; t <= last; t++ {
+			if j := covering[t]; j >= 0 {
+				drop[j] = true
+			}
+		}
+		added = append(added, mention{tokFrom: i, tokTo: last + 1, start: toks[i].start, end: toks[last].end,
+			norm: norm.phrase(i, last+1), entry: unknownPersonName, follows: -1})
+		i = last
+	}
+	if len(added) == 0 {
+		return mentions
+	}
+	kept := mentions[:0]
+	for j, m := range mentions {
+		if !drop[j] {
+			kept = append(kept, m)
+		}
+	}
+	mentions = append(kept, added...)
+	slices.SortFunc(mentions, func(a, b mention) int { return a.tokFrom - b.tokFrom })
+	return mentions
+}
+
+// unknownSurname: tokens [given, last] are no part of a longer mention
+// the spotter found, and the surname's own candidates hold no person
+// whose name has this given name (the KB may know "Hillary Clinton" as
+// "Hillary Rodham Clinton" without the pair).
+func (l *Linker) unknownSurname(norm *normTokens, mentions []mention, covering []int, given, last int) bool {
+	for t := given; t <= last; t++ {
+		if j := covering[t]; j >= 0 && (mentions[j].tokFrom < given || mentions[j].tokTo > last+1 || mentions[j].tokTo-mentions[j].tokFrom > 1) {
+			return false
+		}
+	}
+	j := covering[last]
+	if j < 0 {
+		return true
+	}
+	first := norm.of(given)
+	for _, c := range mentions[j].entry.cands {
+		if c.typ == "PER" && kb.ContainsWords(c.titleNorm, first) {
+			return false
+		}
+	}
+	return true
+}
+
+// isGivenName: token i is a given name the KB knows, written as a name
+// ("Al", not "AL"), and not an ordinary word that only opens the sentence
+// ("Will", "May").
+func (l *Linker) isGivenName(text string, toks []token, norm *normTokens, i int) bool {
+	if !isTitleCaseWord(text[toks[i].start:toks[i].end]) || l.commonWordOpening(toks, norm, i) {
+		return false
+	}
+	key, ok := l.walkPhrase(norm, i, i+1)
+	return ok && l.cands.get(key).givenName
+}
+
+// nameWordsJoined: tokens i and i+1 are words of one name, apart by
+// nothing but a space.
+func nameWordsJoined(text string, toks []token, i int) bool {
+	return text[toks[i].end:toks[i+1].start] == " " && !toks[i+1].sentenceStart
+}
+
+// isInitial: token i is a capital letter and a dot ("J.").
+func isInitial(text string, toks []token, i int) bool {
+	w := text[toks[i].start:toks[i].end]
+	return len(w) == 2 && w[1] == '.' && w[0] >= 'A' && w[0] <= 'Z'
+}
+
+// isTitleCaseWord: a capital, then lower-case letters (an apostrophe or a
+// hyphen inside allowed: "O'Donnell", "McAteer" has a capital inside and
+// is allowed too); not an acronym.
+func isTitleCaseWord(w string) bool {
+	if len(w) < 2 || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	lower := false
+	for _, r := range w[1:] {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 0x80:
+			lower = true
+		case r >= 'A' && r <= 'Z', r == '\'', r == '-':
+		default:
+			return false
+		}
+	}
+	return lower && !strings.HasSuffix(w, "'")
+}
+
+// coveringMentions maps each token to the mention that holds it, -1 for
+// none.
+func coveringMentions(toks []token, mentions []mention) []int {
+	covering := make([]int, len(toks))
+	for t := range covering {
+		covering[t] = -1
+	}
+	for j, m := range mentions {
+		for t := m.tokFrom; t < m.tokTo; t++ {
+			covering[t] = j
+		}
+	}
+	return covering
+}

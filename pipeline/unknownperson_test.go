@@ -1,0 +1,46 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// A given name before a surname the KB gives to something else is a
+// person the KB does not know: the pair is a NIL person, and so is the
+// surname alone later in the story. A pair with a class word is no
+// person, and a surname whose candidates hold a person of that given
+// name keeps its link.
+func TestUnknownPersonsSurnameFollowsToNIL(t *testing.T) {
+	var dict strings.Builder
+	// "Al" and "Hillary" open five persons' inverted names: given names
+	for _, surname := range []string{"Gore", "Pacino", "Jolson", "Franken", "Sharpton"} {
+		dict.WriteString(surname + ", Al\tAl_" + surname + "\t1.0\n")
+		dict.WriteString(surname + ", Hillary\tHillary_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Al\tAl_Gore\t1.0\nHillary\tHillary_Gore\t1.0\n")
+	dict.WriteString("Rohling\tDomestic_violence\t1.0\nClinton\tHillary_Rodham_Clinton\t1.0\nHillary Rodham Clinton\tHillary_Rodham_Clinton\t1.0\n")
+	dict.WriteString("Street\tStreet\t1.0\n")
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+
+	res := linkText(t, l, "The program, said Al Rohling, is small. Rohling said it helps. Hillary Clinton agreed.")
+	if len(res.Links) != 1 || res.Links[0].Mention != "Clinton" || res.Links[0].Title != "Hillary Rodham Clinton" {
+		t.Errorf("links %+v, want Clinton alone, as Hillary Rodham Clinton", res.Links)
+	}
+	var nils []string
+	for _, n := range res.NIL {
+		nils = append(nils, n.Mention+"/"+n.Type)
+	}
+	if want := []string{"Al Rohling/PER", "Rohling/PER"}; strings.Join(nils, ",") != strings.Join(want, ",") {
+		t.Errorf("NIL %v, want %v", nils, want)
+	}
+
+	res = linkText(t, l, "They met on Al Street.")
+	for _, n := range res.NIL {
+		if n.Type == "PER" {
+			t.Errorf("NIL %+v: a street is no person", n)
+		}
+	}
+}
