@@ -79,14 +79,16 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		}
 		if c.typ == "PER" {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
-			first := norm.of(m.tokFrom)
-			if g, seen := given[first]; seen {
-				g.shared = g.shared || g.entity != c.entity
-			} else {
-				if given == nil {
-					given = map[string]*givenName{}
+			// "The Donald" is Donald Trump, and "The" no given name
+			if first := norm.of(m.tokFrom); !isFunctionWord(first) {
+				if g, seen := given[first]; seen {
+					g.shared = g.shared || g.entity != c.entity
+				} else {
+					if given == nil {
+						given = map[string]*givenName{}
+					}
+					given[first] = &givenName{full: fullForm{mention: i, start: m.start}, entity: c.entity}
 				}
-				given[first] = &givenName{full: fullForm{mention: i, start: m.start}, entity: c.entity}
 			}
 		}
 		// "British Airways" ... "BA": the initials of a confident name,

@@ -395,6 +395,12 @@ var functionWords = func() map[string]struct{} {
 	return m
 }()
 
+// isFunctionWord: w, lower case, is one of functionWords.
+func isFunctionWord(w string) bool {
+	_, ok := functionWords[w]
+	return ok
+}
+
 var pronounI = map[string]struct{}{"i": {}, "i'm": {}, "i’m": {}, "i'll": {}, "i’ll": {}, "i'd": {}, "i’d": {}, "i've": {}, "i’ve": {}}
 
 // honorifics are words that stand before a name without being part of it,

@@ -173,7 +173,8 @@ func TestNicknameFollowsTheTeam(t *testing.T) {
 }
 
 // A given name alone follows the person named in full before it, when no
-// other person of the document shares it and it is no one's surname.
+// other person of the document shares it and it is no one's surname; an
+// article that opens a nickname ("The Donald") is none.
 func TestGivenNameFollowsThePerson(t *testing.T) {
 	var dict strings.Builder
 	for _, p := range []string{"Bob Nardelli", "George Clooney", "George Bush", "Barney Frank", "Frank Blake"} {
@@ -181,6 +182,7 @@ func TestGivenNameFollowsThePerson(t *testing.T) {
 		under := strings.ReplaceAll(p, " ", "_")
 		dict.WriteString(p + "\t" + under + "\t1.0\n" + surname + ", " + given + "\t" + under + "\t1.0\n")
 	}
+	dict.WriteString("The Donald\tDonald_Trump\t1.0\nTrump, Donald\tDonald_Trump\t1.0\n")
 	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String()))), NILThreshold(0))
 	for _, tc := range []struct {
 		text string
@@ -191,6 +193,8 @@ func TestGivenNameFollowsThePerson(t *testing.T) {
 		{"George Bush met George Clooney. George said hello.", map[string]string{"George Bush": "George Bush", "George Clooney": "George Clooney"}},
 		// a surname before a given name: "Frank" is Barney Frank
 		{"Barney Frank met Frank Blake. Frank said no.", map[string]string{"Barney Frank": "Barney Frank", "Frank Blake": "Frank Blake", "Frank": "Barney Frank"}},
+		// a nickname's article is no given name
+		{"Fans of The Donald cheered. The crowd left.", map[string]string{"The Donald": "Donald Trump"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
