@@ -17,10 +17,12 @@ import (
 // candidates, the KB's titles that qualify its name with a place the
 // document links confidently, in the shapes Wikipedia titles them: "X of
 // P", "X of the P", "P X", "X (P)", and, for a mention written "P X"
-// ("Florida Supreme Court"), "X of P". They are marked by
-// FeatureQualified, and the fitted score weighs them against the rest.
-// The cost is a handful of title look-ups for the few mentions that name
-// an institution, in documents that name a place.
+// ("Florida Supreme Court"), "X of P". A place written right before the
+// name ("Florida Supreme Court" delimited "Supreme Court", "Egyptian
+// President") makes its qualified title the one candidate. They are
+// marked by FeatureQualified, and the fitted score weighs them against
+// the rest. The cost is a handful of title look-ups for the few mentions
+// that name an institution.
 
 // institutionWords are the heads of institutions' names.
 var institutionWords = map[string]struct{}{
@@ -35,7 +37,7 @@ const maxPlaces = 6
 
 // qualify adds the qualified candidates and scores the mentions that gained
 // some anew.
-func (l *Linker) qualify(text string, toks []token, mentions []mention, scores []mentionScores) {
+func (l *Linker) qualify(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores) {
 	var places []string // base names of the document's confident places
 	var redo []int
 	for _, i := range textOrder(mentions) {
@@ -43,13 +45,15 @@ func (l *Linker) qualify(text string, toks []token, mentions []mention, scores [
 		if m.follows >= 0 || !namesInstitution(m.norm) {
 			continue
 		}
+		name := nameCase(text[m.start:m.end])
+		if c, ok := l.institutionOfPlaceBefore(text, toks, norm, m.tokFrom, name); ok {
+			m.entry = &surfaceEntry{cands: []candidate{c}}
+			redo = append(redo, i)
+			continue
+		}
 		if places == nil {
 			places = confidentPlaces(mentions, scores)
-			if len(places) == 0 {
-				return
-			}
 		}
-		name := nameCase(text[m.start:m.end])
 		var found []candidate
 		for _, p := range places {
 			for _, title := range qualifiedTitles(name, p) {
@@ -68,6 +72,54 @@ func (l *Linker) qualify(text string, toks []token, mentions []mention, scores [
 	if len(redo) > 0 {
 		l.scoreSome(text, toks, mentions, scores, redo)
 	}
+}
+
+// maxPlaceWords bounds the words of a place written before an institution.
+const maxPlaceWords = 3
+
+// institutionOfPlaceBefore is the institution that a place written right
+// before its name, as a name or an adjective, makes certain ("Florida
+// Supreme Court" is the Florida Supreme Court, "Egyptian President" the
+// President of Egypt, though an annotator may delimit "Supreme Court" and
+// "President" alone): the KB's title qualifying name with one of the two
+// most probable senses of the longest KB string of capitalised words
+// before token t. It is the mention's one candidate, as a place's state
+// makes "Place, State" (states.go).
+func (l *Linker) institutionOfPlaceBefore(text string, toks []token, norm *normTokens, t int, name string) (candidate, bool) {
+	for from := max(t-maxPlaceWords, 0); from < t; from++ {
+		if !wordsOfOneName(text, toks, from, t) {
+			continue
+		}
+		key, ok := l.walkPhrase(norm, from, t)
+		if !ok {
+			continue
+		}
+		e := l.cands.get(key)
+		for _, sense := range e.cands[:min(2, len(e.cands))] {
+			for _, title := range qualifiedTitles(name, kb.BaseTitle(sense.title)) {
+				if id, ok := l.kb.EntityByTitle(title); ok {
+					c := l.cands.entity(id)
+					c.prior, c.qualified = 1, true
+					return c, true
+				}
+			}
+		}
+	}
+	return candidate{}, false
+}
+
+// wordsOfOneName: tokens [from, to) are capitalised, not a function word
+// first, and apart from each other and from token to by single spaces.
+func wordsOfOneName(text string, toks []token, from, to int) bool {
+	if isFunctionWord(strings.ToLower(text[toks[from].start:toks[from].end])) {
+		return false
+	}
+	for k := from; k < to; k++ {
+		if !toks[k].upper || text[toks[k].end:toks[k+1].start] != " " || toks[k+1].sentenceStart {
+			return false
+		}
+	}
+	return true
 }
 
 // namesInstitution: a word of the normalised name is an institution's head.

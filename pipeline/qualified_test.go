@@ -24,6 +24,15 @@ func TestInstitutionsOfTheDocumentsPlace(t *testing.T) {
 			t.Errorf("%q chose %q, want %q", m, title, want[m])
 		}
 	}
+	// a place written right before the institution, as a name or an
+	// adjective (whose first sense need not be the place), makes the
+	// qualified title certain though the story links no place
+	dict2 := dict + "Egyptian\tAncient_Egypt\t0.6\negyptian\tEgypt\t0.4\nPresident of Egypt\tPresident_of_Egypt\t1.0\n"
+	sums2 := `{"Egypt": {"title": "Egypt", "extract": "Egypt is a country in North Africa.", "description": "Country in North Africa", "topic": "Geography"}}`
+	k2 := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict2.tab", dict2)), kb.Summaries(writeTemp(t, "sums2.json", sums)), kb.Summaries(writeTemp(t, "sums3.json", sums2)))
+	l2 := cheapLinker(t, k2, WithWeights(Weights{Prior: 1, Qualified: 10}))
+	wantChosen(t, l2, "Lawyers asked the Florida Supreme Court to act.", map[string]string{"Supreme Court": "Supreme Court of Florida"})
+	wantChosen(t, l2, "He met Egyptian President Hosni Mubarak.", map[string]string{"President": "President of Egypt"})
 	// no place named, nothing to qualify with
 	if got := chosen(t, l, "The Supreme Court ruled.", "Supreme Court")["Supreme Court"]; got != "Supreme Court of the United States" {
 		t.Errorf("Supreme Court without a place chose %q, want the KB's own candidate", got)
