@@ -121,14 +121,19 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			if st = l.walks.walk(norm, i, j+1, st.w); !st.w.Alive() {
 				break
 			}
-			if st.match && (toks[j].upper || j-1 > i && hyphenTail(text, toks, j)) && len(found) < len(matches) {
-				found = append(found, spanMatch{j + 1, st.key})
+			if st.match && len(found) < len(matches) {
+				switch {
+				case toks[j].upper || j-1 > i && hyphenTail(text, toks, j):
+					found = append(found, spanMatch{to: j + 1, key: st.key})
+				case j > i:
+					found = append(found, spanMatch{to: j + 1, key: st.key, lowerTail: true})
+				}
 			}
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			to := found[k].to
 			e := l.cands.spelt(text, toks, i, to, found[k].key)
-			if l.modifiedName(text, toks, found[:k], e) {
+			if found[k].lowerTail && !namesItsTitle(norm.phrase(i, to), e) || l.modifiedName(text, toks, found[:k], e) {
 				continue
 			}
 			// The name takes in the designators after it ("Union Carbide
@@ -160,6 +165,25 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 type spanMatch struct {
 	to  int
 	key kb.SurfaceKey
+	// lowerTail: the string ends on a lower-case word ("Star magazine",
+	// "Dow Jones industrial average"), a name only where it is its
+	// entity's title (namesItsTitle)
+	lowerTail bool
+}
+
+// namesItsTitle: the normalised phrase is the title of the entry's most
+// probable sense read with its bracketed qualifier as the name's last
+// word ("Star magazine" is Star (magazine), "Time magazine" Time
+// (magazine)): news writes the class word that Wikipedia puts in
+// brackets. A title without one does not count: the dictionary holds
+// the titles of songs and films, so "Thursday morning" and "Keep your
+// cool" would be names.
+func namesItsTitle(phrase string, e *surfaceEntry) bool {
+	if len(e.cands) == 0 {
+		return false
+	}
+	c := &e.cands[0]
+	return strings.HasSuffix(c.title, ")") && c.titleNorm != c.baseNorm && phrase == c.titleNorm
 }
 
 // hyphenTail: token j is the lower-case part of a hyphenated name whose

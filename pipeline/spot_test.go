@@ -255,3 +255,14 @@ func TestHyphenatedNameEndsLowerCase(t *testing.T) {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
 }
+
+// A name may end on a lower-case word where that word is its title's
+// bracketed qualifier ("Star magazine" is Star (magazine)); a title
+// without one is not enough ("Thursday morning" is no song).
+func TestLowerCaseClassWordEndsATitledName(t *testing.T) {
+	const dict = "Star\tStar\t0.9\nStar magazine\tStar_(magazine)\t1.0\nThursday morning\tThursday_Morning\t1.0\n" +
+		"Thursday\tThursday\t0.2\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	text := "According to a report in Star magazine, she left on Thursday morning."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Star magazine": "Star (magazine)"})
+}
