@@ -34,6 +34,8 @@ func tokenize(text string, dst []token) []token {
 		if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
 			if r == '.' || r == '!' || r == '?' || r == '\n' {
 				sentenceStart = !isAbbreviationDot(text, i, dst)
+			} else if (r == '"' || r == '“') && quoteOpensSentence(text, i) {
+				sentenceStart = true
 			} else if isDash(r) && datelineBefore(text, i, i+size, dst) {
 				sentenceStart = true
 			}
@@ -95,6 +97,14 @@ func scanWord(text string, i int) (start, end, next int) {
 	return start, end, next
 }
 
+// quoteOpensSentence: the double quote at byte i opens a quoted sentence
+// after a comma or a colon ("Nardelli said, "Selling hammers.""), so the
+// capital of the word after it says nothing.
+func quoteOpensSentence(text string, i int) bool {
+	before := strings.TrimRight(text[:i], " ")
+	return len(before) < i && (strings.HasSuffix(before, ",") || strings.HasSuffix(before, ":"))
+}
+
 // isJoiner: punctuation that kb.Normalize drops inside a word.
 func isJoiner(r rune) bool {
 	return r == '\'' || r == '’' || r == '.' || r == '&'
@@ -119,8 +129,8 @@ func isAbbreviationDot(text string, i int, toks []token) bool {
 		return false
 	}
 	word := text[last.start:last.end]
-	if utf8.RuneCountInString(word) == 1 {
-		return true
+	if r, size := utf8.DecodeRuneInString(word); size == len(word) && unicode.IsLetter(r) {
+		return true // an initial; a digit's dot ends a sentence or a list number ("2. Know your numbers")
 	}
 	if _, ok := titleAbbreviations[word]; ok {
 		return true

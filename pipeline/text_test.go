@@ -108,3 +108,18 @@ func TestWikipediaURL(t *testing.T) {
 		}
 	}
 }
+
+// A quote after a comma or a colon opens a sentence, and so does a list
+// number's dot; an initial's dot and a quote inside a sentence do not.
+func TestSentenceStartsAfterQuotesAndListNumbers(t *testing.T) {
+	text := `He said, "Selling hammers." Fans yelled "Go home" at J. Smith. Tips: 2. Know your numbers.`
+	starts := map[string]bool{}
+	for _, tk := range tokenize(text, nil) {
+		starts[text[tk.start:tk.end]] = tk.sentenceStart
+	}
+	for word, start := range map[string]bool{"Selling": true, "Go": false, "Smith": false, "Know": true, "hammers": false} {
+		if starts[word] != start {
+			t.Errorf("%q sentenceStart = %v, want %v", word, starts[word], start)
+		}
+	}
+}
