@@ -149,6 +149,7 @@ func datelineCities(text string, toks []token, mentions []mention) {
 		if !toks[m.tokFrom].sentenceStart || !datelineRest.MatchString(text[m.end:min(len(text), m.end+40)]) {
 			continue
 		}
+		m.dateline = true
 		var cities []candidate
 		for j := range m.entry.cands {
 			if cityLike(&m.entry.cands[j], m.norm) {

@@ -118,10 +118,12 @@ NYC	New_York_City	0.9
 Washington	Washington	0.6
 Washington state	Washington	1.0
 Washington, DC	Washington,_D.C.	1.0
+Washington, PA	Washington,_Pennsylvania	1.0
 United Nations	United_Nations	0.9
 `
 	const summaries = `{"title": "New York City", "extract": "New York City is the most populous city in the United States.", "description": "Most populous city in the United States"}
 {"title": "Washington, D.C.", "extract": "Washington, D.C. is the capital city of the United States.", "description": "Capital of the United States"}
+{"title": "Washington, Pennsylvania", "extract": "Washington is a city in Pennsylvania.", "description": "City in Pennsylvania"}
 {"title": "United Nations", "extract": "The United Nations is an intergovernmental organization.", "description": "Intergovernmental organization"}
 `
 	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.jsonl", summaries)))
@@ -138,5 +140,15 @@ United Nations	United_Nations	0.9
 		if got != tc.want {
 			t.Errorf("%q: %s → %q, want %q", tc.text, tc.mention, got, tc.want)
 		}
+	}
+
+	// The cross-encoder reads the story, which is about something else
+	// than the dateline's city: it is not asked of a dateline's place,
+	// and is of the same name in a sentence.
+	rr := &fakeReranker{}
+	lr := cheapLinker(t, k, CrossEncoderMode(Always), WithReranker(rr), NILThreshold(0))
+	linkText(t, lr, "WASHINGTON (AP) — The Senate voted on Tuesday in New York.")
+	if _, asked := rr.asked["WASHINGTON"]; asked || len(rr.asked["New York"]) == 0 {
+		t.Errorf("reranker asked of %v, want New York and not the dateline's WASHINGTON", rr.asked)
 	}
 }

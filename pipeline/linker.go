@@ -281,7 +281,7 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 	var pairs []Pair
 	for i := range mentions {
 		ms := &scores[i]
-		if len(ms.feats) < 2 || mentions[i].follows >= 0 {
+		if len(ms.feats) < 2 || mentions[i].follows >= 0 || mentions[i].dateline {
 			continue
 		}
 		if c.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < c.ambiguity {

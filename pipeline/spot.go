@@ -19,6 +19,10 @@ type mention struct {
 	// follows is the index of the earlier mention whose entity this short
 	// form was taken to mean (document-level expansion), or -1.
 	follows int
+	// dateline: the mention is a wire dateline's place (dateline.go),
+	// which the cross-encoder does not read: the story around it is about
+	// something else
+	dateline bool
 }
 
 // normTokens holds every token of a document in the KB's normalised form,
