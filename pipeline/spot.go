@@ -137,7 +137,8 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 		for k := len(found) - 1; k >= 0; k-- {
 			to := found[k].to
 			e := l.cands.spelt(text, toks, i, to, found[k].key)
-			if found[k].lowerTail && !namesItsTitle(norm.phrase(i, to), e) || l.modifiedName(text, toks, found[:k], e) {
+			if found[k].lowerTail && !namesItsTitle(norm.phrase(i, to), e) || l.modifiedName(text, toks, found[:k], e) ||
+				l.twoPersons(text, toks, norm, i, to, e) {
 				continue
 			}
 			// The name takes in the designators after it ("Union Carbide
@@ -217,6 +218,47 @@ func (l *Linker) modifiedName(text string, toks []token, shorter []spanMatch, e 
 		if s := l.cands.get(m.key); len(s.cands) > 0 && s.cands[0].entity == e.cands[0].entity {
 			return true
 		}
+	}
+	return false
+}
+
+// twoPersons: tokens [from, to) are two persons' full names joined by
+// "and" ("Jimmy Page and Robert Plant"), each a KB string that means a
+// person first, while the pair, entry e, means first something that is
+// no person (an album of theirs): the text names the two, as news
+// benchmarks delimit them. Single-word names ("Simon and Garfunkel",
+// "Marks and Spencer") keep the pair.
+func (l *Linker) twoPersons(text string, toks []token, norm *normTokens, from, to int, e *surfaceEntry) bool {
+	if len(e.cands) == 0 || e.cands[0].typ == kb.PER.String() {
+		return false
+	}
+	for a := from + 2; a < to-2; a++ {
+		if text[toks[a].start:toks[a].end] != "and" {
+			continue
+		}
+		return l.namesPerson(norm, from, a) && l.namesPerson(norm, a+1, to)
+	}
+	return false
+}
+
+// namesPerson: tokens [from, to) are a KB string whose first sense is a
+// person, typed so or untyped and opened by a given name (the KB types
+// "Robert Plant" by his surname's class word).
+func (l *Linker) namesPerson(norm *normTokens, from, to int) bool {
+	key, ok := l.walkPhrase(norm, from, to)
+	if !ok {
+		return false
+	}
+	e := l.cands.get(key)
+	if len(e.cands) == 0 {
+		return false
+	}
+	switch e.cands[0].typ {
+	case kb.PER.String():
+		return true
+	case kb.MISC.String():
+		first, ok := l.walkPhrase(norm, from, from+1)
+		return ok && l.cands.get(first).givenName
 	}
 	return false
 }

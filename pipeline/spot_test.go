@@ -266,3 +266,21 @@ func TestLowerCaseClassWordEndsATitledName(t *testing.T) {
 	text := "According to a report in Star magazine, she left on Thursday morning."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Star magazine": "Star (magazine)"})
 }
+
+// Two persons' full names joined by "and" are two mentions, whatever the
+// pair names in the dictionary (an album of theirs); a pair of single
+// names ("Simon and Garfunkel") stays one.
+func TestTwoPersonsJoinedByAnd(t *testing.T) {
+	var dict strings.Builder
+	// "Robert" opens five persons' inverted names: a given name, so
+	// "Robert Plant", whom the KB leaves untyped, is a person's name too
+	for _, surname := range []string{"Redford", "Duvall", "Frost", "Mugabe", "Kennedy"} {
+		dict.WriteString(surname + ", Robert\tRobert_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Robert\tRobert_Redford\t1.0\nPage, Jimmy\tJimmy_Page\t1.0\nJimmy Page\tJimmy_Page\t1.0\nRobert Plant\tRobert_Plant\t1.0\n" +
+		"Jimmy Page and Robert Plant\tWhole_Lotta_Love\t1.0\nSimon and Garfunkel\tSimon_&_Garfunkel\t1.0\n")
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String()))), NILThreshold(0))
+	text := "Jimmy Page and Robert Plant played. Simon and Garfunkel sang."
+	wantLinks(t, text, titles(linkText(t, l, text)),
+		map[string]string{"Jimmy Page": "Jimmy Page", "Robert Plant": "Robert Plant", "Simon and Garfunkel": "Simon & Garfunkel"})
+}
