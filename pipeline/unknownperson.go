@@ -62,6 +62,11 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 			norm: norm.phrase(i, last+1), entry: unknownPersonName, follows: -1})
 		i = last
 	}
+	for j := range mentions {
+		if !drop[j] {
+			l.afterCourtesyTitle(text, toks, &mentions[j])
+		}
+	}
 	if len(added) == 0 {
 		return mentions
 	}
@@ -74,6 +79,41 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 	mentions = append(kept, added...)
 	slices.SortFunc(mentions, func(a, b mention) int { return a.tokFrom - b.tokFrom })
 	return mentions
+}
+
+// courtesyTitles are the titles written only before a person's name.
+var courtesyTitles = map[string]struct{}{"Mr": {}, "Mrs": {}, "Ms": {}, "Dr": {}, "Mr.": {}, "Mrs.": {}, "Ms.": {}, "Dr.": {}}
+
+// afterCourtesyTitle: a one-word mention after "Mr.", "Mrs.", "Ms." or
+// "Dr." is a person's name: it keeps only the candidates that are
+// persons, and is a person the KB does not know when it has none ("Mr.
+// Rohling" is no Domestic violence).
+func (l *Linker) afterCourtesyTitle(text string, toks []token, m *mention) {
+	t := m.tokFrom
+	if m.tokTo-t != 1 || t == 0 || m.entry.person {
+		return
+	}
+	gap := text[toks[t-1].end:toks[t].start]
+	if gap != " " && gap != ". " {
+		return
+	}
+	if _, ok := courtesyTitles[text[toks[t-1].start:toks[t].start-1]]; !ok {
+		return
+	}
+	var persons []candidate
+	for _, c := range m.entry.cands {
+		if c.typ == kb.PER.String() {
+			persons = append(persons, c)
+		}
+	}
+	switch {
+	case len(persons) == 0:
+		m.entry = unknownPersonName
+	case len(persons) < len(m.entry.cands):
+		e := *m.entry
+		e.cands = persons
+		m.entry = &e
+	}
 }
 
 // unknownSurname: tokens [given, last] are no part of a longer mention

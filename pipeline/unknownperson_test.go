@@ -44,3 +44,26 @@ func TestUnknownPersonsSurnameFollowsToNIL(t *testing.T) {
 		}
 	}
 }
+
+// A one-word name after "Mr." or "Dr." is a person: a person the KB does
+// not know when none of its candidates is one, and the KB's person when
+// one is.
+func TestCourtesyTitleMakesAPerson(t *testing.T) {
+	const dict = "Rohling\tDomestic_violence\t1.0\nClinton\tHillary_Rodham_Clinton\t1.0\nClinton, Hillary Rodham\tHillary_Rodham_Clinton\t1.0\n" +
+		"Moore\tMoore's_law\t0.7\nmoore\tDemi_Moore\t0.3\nMoore, Demi\tDemi_Moore\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	res := linkText(t, l, "Mr. Rohling met Dr. Clinton. Rohling said no.")
+	if len(res.Links) != 1 || res.Links[0].Title != "Hillary Rodham Clinton" {
+		t.Errorf("links %+v, want Clinton alone", res.Links)
+	}
+	var nils []string
+	for _, n := range res.NIL {
+		nils = append(nils, n.Mention+"/"+n.Type)
+	}
+	if got := strings.Join(nils, ","); got != "Rohling/PER,Rohling/PER" {
+		t.Errorf("NIL %s, want both Rohlings as persons", got)
+	}
+	if got := titles(linkText(t, l, "Dr. Moore spoke."))["Moore"]; got != "Demi Moore" {
+		t.Errorf("Dr. Moore linked to %q, want the person", got)
+	}
+}
