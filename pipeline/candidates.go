@@ -69,8 +69,6 @@ type surfaceEntry struct {
 	lowerSense bool
 	// zipf: how common the surface is as a word (0 unknown)
 	zipf float64
-	// givenName: the surface is a given name of persons (kb.SurfaceInfo)
-	givenName bool
 	// person: the entry of a person's name the KB does not know
 	// (unknownperson.go): no candidates, and its NIL is a person
 	person bool
@@ -133,7 +131,7 @@ func (c *candidateCache) spelt(text string, toks []token, from, to int, key kb.S
 
 // load decodes the top-k candidates of a surface.
 func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
-	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf), givenName: info.GivenName}
+	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf)}
 	if len(cands) > c.topK {
 		cands = cands[:c.topK]
 	}

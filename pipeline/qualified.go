@@ -115,7 +115,7 @@ func wordsOfOneName(text string, toks []token, from, to int) bool {
 		return false
 	}
 	for k := from; k < to; k++ {
-		if !toks[k].upper || text[toks[k].end:toks[k+1].start] != " " || toks[k+1].sentenceStart {
+		if !toks[k].upper || !nameWordsJoined(text, toks, k) {
 			return false
 		}
 	}

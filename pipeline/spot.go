@@ -257,8 +257,7 @@ func (l *Linker) namesPerson(norm *normTokens, from, to int) bool {
 	case kb.PER.String():
 		return true
 	case kb.MISC.String():
-		first, ok := l.walkPhrase(norm, from, from+1)
-		return ok && l.cands.get(first).givenName
+		return l.opensWithGivenName(norm, from)
 	}
 	return false
 }

@@ -132,7 +132,7 @@ func (l *Linker) unknownSurname(norm *normTokens, mentions []mention, covering [
 	}
 	first := norm.of(given)
 	for _, c := range mentions[j].entry.cands {
-		if c.typ == "PER" && kb.ContainsWords(c.titleNorm, first) {
+		if c.typ == kb.PER.String() && kb.ContainsWords(c.titleNorm, first) {
 			return false
 		}
 	}
@@ -146,8 +146,14 @@ func (l *Linker) isGivenName(text string, toks []token, norm *normTokens, i int)
 	if !isTitleCaseWord(text[toks[i].start:toks[i].end]) || l.commonWordOpening(toks, norm, i) {
 		return false
 	}
+	return l.opensWithGivenName(norm, i)
+}
+
+// opensWithGivenName: token i is a string the KB flags as a given name;
+// the surface record says it, without decoding the word's candidates.
+func (l *Linker) opensWithGivenName(norm *normTokens, i int) bool {
 	key, ok := l.walkPhrase(norm, i, i+1)
-	return ok && l.cands.get(key).givenName
+	return ok && l.kb.SurfaceOf(key).GivenName
 }
 
 // nameWordsJoined: tokens i and i+1 are words of one name, apart by
