@@ -33,6 +33,9 @@ func TestInstitutionsOfTheDocumentsPlace(t *testing.T) {
 	l2 := cheapLinker(t, k2, WithWeights(Weights{Prior: 1, Qualified: 10}))
 	wantChosen(t, l2, "Lawyers asked the Florida Supreme Court to act.", map[string]string{"Supreme Court": "Supreme Court of Florida"})
 	wantChosen(t, l2, "He met Egyptian President Hosni Mubarak.", map[string]string{"President": "President of Egypt"})
+	// a line break is no space inside a name: a heading's last word does
+	// not qualify the institution that opens the next line
+	wantChosen(t, l2, "Notes on Egyptian\n\nPresident Bush spoke.", map[string]string{"President": "President of the United States"})
 	// no place named, nothing to qualify with
 	if got := chosen(t, l, "The Supreme Court ruled.", "Supreme Court")["Supreme Court"]; got != "Supreme Court of the United States" {
 		t.Errorf("Supreme Court without a place chose %q, want the KB's own candidate", got)
