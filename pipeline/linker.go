@@ -164,6 +164,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
 	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
+	l.teamsOfPlaces(text, s.toks, &s.norm, s.mentions, scores)
 	l.qualify(text, s.toks, &s.norm, s.mentions, scores)
 	l.cohere(text, s.toks, s.mentions, scores)
 	if err := l.crossEncode(ctx, text, s.toks, s.mentions, scores, spans != nil, c); err != nil {

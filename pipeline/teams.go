@@ -1,0 +1,352 @@
+package pipeline
+
+import (
+	"strings"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// Teams named by their place. Sports news names a team by its town, state
+// or country ("Miami's record fell to 13-18" is the Miami Heat, "Germany
+// beat England" two national football teams) and by its nickname ("Heat
+// center Alonzo Mourning", "the Tide"), while the KB's first sense of the
+// place's name is the place, and the nickname's an ordinary word. So in a
+// sports story (sportsWords, and one sport's own words), a place mention
+// becomes the team it names where the story or the KB says which one:
+//
+//  1. a team of that place the story names: in full ("Miami Heat"), or by
+//     a nickname that the KB joins to the place's name ("Crimson Tide"
+//     and "Alabama": Alabama Crimson Tide);
+//  2. else, where the place competes ("Leeds beat Chelsea") and the story
+//     names its sport, a team of that sport among the place's own
+//     candidates (Leeds United A.F.C.);
+//  3. else the place's national team of that sport, by its title
+//     ("Japan national football team").
+//
+// The team is then the mention's one candidate. The nicknames of a team
+// of the first kind ("Crimson Tide", "Tide", "Heat") name it too. A place
+// the text puts something in ("in Japan", "at Miami"), a dateline's and a
+// region after a comma ("Tuscaloosa, Alabama") stay places.
+
+// sportWords are the words of one sport, keyed to the word its teams'
+// titles or the strings naming them use.
+var sportWords = map[string]string{
+	"football": "football", "soccer": "football", "striker": "football", "midfielder": "football",
+	"goalkeeper": "football", "quarterback": "football", "touchdown": "football", "touchdowns": "football",
+	"nfl": "football", "fifa": "football", "uefa": "football",
+	"basketball": "basketball", "nba": "basketball", "wnba": "basketball", "rebounds": "basketball",
+	"baseball": "baseball", "inning": "baseball", "mlb": "baseball", "homer": "baseball", "pitcher": "baseball",
+	"hockey": "hockey", "nhl": "hockey", "puck": "hockey",
+	"cricket": "cricket", "wicket": "cricket", "wickets": "cricket", "batsman": "cricket",
+	"rugby": "rugby",
+}
+
+// sportsWords are the words of any sport's news.
+var sportsWords = map[string]struct{}{
+	"coach": {}, "coaches": {}, "coached": {}, "season": {}, "seasons": {}, "team": {}, "teams": {},
+	"game": {}, "games": {}, "match": {}, "matches": {}, "championship": {}, "championships": {},
+	"league": {}, "playoff": {}, "playoffs": {}, "tournament": {}, "scored": {}, "victory": {},
+	"defeat": {}, "cup": {}, "players": {}, "player": {},
+}
+
+// teamWords, in what the KB says of an entity (title, description, the
+// strings naming it), say it is a team of some sport.
+var teamWords = [...]string{
+	"team", "club", "coach", "coaches", "league", "squad", "franchise", "athletics", "football",
+	"basketball", "baseball", "hockey", "soccer", "rugby", "cricket", "nba", "nfl", "nhl", "mlb", "ncaa",
+}
+
+// placingWords put something in a place: the place after them is no team.
+var placingWords = map[string]struct{}{
+	"in": {}, "at": {}, "near": {}, "across": {}, "around": {}, "throughout": {}, "of": {}, "outside": {}, "inside": {},
+}
+
+const (
+	// minSportsWords is how many sportsWords make a story a sports story
+	// (with one word of its sport at least): "the Great Pitcher Festival"
+	// is none.
+	minSportsWords = 5
+	// maxNicknameLookups bounds the place × nickname strings looked up in
+	// one story (a look-up costs about a microsecond).
+	maxNicknameLookups = 256
+)
+
+// storySport tells whether the story is a sports story, and its sport:
+// the one whose words it uses most, "" where it names none.
+func storySport(norm *normTokens, tokens int) (sports bool, sport string) {
+	general := 0
+	counts := map[string]int{}
+	for i := range tokens {
+		w := norm.of(i)
+		if _, ok := sportsWords[w]; ok {
+			general++
+		}
+		if s, ok := sportWords[w]; ok {
+			counts[s]++
+		}
+	}
+	if general < minSportsWords {
+		return false, ""
+	}
+	for s, n := range counts {
+		if n > counts[sport] || n == counts[sport] && s < sport {
+			sport = s
+		}
+	}
+	return true, sport
+}
+
+// storyTeam is a team the story names, by its place's normalised name.
+type storyTeam struct {
+	team candidate
+	// nickname: the team's name without its place ("crimson tide",
+	// normalised), whose last words name it too
+	nickname string
+}
+
+// teamsOfPlaces turns the story's places that name teams into those teams
+// (see the top of this file) and scores those mentions anew.
+func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores) {
+	sports, sport := storySport(norm, len(toks))
+	if !sports {
+		return
+	}
+	named := l.storyTeams(text, mentions, scores)
+	var redo []int
+	for i := range mentions {
+		m, ms := &mentions[i], &scores[i]
+		if m.follows >= 0 || m.dateline || ms.best < 0 || !isPlace(&m.entry.cands[ms.best]) ||
+			placed(text, toks, m.tokFrom) || afterPlace(text, toks, m.tokFrom) {
+			continue
+		}
+		team, ok := named[m.norm]
+		if !ok && sport != "" && competes(text, toks, m.tokFrom, m.tokTo) {
+			team.team, ok = l.teamOfSport(m.entry, ms.best, sport)
+		}
+		if ok {
+			m.entry = &surfaceEntry{cands: []candidate{team.team}}
+			redo = append(redo, i)
+		}
+	}
+	for i := range mentions {
+		m := &mentions[i]
+		if _, place := named[m.norm]; place || m.follows >= 0 || len(m.entry.cands) == 0 {
+			continue
+		}
+		for _, t := range named {
+			if t.nickname != "" && m.entry.cands[0].entity != t.team.entity && endsWithWords(t.nickname, m.norm) {
+				m.entry = &surfaceEntry{cands: []candidate{t.team}}
+				redo = append(redo, i)
+				break
+			}
+		}
+	}
+	if len(redo) > 0 {
+		l.scoreSome(text, toks, mentions, scores, redo)
+	}
+}
+
+// storyTeams are the teams the story names with their place: a confident
+// mention of a team whose first words name a place ("Miami Heat"), or a
+// place and a nickname the KB joins into a team's name ("Alabama" …
+// "Crimson Tide"). The first team of a place wins.
+func (l *Linker) storyTeams(text string, mentions []mention, scores []mentionScores) map[string]storyTeam {
+	named := map[string]storyTeam{}
+	var places, others []int
+	for i := range mentions {
+		m, ms := &mentions[i], &scores[i]
+		if ms.best < 0 {
+			continue
+		}
+		c := &m.entry.cands[ms.best]
+		if isPlace(c) {
+			if !m.dateline {
+				places = append(places, i)
+			}
+			continue
+		}
+		if c.typ != kb.PER.String() {
+			others = append(others, i)
+		}
+		if ms.p[ms.best] < fullFormMinProb || !isTeam(c, "") {
+			continue
+		}
+		words := strings.Fields(m.norm)
+		for k := len(words) - 1; k >= 1; k-- {
+			place := strings.Join(words[:k], " ")
+			if _, seen := named[place]; !seen && l.namesPlaceString(place) {
+				named[place] = storyTeam{team: *c, nickname: strings.Join(words[k:], " ")}
+				break
+			}
+		}
+	}
+	lookups := 0
+	tried := map[string]bool{}
+	for _, p := range places {
+		place := &mentions[p]
+		// by the place's title: "Ala." is Alabama
+		name := kb.BaseTitle(place.entry.cands[scores[p].best].title)
+		if tried[name] {
+			continue
+		}
+		tried[name] = true
+		for _, o := range others {
+			if _, seen := named[place.norm]; seen || lookups == maxNicknameLookups {
+				break
+			}
+			lookups++
+			nick := &mentions[o]
+			cands := l.kb.Lookup(name + " " + text[nick.start:nick.end])
+			if len(cands) == 0 {
+				continue
+			}
+			if team := l.cands.decode(cands[0]); isTeam(&team, "") {
+				named[place.norm] = storyTeam{team: team, nickname: nick.norm}
+			}
+		}
+	}
+	return named
+}
+
+// teamOfSport is a team of the sport among a place's candidates, the
+// likeliest first, else the place's national team of the sport.
+func (l *Linker) teamOfSport(e *surfaceEntry, best int, sport string) (candidate, bool) {
+	for j := range e.cands {
+		if c := &e.cands[j]; c.prior > 0 && isTeam(c, sport) {
+			return *c, true
+		}
+	}
+	place := kb.BaseTitle(e.cands[best].title)
+	cands := l.kb.Lookup(place + " national " + sport + " team")
+	if len(cands) == 0 {
+		return candidate{}, false
+	}
+	team := l.cands.decode(cands[0])
+	return team, isTeam(&team, sport)
+}
+
+// schoolWords in a title make it a school's, whose athletics the strings
+// naming it mention, though the school is no team ("Michigan State
+// University").
+var schoolWords = [...]string{"university", "college", "school", "institute", "academy"}
+
+// isTeam: what the KB says of the candidate, no person, place or school,
+// names a team of the sport, or of any sport when sport is "".
+func isTeam(c *candidate, sport string) bool {
+	if c.typ == kb.PER.String() || c.typ == kb.LOC.String() {
+		return false
+	}
+	for _, w := range schoolWords {
+		if kb.ContainsWords(c.titleNorm, w) {
+			return false
+		}
+	}
+	said := c.titleNorm + " " + kb.Normalize(c.desc+" "+c.anchorWords)
+	if sport != "" {
+		return kb.ContainsWords(said, sport)
+	}
+	for _, w := range teamWords {
+		if kb.ContainsWords(said, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// directionWords may stand between a placing word and its place ("in
+// north Georgia").
+var directionWords = map[string]struct{}{
+	"north": {}, "south": {}, "east": {}, "west": {}, "northern": {}, "southern": {}, "eastern": {},
+	"western": {}, "central": {},
+}
+
+// placed: the word before token i, a direction apart, puts something in
+// the place it starts ("in Japan", "in north Georgia", "fans of Alabama").
+func placed(text string, toks []token, i int) bool {
+	before := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
+	if i > 1 {
+		if _, ok := directionWords[before(i-1)]; ok {
+			i--
+		}
+	}
+	if i == 0 {
+		return false
+	}
+	_, ok := placingWords[before(i-1)]
+	return ok
+}
+
+// competingAfter, right after a name, and competingBefore, right before
+// it, make it a competitor: "Japan beat Syria", "against England".
+var (
+	competingAfter = map[string]struct{}{
+		"beat": {}, "beats": {}, "defeated": {}, "won": {}, "win": {}, "wins": {}, "lost": {}, "lose": {},
+		"loses": {}, "drew": {}, "tied": {}, "play": {}, "plays": {}, "played": {}, "face": {}, "faces": {},
+		"faced": {}, "edged": {}, "routed": {}, "thrashed": {}, "crushed": {}, "upset": {}, "vs": {}, "v": {},
+		"against": {},
+	}
+	competingBefore = map[string]struct{}{
+		"beat": {}, "beats": {}, "defeated": {}, "face": {}, "faces": {}, "faced": {}, "play": {}, "plays": {},
+		"played": {}, "edged": {}, "routed": {}, "thrashed": {}, "crushed": {}, "upset": {}, "vs": {}, "v": {},
+		"against": {}, "over": {},
+	}
+)
+
+// competes: the name of tokens [from, to) is a competitor in a match,
+// next to a competing word or before its score ("Japan 2 Syria 1").
+// Without that a country in a sports story is a place ("hosted by
+// Lebanon").
+func competes(text string, toks []token, from, to int) bool {
+	word := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
+	if to < len(toks) {
+		w := word(to)
+		if _, ok := competingAfter[w]; ok || w[0] >= '0' && w[0] <= '9' {
+			return true
+		}
+	}
+	if from > 0 {
+		_, ok := competingBefore[word(from-1)]
+		return ok
+	}
+	return false
+}
+
+// namesPlaceString: the normalised string is a KB surface whose most
+// probable sense is a place.
+func (l *Linker) namesPlaceString(s string) bool {
+	cands := l.kb.Lookup(s)
+	if len(cands) == 0 {
+		return false
+	}
+	c := l.cands.decode(cands[0])
+	return isPlace(&c)
+}
+
+// placeWords, in the strings naming an untyped entity, say it is a place:
+// the KB types by descriptions and title shapes, and knows many places,
+// "Alabama" among them, only by the links to them ("state government
+// info politics").
+var placeWords = [...]string{"state", "city", "country", "county", "town", "province", "capital"}
+
+// isPlace: the candidate is a location, by its type or, untyped, by the
+// strings naming it.
+func isPlace(c *candidate) bool {
+	if c.typ == kb.LOC.String() {
+		return true
+	}
+	if c.typ != kb.MISC.String() || c.desc != "" {
+		return false
+	}
+	said := kb.Normalize(c.anchorWords)
+	for _, w := range placeWords {
+		if kb.ContainsWords(said, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithWords: the normalised phrase s ends with the words of suffix.
+func endsWithWords(s, suffix string) bool {
+	return s == suffix || strings.HasSuffix(s, " "+suffix)
+}

@@ -1,0 +1,98 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// teamsKB knows two places, the teams named by them, a national team and
+// a nickname that is an ordinary word too.
+func teamsKB(t *testing.T) *kb.KB {
+	t.Helper()
+	dict := "Miami\tMiami\t0.9\nMiami Heat\tMiami_Heat\t1.0\nHeat\tHeat\t0.9\nChicago\tChicago\t0.9\n" +
+		"Japan\tJapan\t0.95\nJAPAN\tJapan_national_football_team\t0.05\nJapan national football team\tJapan_national_football_team\t1.0\nSyria\tSyria\t0.9\n" +
+		"Lebanon\tLebanon\t0.9\nLebanon national football team\tLebanon_national_football_team\t1.0\n" +
+		"Alabama\tAlabama\t0.9\nAlabama state government\tAlabama\t0.1\nCrimson Tide\tUniversity_of_Alabama_traditions\t0.5\n" +
+		"Tide\tTide\t0.9\nAlabama Crimson Tide\tAlabama_Crimson_Tide\t1.0\nTuscaloosa\tTuscaloosa,_Alabama\t1.0\n" +
+		"Leeds\tLeeds\t0.95\nLEEDS\tLeeds_United_A.F.C.\t0.05\nMichigan\tMichigan\t0.9\nMichigan State\tMichigan_State_University\t1.0\n"
+	sums := `{"Miami": {"title": "Miami", "extract": "Miami is a city in Florida.", "description": "City in Florida, United States", "topic": "Geography"},
+"Chicago": {"title": "Chicago", "extract": "Chicago is a city in Illinois.", "description": "City in Illinois, United States", "topic": "Geography"},
+"Japan": {"title": "Japan", "extract": "Japan is an island country in East Asia.", "description": "Country in East Asia", "topic": "Geography"},
+"Syria": {"title": "Syria", "extract": "Syria is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
+"Lebanon": {"title": "Lebanon", "extract": "Lebanon is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
+"Miami Heat": {"title": "Miami Heat", "extract": "The Miami Heat are an American professional basketball team.", "description": "American basketball team", "topic": "Sports"},
+"Japan national football team": {"title": "Japan national football team", "extract": "The Japan national football team represents Japan in association football.", "description": "National association football team", "topic": "Sports"},
+"Lebanon national football team": {"title": "Lebanon national football team", "extract": "The Lebanon national football team represents Lebanon.", "description": "National association football team", "topic": "Sports"},
+"Leeds": {"title": "Leeds", "extract": "Leeds is a city in England.", "description": "City in West Yorkshire, England", "topic": "Geography"},
+"Leeds United A.F.C.": {"title": "Leeds United A.F.C.", "extract": "Leeds United is an English football club.", "description": "English association football club", "topic": "Sports"},
+"Michigan": {"title": "Michigan", "extract": "Michigan is a state of the United States.", "description": "U.S. state", "topic": "Geography"},
+"Michigan State University": {"title": "Michigan State University", "extract": "Michigan State University is a public university whose football team plays in the Big Ten.", "description": "Public university with a football team", "topic": "Education"},
+"Alabama Crimson Tide": {"title": "Alabama Crimson Tide", "extract": "The Alabama Crimson Tide are the athletic teams of the University of Alabama.", "description": "College athletics team", "topic": "Sports"}}`
+	words := "state\t5.5\ngovernment\t5.4\n"
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "sums.json", sums)),
+		kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
+}
+
+// In a sports story a place names its team where the story or the KB says
+// which; elsewhere, and where the text puts something in it, it is the
+// place.
+func TestTeamsNamedByTheirPlace(t *testing.T) {
+	l := cheapLinker(t, teamsKB(t))
+	const season = " The coach said the team played a great game this season."
+
+	// a team the story names in full, then by its place and its nickname
+	wantTitles(t, l, "The Miami Heat coach left. Miami's record fell after a loss in Chicago. Heat center Alonzo Mourning spoke."+season,
+		map[string]string{"Miami": "Miami Heat", "Heat": "Miami Heat", "Chicago": "Chicago"})
+	wantTitles(t, l, "The Miami Heat coach left after a loss in Miami."+season, map[string]string{"Miami": "Miami"})
+	wantTitles(t, l, "The Miami Heat coach left after a loss in north Miami."+season, map[string]string{"Miami": "Miami"})
+	// the same names in a story about something else
+	wantTitles(t, l, "The Miami Heat sold the arena. Miami's mayor spoke. Heat hit the city.",
+		map[string]string{"Miami": "Miami", "Heat": "Heat"})
+
+	// a nickname that the KB joins to the story's place (a state the KB
+	// knows only by the strings naming it) names the team, and so do its
+	// last words
+	wantTitles(t, l, "Saban was introduced as Alabama's coach. Crimson Tide fans cheered, and the Tide won."+season,
+		map[string]string{"Alabama": "Alabama Crimson Tide", "Crimson Tide": "Alabama Crimson Tide", "Tide": "Alabama Crimson Tide"})
+
+	// a region after a comma is the place's, and a school no team
+	wantTitles(t, l, "Crimson Tide fans cheered their coach in Tuscaloosa, Alabama, and the Tide won."+season,
+		map[string]string{"Alabama": "Alabama", "Crimson Tide": "Alabama Crimson Tide"})
+	wantTitles(t, l, "Michigan State won the game. Michigan fans cheered."+season,
+		map[string]string{"Michigan State": "Michigan State University", "Michigan": "Michigan"})
+
+	// a country competing in a match of the story's sport is its national
+	// team; a country that hosts it, or one without a team in the KB, is
+	// the country
+	const soccer = " The soccer coach said the team won the match, a great game this season."
+	wantTitles(t, l, "Japan beat Syria in a match hosted by Lebanon."+soccer,
+		map[string]string{"Japan": "Japan national football team", "Syria": "Syria", "Lebanon": "Lebanon"})
+	wantTitles(t, l, "Leeds beat Lebanon in a match."+soccer, // a club of the place's own candidates, a team by its title
+		map[string]string{"Leeds": "Leeds United A.F.C.", "Lebanon": "Lebanon national football team"})
+	wantTitles(t, l, "Syria lost against Japan in a match hosted by Lebanon."+soccer,
+		map[string]string{"Japan": "Japan national football team"})
+	// (the spotter takes "Japan 2" for a longer name, as "Page 2", so the
+	// score is read on a gold span)
+	wantChosen(t, l, "Japan 2 Syria 1."+soccer, map[string]string{"Japan": "Japan national football team"})
+	// a sports story of another sport takes no football team, whether
+	// among the place's candidates (Japan's) or by its title (Lebanon's)
+	wantTitles(t, l, "Japan beat Lebanon in the NBA game."+season, map[string]string{"Japan": "Japan", "Lebanon": "Lebanon"})
+}
+
+// wantTitles links text and checks that each of want's mentions is linked
+// to its title ("" for none); every occurrence of a mention must agree.
+func wantTitles(t *testing.T, l *Linker, text string, want map[string]string) {
+	t.Helper()
+	res := linkText(t, l, text)
+	for m, title := range want {
+		for _, k := range res.Links {
+			if k.Mention == m && k.Title != title {
+				t.Errorf("%q: %q linked to %q, want %q (all: %v)", text, m, k.Title, title, titles(res))
+			}
+		}
+		if _, linked := titles(res)[m]; !linked && title != "" {
+			t.Errorf("%q: %q not linked, want %q (all: %v)", text, m, title, titles(res))
+		}
+	}
+}
