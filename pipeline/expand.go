@@ -77,7 +77,9 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		if (c.typ == "ORG" || c.typ == "MISC") && l.namesPlace(norm, m.tokFrom, m.tokTo-1) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, nickname: true})
 		}
-		if c.typ == "PER" {
+		// a person the KB knows by name only may be untyped ("Mal
+		// Moore"): a given name opening the name says it is one
+		if c.typ == "PER" || c.typ == "MISC" && l.opensWithGivenName(norm, m.tokFrom) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			// "The Donald" is Donald Trump, and "The" no given name
 			if first := norm.of(m.tokFrom); !isFunctionWord(first) {

@@ -1,0 +1,31 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// A person's name may lead to an untyped page (the KB has "Veronica Finn"
+// only as a link to her band, and persons it knows by name only are often
+// untyped): a given name opening the name makes its last word stand for
+// the same entity after it all the same.
+func TestUntypedPersonsSurnameFollowsTheFullName(t *testing.T) {
+	var dict strings.Builder
+	// "Veronica" opens five persons' inverted names: a given name
+	for _, surname := range []string{"Gore", "Pacino", "Jolson", "Franken", "Sharpton"} {
+		dict.WriteString(surname + ", Veronica\tVeronica_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Veronica\tVeronica_Gore\t1.0\nVeronica Finn\tInnosense\t1.0\nFinn\tFinnish_language\t1.0\nFinn Street\tFinn_Street\t1.0\n")
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
+	if typ := k.TypeOf(k.Lookup("Veronica Finn")[0].Entity); typ != kb.MISC {
+		t.Fatalf("Veronica Finn's page typed %v: the test needs an untyped one", typ)
+	}
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	wantTitles(t, l, "The singer Veronica Finn spoke. Finn said the group split.",
+		map[string]string{"Veronica Finn": "Innosense", "Finn": "Innosense"})
+	// an untyped name that no given name opens lends its last word nothing
+	wantTitles(t, l, "They met on Finn Street. Finn said the group split.",
+		map[string]string{"Finn": "Finnish language"})
+}
