@@ -31,6 +31,14 @@ Japan	Japan	0.9
 al-Qaeda	Al-Qaeda	0.9
 Qaeda	Qaeda_(village)	0.5
 at-large	At-large	0.9
+Dow	Dow_Jones_Industrial_Average	0.4
+DOW	Dow_Chemical_Company	0.5
+dow	Dhow	0.6
+Heat	Heat_(film)	0.2
+HEAT	Heat_(magazine)	0.2
+Heat!	Heat_(band)	0.2
+Heat?	Heat_(album)	0.2
+heat	Heat	0.3
 `
 
 const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nwednesday\t4.6\n"
@@ -58,6 +66,10 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		{"On Wednesday, Dec. 26, the 38th meeting was held in Berlin.", map[string]string{"Berlin": "Berlin"}},
 		// "Page" alone is a common word, after the full name a short form
 		{"The report's Page 2 was missing.", map[string]string{}},
+		// after "the" a capitalised common word is a name if the name is
+		// its likelier sense, and a clear one alone
+		{"Stocks rose, and the Dow gained 30 points.", map[string]string{"Dow": "Dow Jones Industrial Average"}},
+		{"Stocks rose, and Dow traders cheered.", map[string]string{}},
 		{"Jimmy Page played a concert, and later Page said the tour would go on.", map[string]string{"Jimmy Page": "Jimmy Page", "Page": "Jimmy Page"}},
 		// a surname follows the person named in full before it, typed PER
 		// from its shape (given name + surname) where no source types it
@@ -73,6 +85,10 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
+	// after "the", a name the word means no more often than its other
+	// senses is still none, though no NIL threshold would drop the link
+	const heat = "Stocks rose, and the Heat came."
+	wantLinks(t, heat, titles(linkText(t, cheapLinker(t, spotKB(t), NILThreshold(0)), heat)), map[string]string{})
 }
 
 // A word that is a name and, in lower case, something else ("China",
