@@ -96,6 +96,7 @@ func cheapAmbiguity(e Explanation) float64 {
 
 // The default mode, ambiguous, sends a mention with two or more candidates
 // to the reranker exactly when its cheap-score ambiguity reaches the
+// threshold or its link confidence lies within nilBand of the NIL
 // threshold; the reranker decides those (method cross-encoder) and only
 // those.
 func TestDefaultModeReranksExactlyTheAmbiguousMentions(t *testing.T) {
@@ -116,12 +117,12 @@ func TestDefaultModeReranksExactlyTheAmbiguousMentions(t *testing.T) {
 
 	var sent, kept int
 	for _, e := range cheap {
-		a := cheapAmbiguity(e)
-		if len(e.Candidates) < 2 || math.Abs(a-DefaultAmbiguityThreshold) < 0.01 {
-			continue // one reading, or too close to the threshold to judge from rounded figures
+		a, fromNIL := cheapAmbiguity(e), math.Abs(e.Score-l.cfg.nilThreshold)
+		if len(e.Candidates) < 2 || math.Abs(a-DefaultAmbiguityThreshold) < 0.01 || math.Abs(fromNIL-nilBand) < 0.01 {
+			continue // one reading, or too close to a threshold to judge from rounded figures
 		}
 		_, asked := rr.asked[e.Mention]
-		want := a >= DefaultAmbiguityThreshold
+		want := a >= DefaultAmbiguityThreshold || fromNIL < nilBand
 		if asked != want {
 			t.Errorf("%q (ambiguity %.3f, threshold %.2f): sent to the reranker = %v, want %v", e.Mention, a, DefaultAmbiguityThreshold, asked, want)
 		}
@@ -136,6 +137,44 @@ func TestDefaultModeReranksExactlyTheAmbiguousMentions(t *testing.T) {
 	}
 	if sent == 0 || kept == 0 {
 		t.Fatalf("precondition: the text should hold mentions on both sides of the threshold (sent %d, kept %d): %+v", sent, kept, cheap)
+	}
+}
+
+// A clear winner whose link is nearly NIL is read by the reranker in mode
+// ambiguous: whether it is linked at all is what its reading decides. The
+// same winner far from the NIL threshold is not.
+func TestDefaultModeReranksTheLinksNearNIL(t *testing.T) {
+	k := kbtest.Gensim(t)
+	_, cheap := explain(t, cheapLinker(t, k), ambiguousText)
+	var clear *Explanation
+	for i, e := range cheap {
+		if len(e.Candidates) > nearNILTopK && cheapAmbiguity(e) < DefaultAmbiguityThreshold-0.1 && e.Score > 0.3 && e.Score < 0.7 {
+			clear = &cheap[i]
+			break
+		}
+	}
+	if clear == nil {
+		t.Fatalf("precondition: a clear winner of %d or more candidates scored between 0.3 and 0.7 in %+v", nearNILTopK+1, cheap)
+	}
+	for _, tc := range []struct {
+		threshold float64
+		want      bool
+	}{{clear.Score, true}, {clear.Score + 0.25, false}, {clear.Score - 0.25, false}} {
+		rr := &fakeReranker{}
+		l, err := New(k, WithReranker(rr), WithFit(HandSetFit), NILThreshold(tc.threshold))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(l.Close)
+		linkText(t, l, ambiguousText)
+		read, asked := rr.asked[clear.Mention]
+		if asked != tc.want {
+			t.Errorf("%q scored %.3f, NIL threshold %.3f: sent to the reranker = %v, want %v", clear.Mention, clear.Score, tc.threshold, asked, tc.want)
+		}
+		// the winner and its runner-up are enough to confirm the winner
+		if asked && len(read) != nearNILTopK {
+			t.Errorf("%q: the reranker read %v, want the %d likeliest", clear.Mention, read, nearNILTopK)
+		}
 	}
 }
 

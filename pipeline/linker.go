@@ -286,11 +286,15 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		if len(ms.feats) < 2 || mentions[i].follows >= 0 || mentions[i].dateline {
 			continue
 		}
+		top := l.cfg.crossTopK
 		if c.mode == Ambiguous && !gold && ambiguity(ms.p, ms.best, ms.second) < c.ambiguity {
-			continue
+			if !l.nearNIL(&mentions[i], ms, c.nilThreshold) {
+				continue
+			}
+			top = nearNILTopK
 		}
 		query := crossEncoderQuery(text, toks, &mentions[i])
-		for _, j := range topByProbability(ms.p, l.cfg.crossTopK) {
+		for _, j := range topByProbability(ms.p, top) {
 			c := &mentions[i].entry.cands[j]
 			pairs = append(pairs, Pair{Query: query, Passage: passage(c)})
 			refs = append(refs, ref{i, j})
@@ -318,6 +322,27 @@ func (l *Linker) crossEncode(ctx context.Context, text string, toks []token, men
 		}
 	}
 	return nil
+}
+
+// nilBand is how close to the NIL threshold a link's confidence must lie
+// for mode ambiguous to ask the cross-encoder about a clear winner: the
+// model's reading decides whether such a mention is linked at all
+// ("near Memphis", whose first sense wins alone but with little
+// confidence).
+const nilBand = 0.05
+
+// nearNILTopK is how many candidates of a clear winner near the NIL
+// threshold the cross-encoder reads: the winner and its runner-up.
+const nearNILTopK = 2
+
+// nearNIL: the mention's cheap winner is linked or left NIL by a margin
+// under nilBand.
+func (l *Linker) nearNIL(m *mention, ms *mentionScores, threshold float64) bool {
+	if ms.best < 0 {
+		return false
+	}
+	conf := l.cfg.link.Confidence(linkVector(m, &ms.feats[ms.best], ms.p[ms.best]))
+	return math.Abs(conf-threshold) < nilBand
 }
 
 // passage is what the reranker reads of a candidate: its description, or,
