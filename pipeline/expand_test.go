@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
@@ -12,13 +11,8 @@ import (
 // untyped): a given name opening the name makes its last word stand for
 // the same entity after it all the same.
 func TestUntypedPersonsSurnameFollowsTheFullName(t *testing.T) {
-	var dict strings.Builder
-	// "Veronica" opens five persons' inverted names: a given name
-	for _, surname := range []string{"Gore", "Pacino", "Jolson", "Franken", "Sharpton"} {
-		dict.WriteString(surname + ", Veronica\tVeronica_" + surname + "\t1.0\n")
-	}
-	dict.WriteString("Veronica\tVeronica_Gore\t1.0\nVeronica Finn\tInnosense\t1.0\nFinn\tFinnish_language\t1.0\nFinn Street\tFinn_Street\t1.0\n")
-	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
+	dict := givenNamesDict("Veronica") + "Veronica Finn\tInnosense\t1.0\nFinn\tFinnish_language\t1.0\nFinn Street\tFinn_Street\t1.0\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)))
 	if typ := k.TypeOf(k.Lookup("Veronica Finn")[0].Entity); typ != kb.MISC {
 		t.Fatalf("Veronica Finn's page typed %v: the test needs an untyped one", typ)
 	}

@@ -7,6 +7,20 @@ import (
 	"github.com/linkstream/linkstream/kb"
 )
 
+// givenNamesDict is an alias dictionary in which each name opens five
+// persons' inverted names ("Gore, Al") and is a string of its own: the KB
+// learns it as a given name (kb.SurfaceInfo.GivenName).
+func givenNamesDict(names ...string) string {
+	var dict strings.Builder
+	for _, name := range names {
+		for _, surname := range []string{"Gore", "Pacino", "Jolson", "Franken", "Sharpton"} {
+			dict.WriteString(surname + ", " + name + "\t" + name + "_" + surname + "\t1.0\n")
+		}
+		dict.WriteString(name + "\t" + name + "_Gore\t1.0\n")
+	}
+	return dict.String()
+}
+
 // A given name before a surname the KB gives to something else is a
 // person the KB does not know: the pair is a NIL person, and so is the
 // surname alone later in the story. A pair with a class word is no
@@ -14,12 +28,7 @@ import (
 // name keeps its link.
 func TestUnknownPersonsSurnameFollowsToNIL(t *testing.T) {
 	var dict strings.Builder
-	// "Al" and "Hillary" open five persons' inverted names: given names
-	for _, surname := range []string{"Gore", "Pacino", "Jolson", "Franken", "Sharpton"} {
-		dict.WriteString(surname + ", Al\tAl_" + surname + "\t1.0\n")
-		dict.WriteString(surname + ", Hillary\tHillary_" + surname + "\t1.0\n")
-	}
-	dict.WriteString("Al\tAl_Gore\t1.0\nHillary\tHillary_Gore\t1.0\n")
+	dict.WriteString(givenNamesDict("Al", "Hillary"))
 	dict.WriteString("Rohling\tDomestic_violence\t1.0\nClinton\tHillary_Rodham_Clinton\t1.0\nHillary Rodham Clinton\tHillary_Rodham_Clinton\t1.0\n")
 	dict.WriteString("Street\tStreet\t1.0\n")
 	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
