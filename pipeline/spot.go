@@ -106,11 +106,13 @@ func nameSuffix(w string) bool {
 // tokens that is a KB surface, ends on a capitalised token, and passes the
 // link-probability rules; spans never overlap.
 func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention) []mention {
-	return l.spotRange(text, toks, norm, capitalisedInside(toks, norm), 0, len(toks), out)
+	sports, _ := storySport(norm, len(toks))
+	return l.spotRange(text, toks, norm, capitalisedInside(toks, norm), sports, 0, len(toks), out)
 }
 
-// spotRange spots the mentions that lie inside tokens [from, limit).
-func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named map[string]bool, from, limit int, out []mention) []mention {
+// spotRange spots the mentions that lie inside tokens [from, limit);
+// sports says the text is a sports story (teams.go).
+func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named map[string]bool, sports bool, from, limit int, out []mention) []mention {
 	var matches [16]spanMatch
 	for i := from; i < limit; i++ {
 		if !(toks[i].upper || opensWithParticle(text, toks, i)) || !startsWithLetter(text[toks[i].start:toks[i].end]) || notANameStart(text, toks, i) {
@@ -144,7 +146,8 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
 			end := min(designatorsAfter(text, toks, to), limit)
-			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || partOfLongerName(text, toks, i, end, limit) ||
+			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) ||
+				partOfLongerName(text, toks, i, end, limit) && !(sports && scoreFollows(text, toks, end)) ||
 				calendarOnly(text, toks, i, to) {
 				continue
 			}
@@ -153,7 +156,7 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 				// "Lakers coach Phil Jackson", "Homeland Security
 				// Secretary Michael Chertoff": what the words before the
 				// title name is a mention of its own
-				out = l.spotRange(text, toks, norm, named, i, titleStart(text, toks, i, k-1), out)
+				out = l.spotRange(text, toks, norm, named, sports, i, titleStart(text, toks, i, k-1), out)
 				start, e = k, pe
 			}
 			out = append(out, mention{tokFrom: start, tokTo: end, start: toks[start].start, end: spanEnd(text, toks, end),
@@ -425,6 +428,30 @@ func partOfLongerName(text string, toks []token, from, to, limit int) bool {
 		}
 	}
 	return false
+}
+
+// scoreFollows: token k is a score after a team's name in a results line
+// ("Japan 2 Syria 1", "Leeds 1 Chelsea 0"): a number, then another name
+// or the line's end. Elsewhere a number after a name lengthens it ("Page
+// 2 of the report").
+func scoreFollows(text string, toks []token, k int) bool {
+	if k >= len(toks) || !allDigits(text[toks[k].start:toks[k].end]) || text[toks[k-1].end:toks[k].start] != " " {
+		return false
+	}
+	if k+1 == len(toks) {
+		return true
+	}
+	next := text[toks[k+1].start:toks[k+1].end]
+	return !startsWithLetter(next) && !allDigits(next) || toks[k+1].upper && !allDigits(next)
+}
+
+func allDigits(w string) bool {
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // nameParticles are the lower-case articles that Arabic names join to

@@ -72,9 +72,12 @@ func TestTeamsNamedByTheirPlace(t *testing.T) {
 		map[string]string{"Leeds": "Leeds United A.F.C.", "Lebanon": "Lebanon national football team"})
 	wantTitles(t, l, "Syria lost against Japan in a match hosted by Lebanon."+soccer,
 		map[string]string{"Japan": "Japan national football team"})
-	// (the spotter takes "Japan 2" for a longer name, as "Page 2", so the
-	// score is read on a gold span)
-	wantChosen(t, l, "Japan 2 Syria 1."+soccer, map[string]string{"Japan": "Japan national football team"})
+	// a results line: in a sports story a score ends the name before it,
+	// elsewhere a number lengthens it ("Page 2")
+	wantTitles(t, l, "Japan 2 Syria 1."+soccer, map[string]string{"Japan": "Japan national football team", "Syria": "Syria"})
+	wantTitles(t, l, soccer+" Syria 0 Japan 3", map[string]string{"Japan": "Japan national football team"}) // the text's last token
+	wantTitles(t, l, "Japan 2 Syria 1.", map[string]string{"Japan": "", "Syria": ""})
+	wantTitles(t, l, "They watched Heat 2 at the cinema."+soccer, map[string]string{"Heat": ""}) // a sequel's number, no score
 	// a sports story of another sport takes no football team, whether
 	// among the place's candidates (Japan's) or by its title (Lebanon's)
 	wantTitles(t, l, "Japan beat Lebanon in the NBA game."+season, map[string]string{"Japan": "Japan", "Lebanon": "Lebanon"})
