@@ -435,7 +435,7 @@ func partOfLongerName(text string, toks []token, from, to, limit int) bool {
 // or the line's end. Elsewhere a number after a name lengthens it ("Page
 // 2 of the report").
 func scoreFollows(text string, toks []token, k int) bool {
-	if k >= len(toks) || !allDigits(text[toks[k].start:toks[k].end]) || text[toks[k-1].end:toks[k].start] != " " {
+	if k >= len(toks) || !isScore(text[toks[k].start:toks[k].end]) || text[toks[k-1].end:toks[k].start] != " " {
 		return false
 	}
 	if k+1 == len(toks) {

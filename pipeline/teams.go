@@ -225,18 +225,23 @@ func (l *Linker) teamOfSport(e *surfaceEntry, best int, sport string) (candidate
 	return team, isTeam(&team, sport)
 }
 
-// schoolWords in a title make it a school's, whose athletics the strings
-// naming it mention, though the school is no team ("Michigan State
-// University").
-var schoolWords = [...]string{"university", "college", "school", "institute", "academy"}
+// notTeamWords in a title make it a school's, whose athletics the strings
+// naming it mention ("Michigan State University"), or a sport's body,
+// event or ground ("Chinese Football Association", "Asian Cup"): no
+// team.
+var notTeamWords = [...]string{
+	"university", "college", "school", "institute", "academy", "association", "federation",
+	"confederation", "cup", "championship", "championships", "stadium", "award",
+}
 
-// isTeam: what the KB says of the candidate, no person, place or school,
-// names a team of the sport, or of any sport when sport is "".
+// isTeam: what the KB says of the candidate, no person, place, school or
+// sports body, names a team of the sport, or of any sport when sport is
+// "".
 func isTeam(c *candidate, sport string) bool {
 	if c.typ == kb.PER.String() || c.typ == kb.LOC.String() {
 		return false
 	}
-	for _, w := range schoolWords {
+	for _, w := range notTeamWords {
 		if kb.ContainsWords(c.titleNorm, w) {
 			return false
 		}
@@ -300,7 +305,7 @@ func competes(text string, toks []token, from, to int) bool {
 	word := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
 	if to < len(toks) {
 		w := word(to)
-		if _, ok := competingAfter[w]; ok || w[0] >= '0' && w[0] <= '9' {
+		if _, ok := competingAfter[w]; ok || isScore(w) {
 			return true
 		}
 	}
@@ -309,6 +314,14 @@ func competes(text string, toks []token, from, to int) bool {
 		return ok
 	}
 	return false
+}
+
+// isScore: w is a match score, "2" or "2-1", not a date ("1996-12-06")
+// or a year.
+func isScore(w string) bool {
+	goals, against, two := strings.Cut(w, "-")
+	short := func(n string) bool { return len(n) >= 1 && len(n) <= 2 && allDigits(n) }
+	return short(goals) && (!two || short(against))
 }
 
 // namesPlaceString: the normalised string is a KB surface whose most

@@ -99,3 +99,22 @@ func wantTitles(t *testing.T, l *Linker, text string, want map[string]string) {
 		}
 	}
 }
+
+// A sport's body or event is no team, though its title names the sport;
+// a date after a place is no score.
+func TestTeamsAndScoresByShape(t *testing.T) {
+	for title, want := range map[string]bool{
+		"Japan national football team": true, "Chinese Football Association": false, "Football League Cup": false,
+		"Michigan State University": false, "Miami Dolphins": false, // no word of football in what the KB says
+	} {
+		c := candidate{typ: kb.ORG.String(), titleNorm: kb.Normalize(title)}
+		if got := isTeam(&c, "football"); got != want {
+			t.Errorf("isTeam(%q, football) = %v, want %v", title, got, want)
+		}
+	}
+	for w, want := range map[string]bool{"2": true, "2-1": true, "10": true, "1996-12-06": false, "1996": false, "2-": false, "a": false} {
+		if got := isScore(w); got != want {
+			t.Errorf("isScore(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
