@@ -156,14 +156,14 @@ func (l *Linker) commonWordOpening(toks []token, norm *normTokens, t int) bool {
 }
 
 // namesPlace: tokens [from, to) are a KB string whose most probable
-// sense is a location.
+// sense is a place (isPlace: typed so, or untyped and called one).
 func (l *Linker) namesPlace(norm *normTokens, from, to int) bool {
 	key, ok := l.walkPhrase(norm, from, to)
 	if !ok {
 		return false
 	}
 	e := l.cands.get(key)
-	return len(e.cands) > 0 && e.cands[0].typ == "LOC"
+	return len(e.cands) > 0 && isPlace(&e.cands[0])
 }
 
 // textOrder lists mention indices by start offset: expansion appends

@@ -105,13 +105,12 @@ func nameSuffix(w string) bool {
 // spot finds mentions: at every capitalised token, the longest run of
 // tokens that is a KB surface, ends on a capitalised token, and passes the
 // link-probability rules; spans never overlap.
-func (l *Linker) spot(text string, toks []token, norm *normTokens, out []mention) []mention {
-	sports, _ := storySport(norm, len(toks))
+// sports says the text is a sports story (teams.go).
+func (l *Linker) spot(text string, toks []token, norm *normTokens, sports bool, out []mention) []mention {
 	return l.spotRange(text, toks, norm, capitalisedInside(toks, norm), sports, 0, len(toks), out)
 }
 
-// spotRange spots the mentions that lie inside tokens [from, limit);
-// sports says the text is a sports story (teams.go).
+// spotRange spots the mentions that lie inside tokens [from, limit).
 func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named map[string]bool, sports bool, from, limit int, out []mention) []mention {
 	var matches [16]spanMatch
 	for i := from; i < limit; i++ {
@@ -442,7 +441,7 @@ func scoreFollows(text string, toks []token, k int) bool {
 		return true
 	}
 	next := text[toks[k+1].start:toks[k+1].end]
-	return !startsWithLetter(next) && !allDigits(next) || toks[k+1].upper && !allDigits(next)
+	return !allDigits(next) && (!startsWithLetter(next) || toks[k+1].upper)
 }
 
 func allDigits(w string) bool {

@@ -71,29 +71,40 @@ const (
 	maxNicknameLookups = 256
 )
 
-// storySport tells whether the story is a sports story, and its sport:
-// the one whose words it uses most, "" where it names none.
-func storySport(norm *normTokens, tokens int) (sports bool, sport string) {
+// storySport is what a story's words say of its sport.
+type storySport struct {
+	// sports: a sports story
+	sports bool
+	// sport: the one whose words it uses most, "" where it names none
+	sport string
+}
+
+// storySportOf reads the story's sport from its normalised tokens.
+func storySportOf(norm *normTokens, tokens int) storySport {
 	general := 0
-	counts := map[string]int{}
+	var counts map[string]int
 	for i := range tokens {
 		w := norm.of(i)
 		if _, ok := sportsWords[w]; ok {
 			general++
 		}
 		if s, ok := sportWords[w]; ok {
+			if counts == nil {
+				counts = map[string]int{}
+			}
 			counts[s]++
 		}
 	}
 	if general < minSportsWords {
-		return false, ""
+		return storySport{}
 	}
+	st := storySport{sports: true}
 	for s, n := range counts {
-		if n > counts[sport] || n == counts[sport] && s < sport {
-			sport = s
+		if n > counts[st.sport] || n == counts[st.sport] && s < st.sport {
+			st.sport = s
 		}
 	}
-	return true, sport
+	return st
 }
 
 // storyTeam is a team the story names, by its place's normalised name.
@@ -106,12 +117,11 @@ type storyTeam struct {
 
 // teamsOfPlaces turns the story's places that name teams into those teams
 // (see the top of this file) and scores those mentions anew.
-func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores) {
-	sports, sport := storySport(norm, len(toks))
-	if !sports {
+func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, story storySport, mentions []mention, scores []mentionScores) {
+	if !story.sports {
 		return
 	}
-	named := l.storyTeams(text, mentions, scores)
+	named, order := l.storyTeams(text, norm, mentions, scores)
 	var redo []int
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
@@ -120,8 +130,8 @@ func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, ment
 			continue
 		}
 		team, ok := named[m.norm]
-		if !ok && sport != "" && competes(text, toks, m.tokFrom, m.tokTo) {
-			team.team, ok = l.teamOfSport(m.entry, ms.best, sport)
+		if !ok && story.sport != "" && competes(text, toks, m.tokFrom, m.tokTo) {
+			team.team, ok = l.teamOfSport(m.entry, ms.best, story.sport)
 		}
 		if ok {
 			m.entry = &surfaceEntry{cands: []candidate{team.team}}
@@ -133,7 +143,8 @@ func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, ment
 		if _, place := named[m.norm]; place || m.follows >= 0 || len(m.entry.cands) == 0 {
 			continue
 		}
-		for _, t := range named {
+		for _, place := range order { // the story's order: the first team a nickname fits wins
+			t := named[place]
 			if t.nickname != "" && m.entry.cands[0].entity != t.team.entity && endsWithWords(t.nickname, m.norm) {
 				m.entry = &surfaceEntry{cands: []candidate{t.team}}
 				redo = append(redo, i)
@@ -149,9 +160,14 @@ func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, ment
 // storyTeams are the teams the story names with their place: a confident
 // mention of a team whose first words name a place ("Miami Heat"), or a
 // place and a nickname the KB joins into a team's name ("Alabama" …
-// "Crimson Tide"). The first team of a place wins.
-func (l *Linker) storyTeams(text string, mentions []mention, scores []mentionScores) map[string]storyTeam {
-	named := map[string]storyTeam{}
+// "Crimson Tide"). The first team of a place wins; order lists the places
+// as they were found.
+func (l *Linker) storyTeams(text string, norm *normTokens, mentions []mention, scores []mentionScores) (named map[string]storyTeam, order []string) {
+	named = map[string]storyTeam{}
+	name := func(place string, t storyTeam) {
+		named[place] = t
+		order = append(order, place)
+	}
 	var places, others []int
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
@@ -171,11 +187,10 @@ func (l *Linker) storyTeams(text string, mentions []mention, scores []mentionSco
 		if ms.p[ms.best] < fullFormMinProb || !isTeam(c, "") {
 			continue
 		}
-		words := strings.Fields(m.norm)
-		for k := len(words) - 1; k >= 1; k-- {
-			place := strings.Join(words[:k], " ")
-			if _, seen := named[place]; !seen && l.namesPlaceString(place) {
-				named[place] = storyTeam{team: *c, nickname: strings.Join(words[k:], " ")}
+		for k := m.tokTo - 1; k > m.tokFrom; k-- {
+			place := norm.phrase(m.tokFrom, k)
+			if _, seen := named[place]; !seen && l.namesPlace(norm, m.tokFrom, k) {
+				name(place, storyTeam{team: *c, nickname: norm.phrase(k, m.tokTo)})
 				break
 			}
 		}
@@ -185,27 +200,27 @@ func (l *Linker) storyTeams(text string, mentions []mention, scores []mentionSco
 	for _, p := range places {
 		place := &mentions[p]
 		// by the place's title: "Ala." is Alabama
-		name := kb.BaseTitle(place.entry.cands[scores[p].best].title)
-		if tried[name] {
+		title := kb.BaseTitle(place.entry.cands[scores[p].best].title)
+		if tried[title] {
 			continue
 		}
-		tried[name] = true
+		tried[title] = true
 		for _, o := range others {
 			if _, seen := named[place.norm]; seen || lookups == maxNicknameLookups {
 				break
 			}
 			lookups++
 			nick := &mentions[o]
-			cands := l.kb.Lookup(name + " " + text[nick.start:nick.end])
+			cands := l.kb.Lookup(title + " " + text[nick.start:nick.end])
 			if len(cands) == 0 {
 				continue
 			}
 			if team := l.cands.decode(cands[0]); isTeam(&team, "") {
-				named[place.norm] = storyTeam{team: team, nickname: nick.norm}
+				name(place.norm, storyTeam{team: team, nickname: nick.norm})
 			}
 		}
 	}
-	return named
+	return named, order
 }
 
 // teamOfSport is a team of the sport among a place's candidates, the
@@ -322,17 +337,6 @@ func isScore(w string) bool {
 	goals, against, two := strings.Cut(w, "-")
 	short := func(n string) bool { return len(n) >= 1 && len(n) <= 2 && allDigits(n) }
 	return short(goals) && (!two || short(against))
-}
-
-// namesPlaceString: the normalised string is a KB surface whose most
-// probable sense is a place.
-func (l *Linker) namesPlaceString(s string) bool {
-	cands := l.kb.Lookup(s)
-	if len(cands) == 0 {
-		return false
-	}
-	c := l.cands.decode(cands[0])
-	return isPlace(&c)
 }
 
 // placeWords, in the strings naming an untyped entity, say it is a place:

@@ -10,7 +10,7 @@ import (
 // a nickname that is an ordinary word too.
 func teamsKB(t *testing.T) *kb.KB {
 	t.Helper()
-	dict := "Miami\tMiami\t0.9\nMiami Heat\tMiami_Heat\t1.0\nHeat\tHeat\t0.9\nChicago\tChicago\t0.9\n" +
+	dict := "Miami\tMiami\t0.9\nMiami Heat\tMiami_Heat\t1.0\nMiami Dolphins\tMiami_Dolphins\t1.0\nHeat\tHeat\t0.9\nChicago\tChicago\t0.9\n" +
 		"Japan\tJapan\t0.95\nJAPAN\tJapan_national_football_team\t0.05\nJapan national football team\tJapan_national_football_team\t1.0\nSyria\tSyria\t0.9\n" +
 		"Lebanon\tLebanon\t0.9\nLebanon national football team\tLebanon_national_football_team\t1.0\n" +
 		"Alabama\tAlabama\t0.9\nAlabama state government\tAlabama\t0.1\nCrimson Tide\tUniversity_of_Alabama_traditions\t0.5\n" +
@@ -22,6 +22,7 @@ func teamsKB(t *testing.T) *kb.KB {
 "Syria": {"title": "Syria", "extract": "Syria is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
 "Lebanon": {"title": "Lebanon", "extract": "Lebanon is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
 "Miami Heat": {"title": "Miami Heat", "extract": "The Miami Heat are an American professional basketball team.", "description": "American basketball team", "topic": "Sports"},
+"Miami Dolphins": {"title": "Miami Dolphins", "extract": "The Miami Dolphins are an American football team.", "description": "American football team", "topic": "Sports"},
 "Japan national football team": {"title": "Japan national football team", "extract": "The Japan national football team represents Japan in association football.", "description": "National association football team", "topic": "Sports"},
 "Lebanon national football team": {"title": "Lebanon national football team", "extract": "The Lebanon national football team represents Lebanon.", "description": "National association football team", "topic": "Sports"},
 "Leeds": {"title": "Leeds", "extract": "Leeds is a city in England.", "description": "City in West Yorkshire, England", "topic": "Geography"},
@@ -44,6 +45,8 @@ func TestTeamsNamedByTheirPlace(t *testing.T) {
 	// a team the story names in full, then by its place and its nickname
 	wantTitles(t, l, "The Miami Heat coach left. Miami's record fell after a loss in Chicago. Heat center Alonzo Mourning spoke."+season,
 		map[string]string{"Miami": "Miami Heat", "Heat": "Miami Heat", "Chicago": "Chicago"})
+	// (named in full only: "Dolphins" is no mention of its own to join)
+	wantTitles(t, l, "Saban left the Miami Dolphins, and Miami hired a new coach."+season, map[string]string{"Miami": "Miami Dolphins"})
 	wantTitles(t, l, "The Miami Heat coach left after a loss in Miami."+season, map[string]string{"Miami": "Miami"})
 	wantTitles(t, l, "The Miami Heat coach left after a loss in north Miami."+season, map[string]string{"Miami": "Miami"})
 	// the same names in a story about something else
@@ -56,6 +59,8 @@ func TestTeamsNamedByTheirPlace(t *testing.T) {
 	wantTitles(t, l, "Saban was introduced as Alabama's coach. Crimson Tide fans cheered, and the Tide won."+season,
 		map[string]string{"Alabama": "Alabama Crimson Tide", "Crimson Tide": "Alabama Crimson Tide", "Tide": "Alabama Crimson Tide"})
 
+	// a team named in full by an untyped place
+	wantTitles(t, l, "The Alabama Crimson Tide hired Saban, and Alabama paid its coach."+season, map[string]string{"Alabama": "Alabama Crimson Tide"})
 	// a region after a comma is the place's, and a school no team
 	wantTitles(t, l, "Crimson Tide fans cheered their coach in Tuscaloosa, Alabama, and the Tide won."+season,
 		map[string]string{"Alabama": "Alabama", "Crimson Tide": "Alabama Crimson Tide"})
