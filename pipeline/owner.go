@@ -43,12 +43,11 @@ const (
 )
 
 // ownedByCompany narrows to its companies the candidates of every mention
-// whose possessive owns a company's noun, where its first sense is no
-// company and it has any.
+// whose possessive owns a company's noun, where it has any.
 func ownedByCompany(text string, toks []token, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
-		if len(m.entry.cands) == 0 || isCompany(&m.entry.cands[0]) || !ownsCompanyNoun(text, toks, m.tokTo) {
+		if !ownsCompanyNoun(text, toks, m.tokTo) {
 			continue
 		}
 		var companies []candidate
@@ -57,7 +56,7 @@ func ownedByCompany(text string, toks []token, mentions []mention) {
 				companies = append(companies, *c)
 			}
 		}
-		if len(companies) > 0 {
+		if len(companies) > 0 && len(companies) < len(m.entry.cands) {
 			e := *m.entry // the cached entry is shared: narrow a copy
 			e.cands = companies
 			m.entry = &e

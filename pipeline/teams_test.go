@@ -1,10 +1,23 @@
 package pipeline
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/linkstream/linkstream/kb"
 )
+
+// summariesJSON is a summaries file of entries {title, description,
+// topic}, each extract saying what its description says.
+func summariesJSON(entries ...[3]string) string {
+	m := map[string]map[string]string{}
+	for _, e := range entries {
+		m[e[0]] = map[string]string{"title": e[0], "extract": e[0] + " is a " + strings.ToLower(e[1]) + ".", "description": e[1], "topic": e[2]}
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return string(b)
+}
 
 // teamsKB knows two places, the teams named by them, a national team and
 // a nickname that is an ordinary word too.
@@ -16,20 +29,21 @@ func teamsKB(t *testing.T) *kb.KB {
 		"Alabama\tAlabama\t0.9\nAlabama state government\tAlabama\t0.1\nCrimson Tide\tUniversity_of_Alabama_traditions\t0.5\n" +
 		"Tide\tTide\t0.9\nAlabama Crimson Tide\tAlabama_Crimson_Tide\t1.0\nTuscaloosa\tTuscaloosa,_Alabama\t1.0\n" +
 		"Leeds\tLeeds\t0.95\nLEEDS\tLeeds_United_A.F.C.\t0.05\nMichigan\tMichigan\t0.9\nMichigan State\tMichigan_State_University\t1.0\n"
-	sums := `{"Miami": {"title": "Miami", "extract": "Miami is a city in Florida.", "description": "City in Florida, United States", "topic": "Geography"},
-"Chicago": {"title": "Chicago", "extract": "Chicago is a city in Illinois.", "description": "City in Illinois, United States", "topic": "Geography"},
-"Japan": {"title": "Japan", "extract": "Japan is an island country in East Asia.", "description": "Country in East Asia", "topic": "Geography"},
-"Syria": {"title": "Syria", "extract": "Syria is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
-"Lebanon": {"title": "Lebanon", "extract": "Lebanon is a country in West Asia.", "description": "Country in West Asia", "topic": "Geography"},
-"Miami Heat": {"title": "Miami Heat", "extract": "The Miami Heat are an American professional basketball team.", "description": "American basketball team", "topic": "Sports"},
-"Miami Dolphins": {"title": "Miami Dolphins", "extract": "The Miami Dolphins are an American football team.", "description": "American football team", "topic": "Sports"},
-"Japan national football team": {"title": "Japan national football team", "extract": "The Japan national football team represents Japan in association football.", "description": "National association football team", "topic": "Sports"},
-"Lebanon national football team": {"title": "Lebanon national football team", "extract": "The Lebanon national football team represents Lebanon.", "description": "National association football team", "topic": "Sports"},
-"Leeds": {"title": "Leeds", "extract": "Leeds is a city in England.", "description": "City in West Yorkshire, England", "topic": "Geography"},
-"Leeds United A.F.C.": {"title": "Leeds United A.F.C.", "extract": "Leeds United is an English football club.", "description": "English association football club", "topic": "Sports"},
-"Michigan": {"title": "Michigan", "extract": "Michigan is a state of the United States.", "description": "U.S. state", "topic": "Geography"},
-"Michigan State University": {"title": "Michigan State University", "extract": "Michigan State University is a public university whose football team plays in the Big Ten.", "description": "Public university with a football team", "topic": "Education"},
-"Alabama Crimson Tide": {"title": "Alabama Crimson Tide", "extract": "The Alabama Crimson Tide are the athletic teams of the University of Alabama.", "description": "College athletics team", "topic": "Sports"}}`
+	sums := summariesJSON(
+		[3]string{"Miami", "City in Florida, United States", "Geography"},
+		[3]string{"Chicago", "City in Illinois, United States", "Geography"},
+		[3]string{"Japan", "Country in East Asia", "Geography"},
+		[3]string{"Syria", "Country in West Asia", "Geography"},
+		[3]string{"Lebanon", "Country in West Asia", "Geography"},
+		[3]string{"Leeds", "City in West Yorkshire, England", "Geography"},
+		[3]string{"Michigan", "U.S. state", "Geography"},
+		[3]string{"Miami Heat", "American basketball team", "Sports"},
+		[3]string{"Miami Dolphins", "American football team", "Sports"},
+		[3]string{"Japan national football team", "National association football team", "Sports"},
+		[3]string{"Lebanon national football team", "National association football team", "Sports"},
+		[3]string{"Leeds United A.F.C.", "English association football club", "Sports"},
+		[3]string{"Alabama Crimson Tide", "College athletics team", "Sports"},
+		[3]string{"Michigan State University", "Public university with a football team", "Education"})
 	words := "state\t5.5\ngovernment\t5.4\n"
 	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "sums.json", sums)),
 		kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
