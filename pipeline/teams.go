@@ -79,20 +79,50 @@ type storySport struct {
 	sport string
 }
 
+// sportCue is what one word says of a story's sport: a word of any
+// sport's news, a word of one sport, or both ("cup" is general, "nba"
+// basketball's).
+type sportCue struct {
+	general bool
+	sport   string
+}
+
+// sportCues joins sportsWords and sportWords, so that reading a story
+// costs one look-up a word: it runs on every document.
+var sportCues = func() map[string]sportCue {
+	m := map[string]sportCue{}
+	for w := range sportsWords {
+		m[w] = sportCue{general: true}
+	}
+	for w, s := range sportWords {
+		c := m[w]
+		c.sport = s
+		m[w] = c
+	}
+	return m
+}()
+
 // storySportOf reads the story's sport from its normalised tokens.
 func storySportOf(norm *normTokens, tokens int) storySport {
 	general := 0
 	var counts map[string]int
 	for i := range tokens {
 		w := norm.of(i)
-		if _, ok := sportsWords[w]; ok {
+		if len(w) < 3 {
+			continue // no sport word is shorter
+		}
+		c, ok := sportCues[w]
+		if !ok {
+			continue
+		}
+		if c.general {
 			general++
 		}
-		if s, ok := sportWords[w]; ok {
+		if c.sport != "" {
 			if counts == nil {
 				counts = map[string]int{}
 			}
-			counts[s]++
+			counts[c.sport]++
 		}
 	}
 	if general < minSportsWords {
