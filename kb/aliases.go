@@ -115,6 +115,7 @@ type aliasLoader struct {
 	redirects map[string]string // alias title (from a URL string) → title
 	counts    bool              // the input has a count column
 	words     anchorWords
+	cases     nameCase
 	stats     AliasStats
 }
 
@@ -132,6 +133,7 @@ type AliasStats struct {
 	PersonShaped        int64 `json:"person_shaped"`          // titles typed PER as a given name and a surname
 	GivenNamesOfPersons int64 `json:"given_names_of_persons"` // given names learnt from the persons' titles
 	LowerSense          int64 `json:"lower_sense"`            // keys whose lower-case string means something else
+	ProperNouns         int64 `json:"proper_nouns"`           // words with frequencies written capitalised inside strings (namecase.go)
 	DisambiguationLike  int64 `json:"disambiguation_like"`    // bare titles taken for disambiguation pages
 	Cased               int64 `json:"cased"`                  // spellings with candidates of their own (casedSenses)
 	BadLines            int64 `json:"bad_lines"`              // lines without three fields or with a bad number
@@ -162,6 +164,11 @@ func (a *accumulator) loadAliases(ctx context.Context, path string, prog func(in
 		l.stats.WithAnchorWords++
 	})
 	phase("anchor words for %d titles", l.stats.WithAnchorWords)
+	for w := range l.cases.properNouns() {
+		l.acc.properNoun[w] = true
+		l.stats.ProperNouns++
+	}
+	phase("%d proper nouns", l.stats.ProperNouns)
 	l.derive()
 	phase("%d names derived from titles; grouping by normalised key", len(l.entries)-int(l.stats.Kept))
 	if err := l.emit(ctx); err != nil {
@@ -245,6 +252,7 @@ func (l *aliasLoader) read(ctx context.Context, r io.Reader, path string) error 
 		l.entries = append(l.entries, aliasEntry{key: key, surface: strings.Clone(surface), title: t, p: float32(p)})
 		l.stats.Kept++
 		l.words.add(l.acc.zipf, t, title, surface)
+		l.cases.add(l.acc.zipf, surface)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("alias dictionary %s: line %d: %w", path, line+1, err)

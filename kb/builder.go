@@ -90,6 +90,9 @@ type accumulator struct {
 	// givenName: normalised keys that are persons' given names
 	// (SurfaceInfo.GivenName)
 	givenName map[string]bool
+	// properNoun: single words written capitalised inside the alias
+	// dictionary's strings (SurfaceInfo.ProperNoun)
+	properNoun map[string]bool
 	// zipf: tenths of the Zipf value of single words (word frequencies)
 	zipf map[string]uint8
 	// aliasSurf: surfaces an alias dictionary gave (addAlias)
@@ -111,6 +114,7 @@ func newAccumulator() *accumulator {
 		dabs:       map[uint32][]uint32{},
 		lowerSense: map[string]bool{},
 		givenName:  map[string]bool{},
+		properNoun: map[string]bool{},
 		aliasSurf:  map[uint32]struct{}{},
 		zipf:       map[string]uint8{},
 	}

@@ -163,6 +163,9 @@ func (a *accumulator) prepare() (*tables, error) {
 		if a.givenName[nk] {
 			rec.flags |= surfaceFlagGivenName
 		}
+		if a.properNoun[nk] {
+			rec.flags |= surfaceFlagProperNoun
+		}
 		rec.flags |= uint16(a.zipf[nk]) << 8
 		cs := ts
 		if r, ok := casedSpan[s]; ok {
@@ -210,6 +213,9 @@ func (a *accumulator) prepare() (*tables, error) {
 		}
 		if a.givenName[keys[newID]] {
 			tb.normRecs[newID].flags |= surfaceFlagGivenName
+		}
+		if a.properNoun[keys[newID]] {
+			tb.normRecs[newID].flags |= surfaceFlagProperNoun
 		}
 		tb.normRecs[newID].flags |= uint16(a.zipf[keys[newID]]) << 8
 		tb.normCands[newID] = a.rank(byNorm[old], inl, tb.entTitle, keys[newID])

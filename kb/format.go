@@ -69,6 +69,9 @@ const (
 	// surfaceFlagGivenName: the surface is a persons' given name
 	// (SurfaceInfo.GivenName)
 	surfaceFlagGivenName = 4
+	// surfaceFlagProperNoun: the word is written as a name inside the
+	// alias dictionary's strings (SurfaceInfo.ProperNoun)
+	surfaceFlagProperNoun = 8
 )
 
 // Input describes one build input in format.json.

@@ -198,7 +198,8 @@ func (k *KB) surfaceInfo(n uint64) SurfaceInfo {
 		return SurfaceInfo{}
 	}
 	return SurfaceInfo{LinkProbability: linkProbability(linked, occ), Linked: linked, Occurrences: occ, Candidates: int(cnt),
-		LowerSense: flags&surfaceFlagLowerSense != 0, GivenName: flags&surfaceFlagGivenName != 0, Zipf: float32(flags>>8) / 10}
+		LowerSense: flags&surfaceFlagLowerSense != 0, GivenName: flags&surfaceFlagGivenName != 0,
+		ProperNoun: flags&surfaceFlagProperNoun != 0, Zipf: float32(flags>>8) / 10}
 }
 
 // find resolves a surface to its record: the exact surface first, then

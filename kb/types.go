@@ -91,6 +91,11 @@ type SurfaceInfo struct {
 	// "Al"), as the KB's titles of persons tell (an alias dictionary's
 	// build learns them): in "Stephanie Hoff" it opens a person's name.
 	GivenName bool `json:"given_name,omitempty"`
+	// ProperNoun: the surface is a single word that the alias dictionary's
+	// strings write capitalised wherever it is not their first word
+	// ("Iraq", "Japan", "Obama"; not "well", "page"): a name, however
+	// common the word frequencies make it (namecase.go).
+	ProperNoun bool `json:"proper_noun,omitempty"`
 	// Zipf is how common the surface is as a word in running text (log10
 	// per billion words; 0 when unknown or not a single word), from the
 	// build's word frequencies.

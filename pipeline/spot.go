@@ -284,11 +284,15 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 	if single && isDatelinePlace(text, toks, from) {
 		return true
 	}
+	// A proper noun opening a sentence ("Iraq said", "Japan beat") is a
+	// name however common the word frequencies, which fold case, make it,
+	// where its clear sense is a person, an organisation or a place.
+	nameAtStart := single && toks[from].sentenceStart && e.properNoun && namedEntity(&e.cands[0])
 	if single && toks[from].sentenceStart && e.zipf >= l.cfg.commonZipf {
 		// An ordinary word opening a sentence ("Instead", "Thousands",
 		// "According") is a name only if the document capitalises it
 		// inside a sentence too ("China ... in China").
-		if !namedInside {
+		if !namedInside && !nameAtStart {
 			return false
 		}
 	}
@@ -302,7 +306,7 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		if afterThe(text, toks, from) {
 			floor = min(floor, commonWordPriorAfterThe)
 		}
-		return (!toks[from].sentenceStart || namedInside) && e.cands[0].prior >= floor
+		return (!toks[from].sentenceStart || namedInside || nameAtStart) && e.cands[0].prior >= floor
 	}
 	if !e.counted {
 		return true
@@ -311,6 +315,11 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		return e.linkProb >= l.cfg.minLinkProbBOS
 	}
 	return e.linkProb >= l.cfg.minLinkProb
+}
+
+// namedEntity: the candidate is typed a person, an organisation or a place.
+func namedEntity(c *candidate) bool {
+	return c.typ == kb.PER.String() || c.typ == kb.ORG.String() || c.typ == kb.LOC.String()
 }
 
 // commonWordPriorAfterThe is the prior a common word's name needs where

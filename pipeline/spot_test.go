@@ -41,7 +41,7 @@ Heat?	Heat_(album)	0.2
 heat	Heat	0.3
 `
 
-const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nwednesday\t4.6\n"
+const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nolympics\t4.6\n"
 
 func spotKB(t *testing.T) *kb.KB {
 	t.Helper()
@@ -299,4 +299,50 @@ func TestTwoPersonsJoinedByAnd(t *testing.T) {
 	text := "Jimmy Page and Robert Plant played. Simon and Garfunkel sang."
 	wantLinks(t, text, titles(linkText(t, l, text)),
 		map[string]string{"Jimmy Page": "Jimmy Page", "Robert Plant": "Robert Plant", "Simon and Garfunkel": "Simon & Garfunkel"})
+}
+
+// properNounKB knows words that open sentences: proper nouns, as the
+// dictionary's strings write them capitalised inside ("Qa of Iraq"), typed
+// a place or a person by their summaries, and words the strings write in
+// lower case or whose sense is no person, organisation or place; "Jordan"
+// is a proper noun and a given name too.
+func properNounKB(t *testing.T) *kb.KB {
+	t.Helper()
+	var dict strings.Builder
+	dict.WriteString("Iraq\tIraq\t0.9\niraq\tIraq_War\t0.5\nObama\tBarack_Obama\t0.9\nPage\tJimmy_Page\t0.6\nOlympics\tOlympic_Games\t0.9\nJordan\tJordan\t0.6\n")
+	for i := range 25 {
+		q := "Q" + string(rune('a'+i))
+		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan"} {
+			dict.WriteString(s + "\t1.0\n")
+		}
+	}
+	for _, surname := range []string{"Smith", "Jones", "Brown", "Green", "White"} {
+		dict.WriteString(surname + ", Jordan\tJordan_" + surname + "\t1.0\n")
+	}
+	sums := summariesJSON(
+		[3]string{"Iraq", "Country in West Asia", "Geography"},
+		[3]string{"Barack Obama", "President of the United States", "People"},
+		[3]string{"Jimmy Page", "English guitarist", "People"},
+		[3]string{"Jordan", "Country in West Asia", "Geography"},
+	)
+	words := "iraq\t4.4\nobama\t4.6\npage\t5.1\nolympics\t4.6\njordan\t4.5\n"
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())), kb.Summaries(writeTemp(t, "summaries.json", sums)),
+		kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
+}
+
+// A proper noun opening a sentence is a name, though the document gives
+// it no other capital and word frequencies make it a common word; a word
+// the strings write in lower case is not, nor a proper noun whose sense
+// is no person, organisation or place, nor a given name.
+func TestProperNounOpensASentence(t *testing.T) {
+	l := cheapLinker(t, properNounKB(t))
+	for text, want := range map[string]map[string]string{
+		"Iraq said on Monday it would let inspectors back.": {"Iraq": "Iraq"},
+		"Obama said the talks would go on.":                 {"Obama": "Barack Obama"},
+		"Page said the tour was over.":                      {},
+		"Olympics open in Paris.":                           {},
+		"Jordan said the border was open.":                  {},
+	} {
+		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
 }
