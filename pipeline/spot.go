@@ -145,7 +145,7 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
 			end := min(designatorsAfter(text, toks, to), limit)
-			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) ||
+			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || toks[i].shouted && !l.shoutedName(text, toks, norm, named, i, to, e) ||
 				partOfLongerName(text, toks, i, end, limit) && !(sports && scoreFollows(text, toks, end)) ||
 				calendarOnly(text, toks, i, to) {
 				continue
@@ -296,6 +296,12 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 			return false
 		}
 	}
+	if single && toks[from].sentenceStart && e.zipf >= conceptZipf && !namedInside && !e.properNoun && !namedEntity(&e.cands[0]) {
+		// A less common word opening a sentence ("Economists said",
+		// "Analysts expect") whose sense is a concept is the concept's
+		// word, not its name.
+		return false
+	}
 	if single && e.lowerSense {
 		// A common word as well as a name ("Page", "Same", "March"): at a
 		// sentence start the capital says nothing unless the document
@@ -317,10 +323,35 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 	return e.linkProb >= l.cfg.minLinkProb
 }
 
+// shoutedName: a span of a line written in capitals ("SOCCER - JAPAN GET
+// LUCKY WIN") is a name only where something gives back the case the
+// line took away: each word is one the document writes with a capital
+// inside a sentence ("Japan ... against Japan"), a dotted abbreviation
+// ("U.S."), or a proper noun of the KB's strings no given name, and the
+// span's sense is a person, an organisation or a place. "SOCCER" and
+// "GET LUCKY" are no names.
+func (l *Linker) shoutedName(text string, toks []token, norm *normTokens, named map[string]bool, from, to int, e *surfaceEntry) bool {
+	for k := from; k < to; k++ {
+		if named[norm.of(k)] || strings.Contains(text[toks[k].start:toks[k].end], ".") {
+			continue
+		}
+		key, ok := l.walkPhrase(norm, k, k+1)
+		if info := l.kb.SurfaceOf(key); !ok || !info.ProperNoun || info.GivenName || !namedEntity(&e.cands[0]) {
+			return false
+		}
+	}
+	return true
+}
+
 // namedEntity: the candidate is typed a person, an organisation or a place.
 func namedEntity(c *candidate) bool {
 	return c.typ == kb.PER.String() || c.typ == kb.ORG.String() || c.typ == kb.LOC.String()
 }
+
+// conceptZipf is how common a word opening a sentence is at least (Zipf
+// 3: once in a million words) to be taken for a word of the language
+// where its sense is a concept, not a person, organisation or place.
+const conceptZipf = 3.0
 
 // commonWordPriorAfterThe is the prior a common word's name needs where
 // the word, capitalised inside a sentence, follows "the": the article
@@ -419,7 +450,7 @@ func partOfLongerName(text string, toks []token, from, to, limit int) bool {
 	}
 	joined := func(a, b int) bool { // tokens a and b (a < b) are one name's words
 		gap := text[toks[a].end:toks[b].start]
-		return toks[b].upper && !toks[b].sentenceStart && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap) &&
+		return toks[b].upper && !toks[b].sentenceStart && !toks[b].shouted && !strings.ContainsAny(gap, ",\n;:()[]{}\"|/“”«»") && !possessive(gap) &&
 			!spacedDash(gap)
 	}
 	// "Page 2" is no Page, but the date of a dateline ("Beirut 8-15
@@ -541,7 +572,7 @@ var honorifics = map[string]struct{}{
 func capitalisedInside(toks []token, norm *normTokens) map[string]bool {
 	named := map[string]bool{}
 	for i, t := range toks {
-		if t.upper && !t.sentenceStart {
+		if t.upper && !t.sentenceStart && !t.shouted {
 			named[norm.of(i)] = true
 		}
 	}

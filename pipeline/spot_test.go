@@ -309,10 +309,12 @@ func TestTwoPersonsJoinedByAnd(t *testing.T) {
 func properNounKB(t *testing.T) *kb.KB {
 	t.Helper()
 	var dict strings.Builder
-	dict.WriteString("Iraq\tIraq\t0.9\niraq\tIraq_War\t0.5\nObama\tBarack_Obama\t0.9\nPage\tJimmy_Page\t0.6\nOlympics\tOlympic_Games\t0.9\nJordan\tJordan\t0.6\n")
+	dict.WriteString("Iraq\tIraq\t0.9\niraq\tIraq_War\t0.5\nObama\tBarack_Obama\t0.9\nPage\tJimmy_Page\t0.6\nOlympics\tOlympic_Games\t0.9\nJordan\tJordan\t0.6\n" +
+		"Economists\tEconomist\t0.9\nKirkuk\tKirkuk\t0.9\n" +
+		"Turkey\tTurkey\t0.9\nBasra\tBasra\t0.9\nRamadan\tRamadan\t0.9\nJapan\tJapan\t0.9\nSoccer\tAssociation_football\t0.9\nGet Lucky\tGet_Lucky\t0.9\nUnited Arab Emirates\tUnited_Arab_Emirates\t0.9\nU.S.\tUnited_States\t0.9\n")
 	for i := range 25 {
 		q := "Q" + string(rune('a'+i))
-		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan"} {
+		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan", q + " of Japan\tJapan", q + " turkey\tTurkey", q + " Ramadan\tRamadan"} {
 			dict.WriteString(s + "\t1.0\n")
 		}
 	}
@@ -324,8 +326,11 @@ func properNounKB(t *testing.T) *kb.KB {
 		[3]string{"Barack Obama", "President of the United States", "People"},
 		[3]string{"Jimmy Page", "English guitarist", "People"},
 		[3]string{"Jordan", "Country in West Asia", "Geography"},
+		[3]string{"Japan", "Country in East Asia", "Geography"},
+		[3]string{"Turkey", "Country in West Asia", "Geography"},
+		[3]string{"Basra", "City in Iraq", "Geography"},
 	)
-	words := "iraq\t4.4\nobama\t4.6\npage\t5.1\nolympics\t4.6\njordan\t4.5\n"
+	words := "iraq\t4.4\nobama\t4.6\npage\t5.1\nolympics\t4.6\njordan\t4.5\njapan\t4.9\nturkey\t4.7\nbasra\t3.2\nramadan\t3.5\neconomists\t3.8\nkirkuk\t2.5\nsoccer\t4.5\nget\t6.3\nlucky\t4.9\n"
 	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())), kb.Summaries(writeTemp(t, "summaries.json", sums)),
 		kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
 }
@@ -333,7 +338,8 @@ func properNounKB(t *testing.T) *kb.KB {
 // A proper noun opening a sentence is a name, though the document gives
 // it no other capital and word frequencies make it a common word; a word
 // the strings write in lower case is not, nor a proper noun whose sense
-// is no person, organisation or place, nor a given name.
+// is no person, organisation or place, nor a given name, nor a word of
+// the language whose sense is a concept; a rare word is.
 func TestProperNounOpensASentence(t *testing.T) {
 	l := cheapLinker(t, properNounKB(t))
 	for text, want := range map[string]map[string]string{
@@ -342,6 +348,36 @@ func TestProperNounOpensASentence(t *testing.T) {
 		"Page said the tour was over.":                      {},
 		"Olympics open in Paris.":                           {},
 		"Jordan said the border was open.":                  {},
+		"Economists said rates would fall.":                 {},
+		"Kirkuk was quiet.":                                 {"Kirkuk": "Kirkuk"},
+		"Basra was quiet.":                                  {"Basra": "Basra"},
+		"Ramadan began on Monday.":                          {"Ramadan": "Ramadan"},
+	} {
+		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
+	// where the document capitalises it inside a sentence, it is a name
+	// at the sentence start too
+	const twice = "Economists said so, and the Economists were right."
+	if got := linkText(t, l, twice).Links; len(got) != 2 {
+		t.Errorf("%q: %d links (%v), want Economists twice", twice, len(got), got)
+	}
+}
+
+// A headline written in capitals says nothing by its capitals: a proper
+// noun of a person, organisation or place is a name in it, and so is a
+// phrase whose words the story writes with capitals inside a sentence, or
+// a dotted abbreviation; a common word, a song's title of common words
+// and a given name are not, and the capitals after a name do not make it
+// a piece of a longer one ("JAPAN GET").
+func TestHeadlineInCapitals(t *testing.T) {
+	l := cheapLinker(t, properNounKB(t))
+	for text, want := range map[string]map[string]string{
+		"SOCCER - JAPAN GET LUCKY WIN IN UNITED ARAB EMIRATES\nThe match was played in the United Arab Emirates.": {
+			"JAPAN": "Japan", "UNITED ARAB EMIRATES": "United Arab Emirates", "United Arab Emirates": "United Arab Emirates"},
+		"U.S. AND JORDAN TALK\nThe talks were long.":           {"U.S.": "United States"},
+		"PRICES RISE IN TURKEY FOR THE OLYMPICS\nPrices rose.": {},
+		// the same words in a line with lower case are names
+		"Soccer fans saw Get Lucky win.": {"Get Lucky": "Get Lucky"},
 	} {
 		wantLinks(t, text, titles(linkText(t, l, text)), want)
 	}

@@ -16,6 +16,9 @@ type token struct {
 	upper bool
 	// sentenceStart: the token opens a sentence, so its capital says nothing.
 	sentenceStart bool
+	// shouted: the token is on a line written in capitals (a headline,
+	// markShouted), where no capital says anything.
+	shouted bool
 }
 
 // tokenize splits text into tokens: the words that kb.Normalize keeps
@@ -53,7 +56,42 @@ func tokenize(text string, dst []token) []token {
 		sentenceStart = false
 		i = next
 	}
+	markShouted(text, dst)
 	return dst
+}
+
+// minShoutedWords is how many words of two capitals or more a line written
+// in capitals has at least to be a headline ("SOCCER - JAPAN GET LUCKY
+// WIN"), not a dateline's place ("FRANKFURT 1996-08-22") or an acronym.
+const minShoutedWords = 3
+
+// markShouted flags the tokens of each line that has no lower-case letter
+// and minShoutedWords such words at least.
+func markShouted(text string, toks []token) {
+	for from := 0; from < len(toks); {
+		to, words, lower := from+1, 0, false
+		for ; to < len(toks) && !strings.Contains(text[toks[to-1].end:toks[to].start], "\n"); to++ {
+		}
+		for _, t := range toks[from:to] {
+			capitals := 0
+			for _, r := range text[t.start:t.end] {
+				if unicode.IsLower(r) {
+					lower = true
+				} else if unicode.IsUpper(r) {
+					capitals++
+				}
+			}
+			if capitals >= 2 {
+				words++
+			}
+		}
+		if !lower && words >= minShoutedWords {
+			for k := from; k < to; k++ {
+				toks[k].shouted = true
+			}
+		}
+		from = to
+	}
 }
 
 // capitalised is word with its first letter upper-cased.

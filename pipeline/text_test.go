@@ -123,3 +123,17 @@ func TestSentenceStartsAfterQuotesAndListNumbers(t *testing.T) {
 		}
 	}
 }
+
+// A line without lower case and with three words of two capitals or more
+// is shouted, every token on it; other lines are not.
+func TestMarkShouted(t *testing.T) {
+	text := "SOCCER - JAPAN WIN 2-1\nAL-AIN , UAE , United Arab Emirates\nFRANKFURT 1996-08-22\nIBM AND NATO\nSONY SAYS\nA B C D"
+	want := map[string]bool{"SOCCER": true, "JAPAN": true, "WIN": true, "2": true, "1": true, "AL": false, "UAE": false, "United": false,
+		"FRANKFURT": false, "1996": false, "IBM": true, "NATO": true, "SONY": false, "A": false, "D": false}
+	for _, tk := range tokenize(text, nil) {
+		w := text[tk.start:tk.end]
+		if sh, ok := want[w]; ok && tk.shouted != sh {
+			t.Errorf("%q shouted %v, want %v", w, tk.shouted, sh)
+		}
+	}
+}
