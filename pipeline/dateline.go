@@ -72,7 +72,8 @@ func isDatelinePlace(text string, toks []token, i int) bool {
 		return false
 	}
 	rest := text[toks[i].end:min(len(text), toks[i].end+40)]
-	return datelinePlace.MatchString(rest) || (inCapitals(text[toks[i].start:toks[i].end]) && datelineRest.MatchString(rest))
+	capitals := inCapitals(text[toks[i].start:toks[i].end])
+	return datelinePlace.MatchString(rest) || capitals && (datelineRest.MatchString(rest) || datelineDated.MatchString(rest))
 }
 
 // datelineBefore reports whether the dash at bytes [dash, after) ends a
@@ -132,7 +133,13 @@ var datelineRest = regexp.MustCompile(`^` + datelineRegion + datelineDate + `(?:
 // datelineRegion is the state or country an American wire writes after
 // the place: "BAGHDAD, Iraq -", "GRAND RAPIDS, Mich. -", "BUCKHANNON, W.
 // Va. -".
-const datelineRegion = `(?:, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?`
+const datelineRegion = `(?: ?, [A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?`
+
+// datelineDated matches the rest of a dateline line that a wire ends with
+// the day's date instead of a dash: "FRANKFURT 1996-08-22", "AUGUSTA ,
+// Georgia 1997-04-10" (the Reuters corpora's layout; the story starts on
+// the next line).
+var datelineDated = regexp.MustCompile(`^` + datelineRegion + ` \d{4}-\d{2}-\d{2} *(?:\n|$)`)
 
 // datelineLine matches a line that is a dateline's place and region up to
 // its dash: "BAGHDAD, Iraq".
@@ -146,7 +153,9 @@ var cityWords = [...]string{"city", "capital", "town", "municipality", "village"
 func datelineCities(text string, toks []token, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
-		if !toks[m.tokFrom].sentenceStart || !datelineRest.MatchString(text[m.end:min(len(text), m.end+40)]) {
+		rest := text[m.end:min(len(text), m.end+40)]
+		dated := inCapitals(text[toks[m.tokFrom].start:toks[m.tokFrom].end]) && datelineDated.MatchString(rest)
+		if !toks[m.tokFrom].sentenceStart || !datelineRest.MatchString(rest) && !dated {
 			continue
 		}
 		m.dateline = true

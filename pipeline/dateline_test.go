@@ -98,6 +98,15 @@ func TestDatelinePlaceIsSpotted(t *testing.T) {
 	// a dateline in capitals needs no date or agency before its dash
 	text = "BEIRUT — Instead of talks, troops moved."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"BEIRUT": "Beirut"})
+	// a wire's dateline line in capitals that ends with the day's date
+	// (the Reuters layout), its region after a comma, spaced or not
+	for _, text := range []string{"BEIRUT 1996-08-22\nInstead of talks, troops moved.", "BEIRUT , Lebanon 1996-08-22\nInstead of talks, troops moved.",
+		"BEIRUT, Lebanon 1996-08-22\nInstead of talks, troops moved."} {
+		wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"BEIRUT": "Beirut"})
+	}
+	// a date inside a sentence makes no dateline
+	text = "BEIRUT 1996-08-22 was a day of talks."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{})
 	// a word in ordinary case before a dash is no dateline
 	text = "Beirut — instead of talks, troops moved."
 	if got := titles(linkText(t, l, text)); got["Beirut"] != "" {
@@ -135,6 +144,9 @@ United Nations	United_Nations	0.9
 		{"Washington, Nov 15 (AFP) - The Senate voted.", "Washington", "Washington, D.C."},
 		{"Voters in New York chose a governor on Tuesday.", "New York", "New York"},
 		{"UNITED NATIONS — The council met on Tuesday.", "UNITED NATIONS", "United Nations"},
+		{"NEW YORK 1996-08-22\nStocks finished mixed on Tuesday.", "NEW YORK", "New York City"},
+		{"New York chose a governor on Tuesday.", "New York", "New York"},
+		{"Votes\nNew York 1996-08-22\nVoters chose a governor on Tuesday.", "New York", "New York"},
 	} {
 		got := titles(linkText(t, l, tc.text))[tc.mention]
 		if got != tc.want {
