@@ -125,7 +125,7 @@ type AliasStats struct {
 	Kept                int64 `json:"kept"`
 	Noise               int64 `json:"noise"`                  // URLs, strings naming Wikipedia, other scripts, sentences
 	Redirects           int64 `json:"redirects"`              // alias titles learnt from URL strings, places and renames
-	Renamed             int64 `json:"renamed"`                // old titles of articles renamed to sentence case or another dash
+	Renamed             int64 `json:"renamed"`                // old titles of articles renamed to sentence case or another dash, or named by their lead
 	Titles              int64 `json:"titles"`                 // distinct titles named
 	Keys                int64 `json:"keys"`                   // normalised keys written
 	Derived             int64 `json:"derived"`                // candidates found through a title's name only
@@ -675,6 +675,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 	}
 	l.placeRedirects()
 	l.renamedRedirects()
+	l.leadRedirects()
 	// An address string tells that its title and the string's title are
 	// one page (a redirect and its article, an old title and the new one,
 	// "Atlanta" and "Atlanta, Georgia"): they become one entity, the names
@@ -987,6 +988,21 @@ func (l *aliasLoader) placeRedirects() {
 // anchors, and the summaries by the new one, with its description: one
 // entity split in two. Only the first letters of words may differ, so
 // "BlackBerry" and "Blackberry", "ACID" and "Acid" stay apart.
+// leadRedirects makes the longer name a summary's lead opens with
+// (accumulator.leadNames) a redirect of the article, where the dictionary
+// links to it as a title of its own and has no article or redirect for
+// it: "Frankfurt am Main", the 2012 title, is the article Frankfurt.
+func (l *aliasLoader) leadRedirects() {
+	for _, title := range sortedKeys(l.acc.leadNames) {
+		old := l.acc.leadNames[title]
+		if _, linked := l.titleID[old]; !linked || l.redirects[old] != "" || l.described(old) != "" {
+			continue
+		}
+		l.redirects[old] = title
+		l.stats.Renamed++
+	}
+}
+
 func (l *aliasLoader) renamedRedirects() {
 	articles := map[string]string{} // rename key → the one article with it ("" when several)
 	for id := range l.acc.accs {

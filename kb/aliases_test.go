@@ -302,6 +302,46 @@ Birmingham, AL	Birmingham,_Alabama	1.0
 // dash) and the dictionary by its old one is one entity, with the old
 // title's names and the new title's description; titles that differ
 // inside a word are other pages.
+// An article whose lead opens with a longer name holding its title's
+// words had that name as its title before a rename: the dictionary's links
+// to the old title are the article's. A lead that names something else,
+// or an old title with an article of its own, merges nothing.
+func TestOldTitleFromTheLeadMergesIntoTheArticle(t *testing.T) {
+	const dict = `Frankfurt	Frankfurt_am_Main	0.9
+Frankfurt am Main	Frankfurt_am_Main	1.0
+Kremlin	Moscow_Kremlin	0.8
+Paris	Paris	0.9
+City of Paris	City_of_Paris	1.0
+Samsung	Samsung_Group	0.9
+Samsung Electronics	Samsung_Electronics	1.0
+Galaxy	Galaxy	1.0
+`
+	const summaries = `{"title": "Frankfurt", "extract": "Frankfurt am Main, usually shortened to Frankfurt, is the largest city in Hesse.", "description": "City in Hesse, Germany"}
+{"title": "Kremlin", "extract": "The Moscow Kremlin (Russian: Московский Кремль) is a fortress.", "description": "Fortress in Moscow"}
+{"title": "Paris", "extract": "Paris is the capital of France.", "description": "Capital of France"}
+{"title": "Samsung Electronics", "extract": "Samsung Electronics is a maker of phones.", "description": "Company"}
+{"title": "Samsung", "extract": "Samsung Electronics, or Samsung, is a conglomerate.", "description": "Conglomerate"}
+{"title": "Beijing", "extract": "Beijing City is the capital of China.", "description": "Capital of China"}
+{"title": "Milky Way", "extract": "Galaxy, the Milky Way, is the galaxy of the Solar System.", "description": "Galaxy"}
+`
+	k, info := buildAliasKB(t, Summaries(writeFile(t, "s.jsonl", summaries)), AliasDictionary(writeFile(t, "dict.tab", dict)))
+	for old, want := range map[string]string{"Frankfurt am Main": "Frankfurt", "Moscow Kremlin": "Kremlin", "City of Paris": "City of Paris",
+		"Samsung Electronics": "Samsung Electronics", "Samsung Group": "Samsung Group", "Galaxy": "Galaxy"} {
+		if id, ok := k.EntityByTitle(old); !ok || k.Entity(id).Title != want {
+			t.Errorf("%s resolves to %q, want %q", old, k.Entity(id).Title, want)
+		}
+	}
+	if _, ok := k.EntityByTitle("Beijing City"); ok {
+		t.Errorf("Beijing City, which the dictionary does not link to, became a title")
+	}
+	if got := titlesOf(k, k.Lookup("Frankfurt")); len(got) != 1 || got[0] != "Frankfurt" {
+		t.Errorf("Frankfurt: candidates %v, want the described article alone", got)
+	}
+	if st := info.Build.Aliases; st == nil || st.Renamed != 2 {
+		t.Errorf("alias stats %+v: want 2 renamed by their leads", st)
+	}
+}
+
 func TestRenamedTitlesMergeIntoTheirArticle(t *testing.T) {
 	const dict = `Giant pandas	Giant_Panda	1.0
 Austria-Hungary	Austria-Hungary	1.0

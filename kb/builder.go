@@ -84,6 +84,9 @@ type accumulator struct {
 	cased  map[uint64]uint32
 	linked []uint32 // per surface: anchor count
 	dabs   map[uint32][]uint32
+	// leadNames: articles whose summary opens with a longer name of
+	// theirs, their title before a rename (leadName)
+	leadNames map[string]string
 	// lowerSense: normalised keys whose lower-case form names another
 	// entity than the name does (SurfaceInfo.LowerSense)
 	lowerSense map[string]bool
@@ -113,6 +116,7 @@ func newAccumulator() *accumulator {
 		cased:      map[uint64]uint32{},
 		dabs:       map[uint32][]uint32{},
 		lowerSense: map[string]bool{},
+		leadNames:  map[string]string{},
 		givenName:  map[string]bool{},
 		properNoun: map[string]bool{},
 		aliasSurf:  map[uint32]struct{}{},

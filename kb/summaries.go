@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/linkstream/linkstream/kb/wikitext"
@@ -120,6 +121,9 @@ func (a *accumulator) addSummary(s summary, descLen int) {
 		acc.redirect = -1
 	}
 	desc := strings.TrimSpace(s.Extract)
+	if name := leadName(desc, title); name != "" {
+		a.leadNames[title] = name
+	}
 	if d := strings.TrimSpace(s.Description); d != "" && !strings.Contains(strings.ToLower(desc), strings.ToLower(d)) {
 		desc = strings.TrimSuffix(d, ".") + ". " + desc
 	}
@@ -133,4 +137,26 @@ func (a *accumulator) addSummary(s summary, descLen int) {
 	if b := BaseTitle(title); b != title {
 		a.addPseudo(b, title)
 	}
+}
+
+// leadName returns the name an article's lead opens with where it holds
+// every word of the title: mostly the title itself, but also its title
+// before a rename ("Frankfurt am Main, usually shortened to Frankfurt, is
+// …"), which an older alias dictionary still links to; "" otherwise.
+func leadName(lead, title string) string {
+	lead = strings.TrimPrefix(lead, "The ")
+	end := len(lead)
+	for _, stop := range [...]string{",", " (", ";", " is ", " was ", " are ", " were "} {
+		if i := strings.Index(lead, stop); i >= 0 && i < end {
+			end = i
+		}
+	}
+	name := wikitext.NormalizeTitle(strings.TrimSpace(lead[:end]))
+	words := strings.Fields(strings.ToLower(name))
+	for _, w := range strings.Fields(strings.ToLower(title)) {
+		if !slices.Contains(words, w) {
+			return ""
+		}
+	}
+	return name
 }
