@@ -312,6 +312,11 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		if afterThe(text, toks, from) {
 			floor = min(floor, commonWordPriorAfterThe)
 		}
+		if !toks[from].sentenceStart && !toks[from].shouted && inPlace(text, toks, from) && placeAbove(e, placedPlacePrior) {
+			// "in Phoenix", "near Memphis": the word after a place's
+			// preposition names a place (placesIn narrows it to them)
+			return true
+		}
 		return (!toks[from].sentenceStart || namedInside || nameAtStart) && e.cands[0].prior >= floor
 	}
 	if !e.counted {

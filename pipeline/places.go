@@ -1,0 +1,63 @@
+package pipeline
+
+import "strings"
+
+// A capitalised word right after "in", "near" or "outside" names a place
+// where the KB has a place of that name at all often: "in Phoenix" is
+// Phoenix, Arizona, not the bird that "Phoenix" more often means, and "in
+// Jordan" the country. The rule is deterministic, as the dateline's city
+// is: such a mention keeps only its place candidates.
+
+// placePrepositions are the words after which a name is a place's.
+// Others that often precede places ("at", "of", "from", "to") precede
+// companies and persons as often: "at Target", "the lawyer of Jackson".
+var placePrepositions = map[string]struct{}{
+	"in": {}, "near": {}, "outside": {}, "across": {}, "throughout": {}, "around": {},
+}
+
+// inPlace: token i follows a place preposition, a space apart.
+func inPlace(text string, toks []token, i int) bool {
+	if i == 0 || text[toks[i-1].end:toks[i].start] != " " {
+		return false
+	}
+	_, ok := placePrepositions[strings.ToLower(text[toks[i-1].start:toks[i-1].end])]
+	return ok
+}
+
+// placedPlacePrior is the prior a place sense of a name needs after a
+// place preposition to make the name a place's ("in Phoenix": Phoenix,
+// Arizona has 0.29 of "Phoenix", the bird 0.26; "in Congress" has no
+// place of note).
+const placedPlacePrior = 0.2
+
+// placeAbove: one of the entry's candidates is a place of prior p or more.
+func placeAbove(e *surfaceEntry, p float64) bool {
+	for i := range e.cands {
+		if e.cands[i].prior >= p && isPlace(&e.cands[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// placesIn narrows the mentions after a place preposition to their place
+// candidates, where one of them has placedPlacePrior.
+func placesIn(text string, toks []token, mentions []mention) {
+	for i := range mentions {
+		m := &mentions[i]
+		if !inPlace(text, toks, m.tokFrom) || !placeAbove(m.entry, placedPlacePrior) {
+			continue
+		}
+		var places []candidate
+		for j := range m.entry.cands {
+			if isPlace(&m.entry.cands[j]) {
+				places = append(places, m.entry.cands[j])
+			}
+		}
+		if len(places) < len(m.entry.cands) {
+			e := *m.entry
+			e.cands = places
+			m.entry = &e
+		}
+	}
+}

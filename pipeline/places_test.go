@@ -1,0 +1,42 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// placesKB knows "Phoenix" as a band, the bird and the city, and "Congress"
+// as a legislature and a small town.
+func placesKB(t *testing.T) *kb.KB {
+	t.Helper()
+	dict := "Phoenix\tPhoenix_(band)\t0.5\nphoenix\tPhoenix_(mythology)\t0.9\nPhoenix, Arizona\tPhoenix,_Arizona\t1.0\n" +
+		"Phoenix, AZ\tPhoenix,_Arizona\t1.0\nPhoenix in Arizona\tPhoenix,_Arizona\t1.0\n" +
+		"Congress\tUnited_States_Congress\t0.9\nCongress, Arizona\tCongress,_Arizona\t1.0\n"
+	sums := summariesJSON(
+		[3]string{"Phoenix, Arizona", "City in Arizona, United States", "Geography"},
+		[3]string{"Congress, Arizona", "Town in Arizona, United States", "Geography"},
+		[3]string{"Phoenix (band)", "French rock band", "Music"},
+	)
+	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums)))
+}
+
+// A name right after "in" or "near" is its place's, where the KB has a
+// place of the name at all often; after other words, or where the place
+// is a rare sense, the name keeps its candidates.
+func TestNameAfterInIsAPlace(t *testing.T) {
+	k := placesKB(t)
+	l := cheapLinker(t, k, NILThreshold(0))
+	for text, want := range map[string]map[string]string{
+		"The tour begins Friday in Phoenix and ends in May.": {"Phoenix": "Phoenix, Arizona"},
+		"The tour begins Friday near Phoenix.":               {"Phoenix": "Phoenix, Arizona"},
+		"He voted in Congress on Friday.":                    {"Congress": "United States Congress"},
+	} {
+		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
+	for _, band := range []string{"Fans of Phoenix cheered the band.", "They asked what the tour ends in: Phoenix, the band, said Paris."} {
+		if got := titles(linkText(t, l, band))["Phoenix"]; got == "Phoenix, Arizona" {
+			t.Errorf("%q: Phoenix linked to the city", band)
+		}
+	}
+}
