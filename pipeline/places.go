@@ -1,12 +1,18 @@
 package pipeline
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/linkstream/linkstream/kb"
+)
 
 // A capitalised word right after "in", "near" or "outside" names a place
 // where the KB has a place of that name at all often: "in Phoenix" is
 // Phoenix, Arizona, not the bird that "Phoenix" more often means, and "in
 // Jordan" the country. The rule is deterministic, as the dateline's city
-// is: such a mention keeps only its place candidates.
+// is: such a mention drops the candidates the KB knows are no place
+// (typed a person or an organisation, or described without being typed
+// a place); those it knows only by name stay, as they may be places.
 
 // placePrepositions are the words after which a name is a place's.
 // Others that often precede places ("at", "of", "from", "to") precede
@@ -40,8 +46,8 @@ func placeAbove(e *surfaceEntry, p float64) bool {
 	return false
 }
 
-// placesIn narrows the mentions after a place preposition to their place
-// candidates, where one of them has placedPlacePrior.
+// placesIn drops the candidates that are no place from the mentions after
+// a place preposition, where one of their places has placedPlacePrior.
 func placesIn(text string, toks []token, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
@@ -50,8 +56,8 @@ func placesIn(text string, toks []token, mentions []mention) {
 		}
 		var places []candidate
 		for j := range m.entry.cands {
-			if isPlace(&m.entry.cands[j]) {
-				places = append(places, m.entry.cands[j])
+			if c := &m.entry.cands[j]; isPlace(c) || c.typ == kb.MISC.String() && c.desc == "" {
+				places = append(places, *c)
 			}
 		}
 		if len(places) < len(m.entry.cands) {
