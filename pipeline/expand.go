@@ -64,6 +64,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 	}
 	var given map[string]*givenName
 	var unknown []int // persons the KB does not know (unknownperson.go)
+	var quoted speakers
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
 		if m.entry.person {
@@ -78,8 +79,10 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, nickname: true})
 		}
 		// a person the KB knows by name only may be untyped ("Mal
-		// Moore"): a given name opening the name says it is one
-		if c.typ == "PER" || c.typ == "MISC" && l.opensWithGivenName(norm, m.tokFrom) {
+		// Moore"): a given name opening the name says it is one, and so
+		// does the story quoting its last word ("said Moore",
+		// quotedPerson)
+		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.quotedPerson(text, toks, norm, &quoted, m)) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			// "The Donald" is Donald Trump, and "The" no given name
 			if first := norm.of(m.tokFrom); !isFunctionWord(first) {

@@ -1,0 +1,55 @@
+package pipeline
+
+import "strings"
+
+// News quotes persons by surname: "said Moore", "Moore says". A word the
+// story writes with a capital next to a verb of speech is a person's
+// name, whatever else the KB, knowing the full name by name only, can
+// tell of it.
+
+// speechVerbs are the verbs of speech news writes right before or after
+// the speaker's name.
+var speechVerbs = map[string]struct{}{
+	"said": {}, "says": {}, "told": {}, "added": {}, "asked": {}, "wrote": {}, "recalled": {},
+}
+
+// speakers are the normalised words of the document written as names
+// ("Moore") a space from a verb of speech, found on first use.
+type speakers struct {
+	words map[string]bool
+	found bool
+}
+
+// has: the document quotes word as a speaker.
+func (s *speakers) has(text string, toks []token, norm *normTokens, word string) bool {
+	if !s.found {
+		s.found = true
+		speech := func(k int) bool {
+			_, ok := speechVerbs[strings.ToLower(text[toks[k].start:toks[k].end])]
+			return ok
+		}
+		spaced := func(a, b int) bool { return text[toks[a].end:toks[b].start] == " " }
+		for k, t := range toks {
+			if !isTitleCaseWord(text[t.start:t.end]) || t.shouted ||
+				!(k > 0 && speech(k-1) && spaced(k-1, k) || k+1 < len(toks) && speech(k+1) && spaced(k, k+1)) {
+				continue
+			}
+			if s.words == nil {
+				s.words = map[string]bool{}
+			}
+			s.words[norm.of(k)] = true
+		}
+	}
+	return s.words[word]
+}
+
+// quotedPerson: the mention, a name of two words or more, is a person's
+// by the story's quotes: its last word is a speaker, and its first no
+// common word (companies speak too: "Home Depot said").
+func (l *Linker) quotedPerson(text string, toks []token, norm *normTokens, quoted *speakers, m *mention) bool {
+	if !quoted.has(text, toks, norm, norm.of(m.tokTo-1)) {
+		return false
+	}
+	key, ok := l.walkPhrase(norm, m.tokFrom, m.tokFrom+1)
+	return !ok || float64(l.kb.SurfaceOf(key).Zipf) < l.cfg.commonZipf
+}
