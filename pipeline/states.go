@@ -215,3 +215,55 @@ func titleCase(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// A legislator or governor "of" a state is the state's: "Sen. Charles
+// Schumer of New York", "Gov. Bill Richardson of New Mexico" name New
+// York the state, not the city the web links "New York" to as often.
+
+// stateOfficeTitles are the titles before an American legislator's or
+// governor's name, as tokens (a dot stays outside "Sen").
+var stateOfficeTitles = map[string]struct{}{
+	"Sen": {}, "Senator": {}, "Rep": {}, "Representative": {}, "Congressman": {}, "Congresswoman": {},
+	"Gov": {}, "Governor": {},
+}
+
+// maxOfficeNameWords is how many words the name between the title and
+// "of" has at most ("Sen. John D. Rockefeller IV of West Virginia").
+const maxOfficeNameWords = 4
+
+// officeStates narrows each mention of a state's name after "Title Name
+// of" to the state.
+func officeStates(text string, toks []token, mentions []mention) {
+	for i := range mentions {
+		m := &mentions[i]
+		state := titleCase(text[m.start:m.end])
+		if !stateNames[state] || !afterOfficeHolder(text, toks, m.tokFrom) {
+			continue
+		}
+		for j := range m.entry.cands {
+			if c := &m.entry.cands[j]; c.title == state || c.title == state+" (state)" || c.title == state+" (U.S. state)" {
+				m.entry = &surfaceEntry{cands: []candidate{*c}}
+				break
+			}
+		}
+	}
+}
+
+// afterOfficeHolder: token k follows "of", and before it a title of
+// stateOfficeTitles and the office holder's name, of up to
+// maxOfficeNameWords capitalised words ("Governor of New York" has none).
+func afterOfficeHolder(text string, toks []token, k int) bool {
+	if k < 2 || text[toks[k-1].start:toks[k-1].end] != "of" {
+		return false
+	}
+	for j := k - 2; j >= 0 && j >= k-2-maxOfficeNameWords; j-- {
+		w := text[toks[j].start:toks[j].end]
+		if _, title := stateOfficeTitles[w]; title {
+			return true
+		}
+		if !toks[j].upper {
+			return false
+		}
+	}
+	return false
+}

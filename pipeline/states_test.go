@@ -50,3 +50,29 @@ func TestPlacesWithTheirStateInFull(t *testing.T) {
 		wantLinks(t, text, titles(linkText(t, l, text)), want)
 	}
 }
+
+// A senator or governor "of" a state's name is the state's, though the
+// name's likelier sense is the city, and so is the governor "of" it;
+// without the title, without "of", or with more than a name between the
+// title and "of", the name keeps its candidates.
+func TestOfficeHolderOfAState(t *testing.T) {
+	dict := "New York\tNew_York_City\t0.6\nstate of New York\tNew_York\t1.0\nEmpire State\tNew_York\t1.0\nnew york\tNew_York\t0.4\n" +
+		"Charles Schumer\tCharles_Schumer\t1.0\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for text, want := range map[string]string{
+		"Sen. Charles Schumer of New York spoke.":             "New York",
+		"Senator Charles Schumer of New York spoke.":          "New York",
+		"Charles Schumer of New York spoke.":                  "New York City",
+		"Sen. Charles Schumer met the mayor of New York.":     "New York City",
+		"Sen. Charles Schumer Told The Crowd of New York so.": "New York City",
+		"Sen. Bob met the mayor of New York.":                 "New York City",
+		"Sen. Charles Schumer in New York spoke.":             "New York City",
+		"The Governor of New York spoke.":                     "New York",
+		"Governor of New York is his title.":                  "New York",
+	} {
+		if got := titles(linkText(t, l, text))["New York"]; got != want {
+			t.Errorf("%q: New York linked to %q, want %q", text, got, want)
+		}
+	}
+}
