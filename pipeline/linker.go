@@ -161,6 +161,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	datelineCities(text, s.toks, s.mentions)
 	placesIn(text, s.toks, s.mentions)
 	officeStates(text, s.toks, s.mentions)
+	nationalities(text, s.toks, s.mentions)
 	ownedByCompany(text, s.toks, s.mentions)
 	l.addEarlierNames(s.mentions)
 	scores := l.score(text, s.toks, s.mentions)

@@ -51,8 +51,8 @@ func placeAbove(e *surfaceEntry, p float64) bool {
 func placesIn(text string, toks []token, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
-		if !inPlace(text, toks, m.tokFrom) || !placeAbove(m.entry, placedPlacePrior) {
-			continue
+		if !inPlace(text, toks, m.tokFrom) || !placeAbove(m.entry, placedPlacePrior) || languageOf(text[m.start:m.end], m.entry) >= 0 {
+			continue // "in German" is the language
 		}
 		var places []candidate
 		for j := range m.entry.cands {

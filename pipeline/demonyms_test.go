@@ -1,0 +1,37 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// A demonym before a noun is its country; after a word that calls for a
+// language, before a language's noun, or alone, it keeps its candidates
+// (the language first); a word without a language among its candidates is
+// left alone.
+func TestDemonymBeforeANounIsTheCountry(t *testing.T) {
+	dict := "German\tGerman_language\t0.6\ngerman\tGermany\t0.4\nGerman state\tGermany\t1.0\nGermany\tGermany\t0.9\nGerman people\tGermans\t1.0\n" +
+		"Texan\tTexas\t0.5\nTexans\tHouston_Texans\t1.0\n"
+	sums := summariesJSON([3]string{"Germany", "Country in Central Europe", "Geography"}, [3]string{"Texas", "State of the United States", "Geography"},
+		[3]string{"German language", "West Germanic language", "Language"})
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for text, want := range map[string]string{
+		"A German official met the press.":                         "Germany",
+		"EU REJECTS GERMAN PLAN ON BEEF\nIt met German officials.": "Germany",
+		"He speaks German at home.":                                "German language",
+		"The German language is hard.":                             "German language",
+		"The menu was in German, then Dutch.":                      "German language",
+		"It was written in German by him.":                         "German language",
+		"Asked which, he said German, then left.":                  "German language",
+	} {
+		mention := "German"
+		if text[0] == 'E' {
+			mention = "GERMAN"
+		}
+		if got := titles(linkText(t, l, text))[mention]; got != want {
+			t.Errorf("%q: %s linked to %q, want %q", text, mention, got, want)
+		}
+	}
+}
