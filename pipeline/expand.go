@@ -39,12 +39,17 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		// before a name that opens with it ("Vice President" before
 		// "President Clinton") is no given name.
 		surname bool
+		// initials: the short form is the name's initials ("BA")
+		initials bool
 	}
 	standsAt := func(full fullForm, t int) bool {
 		return !full.nickname || t > 0 && norm.of(t-1) == "the"
 	}
+	// a headline's initials stand for its story's name too ("EU REJECTS
+	// GERMAN PLAN" above "The European Union ..."), whatever the word
 	follows := func(full fullForm, t int) bool {
-		return full.start < toks[t].start || full.surname && !l.commonWordOpening(toks, norm, t)
+		return full.start < toks[t].start || full.surname && !l.commonWordOpening(toks, norm, t) ||
+			full.initials && toks[t].shouted
 	}
 	var aliases map[string]fullForm
 	add := func(short string, full fullForm) {
@@ -99,7 +104,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		// "British Airways" ... "BA": the initials of a confident name,
 		// written in capitals, stand for it
 		if acr := initials(text, toks, m.tokFrom, m.tokTo); acr != "" {
-			add(acr, fullForm{mention: i, start: m.start})
+			add(acr, fullForm{mention: i, start: m.start, initials: true})
 		}
 	}
 	for first, g := range given {

@@ -311,7 +311,7 @@ func properNounKB(t *testing.T) *kb.KB {
 	var dict strings.Builder
 	dict.WriteString("Iraq\tIraq\t0.9\niraq\tIraq_War\t0.5\nObama\tBarack_Obama\t0.9\nPage\tJimmy_Page\t0.6\nOlympics\tOlympic_Games\t0.9\nJordan\tJordan\t0.6\n" +
 		"Economists\tEconomist\t0.9\nKirkuk\tKirkuk\t0.9\n" +
-		"Turkey\tTurkey\t0.9\nBasra\tBasra\t0.9\nRamadan\tRamadan\t0.9\nJapan\tJapan\t0.9\nSoccer\tAssociation_football\t0.9\nGet Lucky\tGet_Lucky\t0.9\nUnited Arab Emirates\tUnited_Arab_Emirates\t0.9\nU.S.\tUnited_States\t0.9\n")
+		"Turkey\tTurkey\t0.9\nBasra\tBasra\t0.9\nRamadan\tRamadan\t0.9\nJapan\tJapan\t0.9\nSoccer\tAssociation_football\t0.9\nGet Lucky\tGet_Lucky\t0.9\nUnited Arab Emirates\tUnited_Arab_Emirates\t0.9\nEuropean Union\tEuropean_Union\t0.9\nU.S.\tUnited_States\t0.9\n")
 	for i := range 25 {
 		q := "Q" + string(rune('a'+i))
 		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan", q + " of Japan\tJapan", q + " turkey\tTurkey", q + " Ramadan\tRamadan"} {
@@ -366,7 +366,8 @@ func TestProperNounOpensASentence(t *testing.T) {
 // A headline written in capitals says nothing by its capitals: a proper
 // noun of a person, organisation or place is a name in it, and so is a
 // phrase whose words the story writes with capitals inside a sentence, or
-// a dotted abbreviation; a common word, a song's title of common words
+// a dotted abbreviation, or the initials of a name the story gives; a
+// common word, a song's title of common words
 // and a given name are not, and the capitals after a name do not make it
 // a piece of a longer one ("JAPAN GET").
 func TestHeadlineInCapitals(t *testing.T) {
@@ -376,6 +377,8 @@ func TestHeadlineInCapitals(t *testing.T) {
 			"JAPAN": "Japan", "UNITED ARAB EMIRATES": "United Arab Emirates", "United Arab Emirates": "United Arab Emirates"},
 		"U.S. AND JORDAN TALK\nThe talks were long.":           {"U.S.": "United States"},
 		"PRICES RISE IN TURKEY FOR THE OLYMPICS\nPrices rose.": {},
+		// a headline's initials stand for the story's name after it
+		"EU REJECTS THE PLAN\nThe ministers of the European Union said no.": {"EU": "European Union", "European Union": "European Union"},
 		// the same words in a line with lower case are names
 		"Soccer fans saw Get Lucky win.": {"Get Lucky": "Get Lucky"},
 	} {
