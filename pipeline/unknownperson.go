@@ -30,10 +30,14 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 	var added []mention
 	drop := map[int]bool{}
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].upper || !toks[i+1].upper || !nameWordsJoined(text, toks, i) || !l.isGivenName(text, toks, norm, i) {
+		if !toks[i].upper || !toks[i+1].upper && !surnameParticle(text, toks, i+1) || !nameWordsJoined(text, toks, i) ||
+			!l.isGivenName(text, toks, norm, i) {
 			continue
 		}
 		last := i + 1
+		for last+1 < len(toks) && surnameParticle(text, toks, last) && nameWordsJoined(text, toks, last) {
+			last++ // "Nikolaus van der Pas"
+		}
 		if isInitial(text, toks, last) && last+1 < len(toks) && toks[last+1].upper && nameWordsJoined(text, toks, last) {
 			last++ // "Al J. Rohling"
 		}
@@ -154,6 +158,19 @@ func (l *Linker) isGivenName(text string, toks []token, norm *normTokens, i int)
 func (l *Linker) opensWithGivenName(norm *normTokens, i int) bool {
 	key, ok := l.walkPhrase(norm, i, i+1)
 	return ok && l.kb.SurfaceOf(key).GivenName
+}
+
+// surnameParticles are the lower-case words inside persons' names between
+// the given name and the surname.
+var surnameParticles = map[string]struct{}{
+	"van": {}, "von": {}, "der": {}, "den": {}, "de": {}, "del": {}, "della": {}, "da": {}, "di": {}, "du": {},
+	"la": {}, "le": {}, "ter": {}, "ten": {}, "bin": {}, "ibn": {},
+}
+
+// surnameParticle: token i is one of surnameParticles, in lower case.
+func surnameParticle(text string, toks []token, i int) bool {
+	_, ok := surnameParticles[text[toks[i].start:toks[i].end]]
+	return ok
 }
 
 // nameWordsJoined: tokens i and i+1 are words of one name, apart by

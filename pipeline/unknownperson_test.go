@@ -54,6 +54,32 @@ func TestUnknownPersonsSurnameFollowsToNIL(t *testing.T) {
 	}
 }
 
+// A person's name the KB does not know runs through the particles between
+// the given name and the surname ("Nikolaus van der Pas"); particles
+// without a capitalised word after them in the sentence end no name.
+func TestUnknownPersonWithParticles(t *testing.T) {
+	var dict strings.Builder
+	dict.WriteString(givenNamesDict("Nikolaus"))
+	dict.WriteString("Pas\tPAS_Tehran_F.C.\t1.0\n")
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	res := linkText(t, l, "The spokesman Nikolaus van der Pas told a briefing that Pas was right.")
+	var nils []string
+	for _, n := range res.NIL {
+		nils = append(nils, n.Mention+"/"+n.Type)
+	}
+	if want := []string{"Nikolaus van der Pas/PER", "Pas/PER"}; strings.Join(nils, ",") != strings.Join(want, ",") || len(res.Links) != 0 {
+		t.Errorf("NIL %v and links %+v, want %v and no link", nils, res.Links, want)
+	}
+	for _, text := range []string{"He met Nikolaus van der pas.", "He met Nikolaus van. Pas said so."} {
+		for _, n := range linkText(t, l, text).NIL {
+			if strings.Contains(n.Mention, "van") {
+				t.Errorf("%q: NIL %+v, but the particles end in no surname", text, n)
+			}
+		}
+	}
+}
+
 // A one-word name after "Mr." or "Dr." is a person: a person the KB does
 // not know when none of its candidates is one, and the KB's person when
 // one is.
