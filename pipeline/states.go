@@ -43,9 +43,14 @@ func stateAfterPlace(text string, toks []token, k int) (string, bool) {
 	return state, ok
 }
 
-// afterPlace: token k follows a capitalised token and ", ".
+// afterPlace: token k follows a capitalised token and ", " (or " , ", as
+// corpora spaced by their tokenizer write it).
 func afterPlace(text string, toks []token, k int) bool {
-	return k > 0 && toks[k-1].upper && text[toks[k-1].end:toks[k].start] == ", "
+	if k == 0 || !toks[k-1].upper || toks[k].shouted {
+		return false // a headline's capitals say nothing
+	}
+	gap := text[toks[k-1].end:toks[k].start]
+	return gap == ", " || gap == " , "
 }
 
 // stateNamedAfterPlace returns the state that tokens [k, k+n) name in

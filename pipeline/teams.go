@@ -153,6 +153,8 @@ func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, stor
 	}
 	named, order := l.storyTeams(text, norm, mentions, scores)
 	var redo []int
+	var countries []int // places that may be countries, competing or not
+	national := false   // a competing country is its national team
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
 		if m.follows >= 0 || m.dateline || ms.best < 0 || !isPlace(&m.entry.cands[ms.best]) ||
@@ -160,11 +162,35 @@ func (l *Linker) teamsOfPlaces(text string, toks []token, norm *normTokens, stor
 			continue
 		}
 		team, ok := named[m.norm]
-		if !ok && story.sport != "" && competes(text, toks, m.tokFrom, m.tokTo) {
-			team.team, ok = l.teamOfSport(m.entry, ms.best, story.sport)
+		if !ok && story.sport != "" {
+			if !competes(text, toks, m.tokFrom, m.tokTo) {
+				if opensClause(text, toks, m.tokFrom) {
+					countries = append(countries, i)
+				}
+				continue
+			}
+			if team.team, ok = l.teamAmong(m.entry, story.sport); !ok {
+				team.team, ok = l.nationalTeam(m.entry, ms.best, story.sport)
+			}
+			national = national || ok && strings.Contains(team.team.title, " national ")
 		}
 		if ok {
 			m.entry = &surfaceEntry{cands: []candidate{team.team}}
+			redo = append(redo, i)
+		}
+	}
+	// Where one country competes as its national team, the story is of
+	// national teams, and so are the other countries it makes the subject
+	// of a sentence or a headline ("Japan began the defence of their title
+	// with a win against Syria", "But China saw their luck desert them");
+	// a country the story names elsewhere may be a host ("hosted by
+	// Lebanon").
+	for _, i := range countries {
+		if !national {
+			break
+		}
+		if team, ok := l.nationalTeam(mentions[i].entry, scores[i].best, story.sport); ok {
+			mentions[i].entry = &surfaceEntry{cands: []candidate{team}}
 			redo = append(redo, i)
 		}
 	}
@@ -253,21 +279,39 @@ func (l *Linker) storyTeams(text string, norm *normTokens, mentions []mention, s
 	return named, order
 }
 
-// teamOfSport is a team of the sport among a place's candidates, the
-// likeliest first, else the place's national team of the sport.
-func (l *Linker) teamOfSport(e *surfaceEntry, best int, sport string) (candidate, bool) {
+// teamAmong is a team of the sport among a place's candidates, the
+// likeliest first.
+func (l *Linker) teamAmong(e *surfaceEntry, sport string) (candidate, bool) {
 	for j := range e.cands {
 		if c := &e.cands[j]; c.prior > 0 && isTeam(c, sport) {
 			return *c, true
 		}
 	}
+	return candidate{}, false
+}
+
+// nationalTeam is the place's national team of the sport, by its title
+// ("Japan national football team", "Scotland national rugby union team").
+func (l *Linker) nationalTeam(e *surfaceEntry, best int, sport string) (candidate, bool) {
 	place := kb.BaseTitle(e.cands[best].title)
-	cands := l.kb.Lookup(place + " national " + sport + " team")
-	if len(cands) == 0 {
-		return candidate{}, false
+	names, ok := sportTitleNames[sport]
+	if !ok {
+		names = []string{sport}
 	}
-	team := l.cands.decode(cands[0])
-	return team, isTeam(&team, sport)
+	for _, name := range names {
+		if cands := l.kb.Lookup(place + " national " + name + " team"); len(cands) > 0 {
+			team := l.cands.decode(cands[0])
+			return team, isTeam(&team, sport)
+		}
+	}
+	return candidate{}, false
+}
+
+// sportTitleNames are the names national teams' titles give the sports
+// whose news names them shorter.
+var sportTitleNames = map[string][]string{
+	"rugby":  {"rugby union", "rugby league"},
+	"hockey": {"ice hockey", "field hockey"},
 }
 
 // notTeamWords in a title make it a school's, whose athletics the strings
@@ -323,6 +367,23 @@ func placed(text string, toks []token, i int) bool {
 		return false
 	}
 	_, ok := placingWords[before(i-1)]
+	return ok
+}
+
+// clauseOpeners are the words before a sentence's subject ("But China
+// saw ...").
+var clauseOpeners = map[string]struct{}{"but": {}, "and": {}, "while": {}, "meanwhile": {}, "then": {}}
+
+// opensClause: token k opens a sentence or a headline, or follows a word
+// of clauseOpeners that does.
+func opensClause(text string, toks []token, k int) bool {
+	if toks[k].sentenceStart || toks[k].shouted {
+		return true
+	}
+	if k == 0 || !toks[k-1].sentenceStart {
+		return false
+	}
+	_, ok := clauseOpeners[strings.ToLower(text[toks[k-1].start:toks[k-1].end])]
 	return ok
 }
 

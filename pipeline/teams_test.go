@@ -28,7 +28,8 @@ func teamsKB(t *testing.T) *kb.KB {
 		"Lebanon\tLebanon\t0.9\nLebanon national football team\tLebanon_national_football_team\t1.0\n" +
 		"Alabama\tAlabama\t0.9\nAlabama state government\tAlabama\t0.1\nCrimson Tide\tUniversity_of_Alabama_traditions\t0.5\n" +
 		"Tide\tTide\t0.9\nAlabama Crimson Tide\tAlabama_Crimson_Tide\t1.0\nTuscaloosa\tTuscaloosa,_Alabama\t1.0\n" +
-		"Leeds\tLeeds\t0.95\nLEEDS\tLeeds_United_A.F.C.\t0.05\nMichigan\tMichigan\t0.9\nMichigan State\tMichigan_State_University\t1.0\n"
+		"Leeds\tLeeds\t0.95\nLEEDS\tLeeds_United_A.F.C.\t0.05\nMichigan\tMichigan\t0.9\nMichigan State\tMichigan_State_University\t1.0\n" +
+		"Scotland\tScotland\t0.9\nScotland national rugby union team\tScotland_national_rugby_union_team\t1.0\n"
 	sums := summariesJSON(
 		[3]string{"Miami", "City in Florida, United States", "Geography"},
 		[3]string{"Chicago", "City in Illinois, United States", "Geography"},
@@ -41,6 +42,8 @@ func teamsKB(t *testing.T) *kb.KB {
 		[3]string{"Miami Dolphins", "American football team", "Sports"},
 		[3]string{"Japan national football team", "National association football team", "Sports"},
 		[3]string{"Lebanon national football team", "National association football team", "Sports"},
+		[3]string{"Scotland", "Country in the United Kingdom", "Geography"},
+		[3]string{"Scotland national rugby union team", "National rugby union team", "Sports"},
 		[3]string{"Leeds United A.F.C.", "English association football club", "Sports"},
 		[3]string{"Alabama Crimson Tide", "College athletics team", "Sports"},
 		[3]string{"Michigan State University", "Public university with a football team", "Education"})
@@ -78,6 +81,8 @@ func TestTeamsNamedByTheirPlace(t *testing.T) {
 	// a region after a comma is the place's, and a school no team
 	wantTitles(t, l, "Crimson Tide fans cheered their coach in Tuscaloosa, Alabama, and the Tide won."+season,
 		map[string]string{"Alabama": "Alabama", "Crimson Tide": "Alabama Crimson Tide"})
+	wantTitles(t, l, "Crimson Tide fans cheered their coach in Tuscaloosa , Alabama , and the Tide won."+season,
+		map[string]string{"Alabama": "Alabama"}) // the spacing of tokenized corpora
 	wantTitles(t, l, "Michigan State won the game. Michigan fans cheered."+season,
 		map[string]string{"Michigan State": "Michigan State University", "Michigan": "Michigan"})
 
@@ -91,6 +96,22 @@ func TestTeamsNamedByTheirPlace(t *testing.T) {
 		map[string]string{"Leeds": "Leeds United A.F.C.", "Lebanon": "Lebanon national football team"})
 	wantTitles(t, l, "Syria lost against Japan in a match hosted by Lebanon."+soccer,
 		map[string]string{"Japan": "Japan national football team"})
+	// where a country competes as its national team, the countries that
+	// open a sentence or a headline are teams too, not those after "in",
+	// nor a place without a national team, nor any without a competitor
+	wantTitles(t, l, "Japan beat Syria in a match. But Lebanon saw its luck desert it in Miami."+soccer,
+		map[string]string{"Japan": "Japan national football team", "Lebanon": "Lebanon national football team", "Miami": "Miami"})
+	wantTitles(t, l, "JAPAN AND LEBANON FANS CHEER\nJapan beat Syria in a match, as fans of Lebanon watched."+soccer,
+		map[string]string{"LEBANON": "Lebanon national football team"})
+	wantTitles(t, l, "Japan saw a match. Lebanon saw its luck desert it."+soccer, map[string]string{"Japan": "Japan", "Lebanon": "Lebanon"})
+	wantTitles(t, l, "Japan beat Syria in a match. Lebanon saw its luck desert it."+soccer, map[string]string{"Lebanon": "Lebanon national football team"})
+	wantTitles(t, l, "Japan beat Syria in a match, and Lebanon saw its luck desert it."+soccer, map[string]string{"Lebanon": "Lebanon"})
+	wantTitles(t, l, "Leeds beat Syria in a match. Lebanon saw its luck desert it."+soccer, map[string]string{"Lebanon": "Lebanon"}) // a club, no national team
+	wantTitles(t, l, "JAPAN WIN , LEBANON CHEERS\nJapan beat Syria, as fans of Lebanon watched."+soccer,
+		map[string]string{"LEBANON": "Lebanon national football team"}) // a headline's comma is no place's
+	// a sport whose national teams' titles name it longer
+	wantTitles(t, l, "Italy played against Scotland in the rugby match. The rugby coach said the team won the match, a great game this season.",
+		map[string]string{"Scotland": "Scotland national rugby union team"})
 	// a results line: in a sports story a score ends the name before it,
 	// elsewhere a number lengthens it ("Page 2")
 	wantTitles(t, l, "Japan 2 Syria 1."+soccer, map[string]string{"Japan": "Japan national football team", "Syria": "Syria"})
