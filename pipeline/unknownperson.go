@@ -29,9 +29,9 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 	var covering []int // token → the mention holding it, or -1; built when needed
 	var added []mention
 	drop := map[int]bool{}
+	var quoted speakers
 	for i := 0; i+1 < len(toks); i++ {
-		if !toks[i].upper || !toks[i+1].upper && !surnameParticle(text, toks, i+1) || !nameWordsJoined(text, toks, i) ||
-			!l.isGivenName(text, toks, norm, i) {
+		if !toks[i].upper || !toks[i+1].upper && !surnameParticle(text, toks, i+1) || !nameWordsJoined(text, toks, i) {
 			continue
 		}
 		last := i + 1
@@ -42,7 +42,8 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 			last++ // "Al J. Rohling"
 		}
 		name := text[toks[i].start:toks[last].end]
-		if !isTitleCaseWord(text[toks[last].start:toks[last].end]) {
+		if !isTitleCaseWord(text[toks[last].start:toks[last].end]) ||
+			!l.isGivenName(text, toks, norm, i) && !l.toldOfAsPerson(text, toks, norm, &quoted, i, last) {
 			continue
 		}
 		if t, ok := kb.ClassOfName(name); ok && t != kb.PER {
@@ -118,6 +119,64 @@ func (l *Linker) afterCourtesyTitle(text string, toks []token, m *mention) {
 		e.cands = persons
 		m.entry = &e
 	}
+}
+
+// toldOfAsPerson: the story tells that tokens [first, last], a name whose
+// first word is no common one, are a person's, where the KB does not flag
+// the first as a given name ("Roxanne", "Davitt"): it quotes the name
+// ("said Davitt McAteer", "McAteer said"), or a person's role stands
+// before it or after it ("spokeswoman Roxanne Hercules", "Roxanne
+// Hercules, a spokeswoman for", "Davitt McAteer is a mine safety expert").
+func (l *Linker) toldOfAsPerson(text string, toks []token, norm *normTokens, quoted *speakers, first, last int) bool {
+	if !isTitleCaseWord(text[toks[first].start:toks[first].end]) {
+		return false // "NASA Hercules"
+	}
+	if key, ok := l.walkPhrase(norm, first, first+1); ok && float64(l.kb.SurfaceOf(key).Zipf) >= l.cfg.commonZipf {
+		return false
+	}
+	word := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
+	if first > 0 {
+		if _, ok := roleNouns[word(first-1)]; ok {
+			return true
+		}
+	}
+	return quoted.has(text, toks, norm, norm.of(first)) || quoted.has(text, toks, norm, norm.of(last)) || roleFollows(text, toks, last)
+}
+
+// roleNouns are the roles news gives persons next to their names.
+var roleNouns = map[string]struct{}{
+	"spokesman": {}, "spokeswoman": {}, "spokesperson": {}, "analyst": {}, "economist": {}, "expert": {},
+	"professor": {}, "director": {}, "lawyer": {}, "attorney": {}, "researcher": {}, "scientist": {},
+	"official": {}, "manager": {}, "coordinator": {}, "engineer": {}, "author": {}, "writer": {}, "reporter": {},
+	"correspondent": {}, "chairman": {}, "chairwoman": {}, "executive": {}, "founder": {}, "resident": {},
+}
+
+// maxRoleWords is how many words the role after a name is at most into
+// its phrase ("a mine safety expert").
+const maxRoleWords = 4
+
+// roleFollows: after token last, ", " or "is|was " opens a phrase that
+// names a person's role within maxRoleWords words ("Roxanne Hercules,
+// chief spokeswoman for", "Davitt McAteer is a mine safety expert").
+func roleFollows(text string, toks []token, last int) bool {
+	k := last + 1
+	if k+1 >= len(toks) {
+		return false
+	}
+	word := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
+	switch gap := text[toks[last].end:toks[k].start]; {
+	case gap == ", ":
+	case gap == " " && (word(k) == "is" || word(k) == "was"):
+		k++
+	default:
+		return false
+	}
+	for j := k; j < len(toks) && j < k+maxRoleWords; j++ {
+		if _, ok := roleNouns[word(j)]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownSurname: tokens [given, last] are no part of a longer mention

@@ -80,6 +80,44 @@ func TestUnknownPersonWithParticles(t *testing.T) {
 	}
 }
 
+// A name the KB does not know and whose first word it does not flag as
+// a given name is a person where the story tells so: it quotes the name,
+// or a role stands before or after it; then its surname follows it to
+// NIL. A common first word, or no such cue, leaves the words alone.
+func TestPersonToldOfByTheStory(t *testing.T) {
+	dict := "Hercules\tC-130_Hercules\t1.0\nMcAteer\tJason_McAteer\t1.0\nGrace\tGrace_Kelly\t1.0\n"
+	words := "grace\t4.8\nhercules\t3.5\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	for _, text := range []string{
+		"Roxanne Hercules, a spokeswoman for the agency, spoke. Hercules left.",
+		"The agency's spokeswoman Roxanne Hercules spoke. Hercules left.",
+		"Roxanne Hercules is the agency's spokeswoman. Hercules left.",
+		"The rescue was slow, said Roxanne Hercules. Hercules left.",
+		"Roxanne Hercules said the rescue was slow. Hercules left.",
+		"Roxanne Hercules, chief spokeswoman for the agency, spoke. Hercules left.",
+		"Roxanne Hercules is a mine safety expert. Hercules left.",
+	} {
+		res := linkText(t, l, text)
+		if len(res.Links) != 0 || len(res.NIL) != 2 || res.NIL[0].Mention != "Roxanne Hercules" || res.NIL[0].Type != "PER" {
+			t.Errorf("%q: links %+v, NIL %+v; want Roxanne Hercules and Hercules NIL persons", text, res.Links, res.NIL)
+		}
+	}
+	for _, text := range []string{
+		"Roxanne Hercules flew the plane. Hercules left.",    // no cue
+		"Roxanne Hercules, the plane, flew. Hercules left.",  // no role
+		"They saw Grace Hercules, a spokeswoman.",            // a common first word
+		"NASA Hercules, a spokeswoman, flew.",                // no given name's case
+		"Roxanne Hercules is a fine old mine safety expert.", // too far
+	} {
+		for _, n := range linkText(t, l, text).NIL {
+			if strings.Contains(n.Mention, " ") {
+				t.Errorf("%q: NIL %+v, want no person", text, n)
+			}
+		}
+	}
+}
+
 // A one-word name after "Mr." or "Dr." is a person: a person the KB does
 // not know when none of its candidates is one, and the KB's person when
 // one is.
