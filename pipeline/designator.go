@@ -32,6 +32,16 @@ func isDesignator(word string) bool {
 	return ok
 }
 
+// isShortDesignator: a designator not spelled out ("Corp", not
+// "Corporation").
+func isShortDesignator(word string) bool {
+	switch word {
+	case "Company", "Corporation", "Incorporated", "Limited":
+		return false
+	}
+	return isDesignator(word)
+}
+
 // designatorRun is how many tokens from i make one designator after the
 // name that ends at token i-1: 1 for "Corp", ", Inc.", "& Co"; 2 for
 // "and Co"; 0 when token i is no designator or a line, bracket or other

@@ -32,6 +32,19 @@ func TestSpottedNamesTakeInTheirDesignators(t *testing.T) {
 		"Apple Inc.": "Apple Inc."})
 }
 
+// A name of two words or more and its legal form, both KB strings, is
+// looked up as the name (the whole's string is the rarer anchor); a
+// one-word name keeps its legal form, which says which "Time" it is, and
+// a legal form spelled out stays the name's.
+func TestNameWithItsLegalFormIsLookedUpAsTheName(t *testing.T) {
+	dict := "Exxon Mobil\tExxonMobil\t0.9\nExxon Mobil Corp\tExxon\t0.8\nTime\tTime_(magazine)\t0.6\nTime Inc\tTime_Inc.\t0.9\n" +
+		"Roundabout Theatre\tRoundabout_Theatre_(London)\t0.9\nRoundabout Theatre Company\tRoundabout_Theatre_Company\t0.9\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))))
+	text := "Exxon Mobil Corp. rose, Time Inc. fell, and the Roundabout Theatre Company sold out."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Exxon Mobil Corp.": "ExxonMobil", "Time Inc.": "Time Inc.",
+		"Roundabout Theatre Company": "Roundabout Theatre Company"})
+}
+
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
 	l := cheapLinker(t, designatorKB(t))
 	// "Apple Corp": a one-word name before its designator, which the

@@ -137,6 +137,15 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 		}
 		for k := len(found) - 1; k >= 0; k-- {
 			to := found[k].to
+			if k > 0 && found[k-1].to == to-1 && to-1-i >= 2 && isShortDesignator(text[toks[to-1].start:toks[to-1].end]) {
+				// "Exxon Mobil Corp" is a string of few anchors ("Exxon",
+				// 0.83), "Exxon Mobil" of many (ExxonMobil, 0.88): a name
+				// of two words or more is looked up without its short
+				// legal form, which the span keeps; a one-word name keeps
+				// it ("Time Inc.", "News Corp."), and a spelled-out one is
+				// often the name's own ("Roundabout Theatre Company")
+				continue
+			}
 			e := l.cands.spelt(text, toks, i, to, found[k].key)
 			if found[k].lowerTail && !namesItsTitle(norm.phrase(i, to), e) || l.modifiedName(text, toks, found[:k], e) ||
 				l.twoPersons(text, toks, norm, i, to, e) {
