@@ -43,6 +43,38 @@ func stateAfterPlace(text string, toks []token, k int) (string, bool) {
 	return state, ok
 }
 
+// stateEnd is where the state of token k ends: after the abbreviation's
+// dot, which the tokenizer leaves out of "Mass" but not of "N.Y.".
+func stateEnd(text string, toks []token, k int) int {
+	end := toks[k].end
+	if end < len(text) && text[end] == '.' && !strings.HasSuffix(text[toks[k].start:end], ".") {
+		end++
+	}
+	return end
+}
+
+// partyState returns the state of a legislator's party and state after
+// the name: "Barney Frank, D-Mass.", "John Cornyn (R-Texas)": token k is
+// the state's abbreviation or name, after "D-", "R-" or "I-".
+func partyState(text string, toks []token, k int) (string, bool) {
+	if k < 2 || text[toks[k-1].end:toks[k].start] != "-" {
+		return "", false
+	}
+	switch text[toks[k-1].start:toks[k-1].end] {
+	case "D", "R", "I":
+	default:
+		return "", false
+	}
+	if gap := text[toks[k-2].end:toks[k-1].start]; gap != ", " && !strings.HasSuffix(gap, "(") {
+		return "", false
+	}
+	word := text[toks[k].start:toks[k].end]
+	if state, ok := stateAbbreviations[word]; ok {
+		return state, true
+	}
+	return word, stateNames[word]
+}
+
 // afterPlace: token k follows a capitalised token and ", " (or " , ", as
 // corpora spaced by their tokenizer write it).
 func afterPlace(text string, toks []token, k int) bool {
@@ -99,6 +131,9 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 		if _, ok := stateAfterPlace(text, toks, k0); ok {
 			break
 		}
+		if _, ok := partyState(text, toks, k0); ok {
+			break
+		}
 		if _, ok := stateNamedAfterPlace(text, toks, k0); ok {
 			break
 		}
@@ -117,6 +152,20 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 	}
 	var added []mention
 	for k := k0; k < len(toks); k++ {
+		if state, ok := partyState(text, toks, k); ok {
+			// "D-Mass." is the state: its letter is the party's
+			if e, stateNorm := l.lookupSpan(state); len(e.cands) > 0 {
+				m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: stateEnd(text, toks, k), norm: stateNorm, entry: e, follows: -1}
+				if i, ok := first[k-1]; ok && mentions[i].tokTo == k+1 && spotting {
+					mentions[i] = m // the spotter's "D-Mass" (a district court)
+				} else if i, ok := first[k]; ok && mentions[i].tokTo == k+1 {
+					mentions[i].entry = e
+				} else if spotting && !covered[k] {
+					added = append(added, m)
+				}
+			}
+			continue
+		}
 		state, ok := stateAfterPlace(text, toks, k)
 		if !ok {
 			// a state in full is a mention the spotter finds by itself;
@@ -131,11 +180,7 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 		if len(e.cands) == 0 {
 			continue
 		}
-		end := toks[k].end
-		if !strings.HasSuffix(text[toks[k].start:end], ".") {
-			end++ // the abbreviation's dot
-		}
-		m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: end, norm: stateNorm, entry: e, follows: -1}
+		m := mention{tokFrom: k, tokTo: k + 1, start: toks[k].start, end: stateEnd(text, toks, k), norm: stateNorm, entry: e, follows: -1}
 		if i, ok := first[k]; ok && mentions[i].tokTo == k+1 {
 			if spotting {
 				mentions[i] = m // the spotter's "La" (Los Angeles)

@@ -76,3 +76,20 @@ func TestOfficeHolderOfAState(t *testing.T) {
 		}
 	}
 }
+
+// A legislator's party and state after the name ("D-Mass.", "(R-Texas)")
+// name the state: the abbreviation or name is its mention, not the
+// dictionary's "D-Mass" (a district court); a letter and a state without
+// the comma or bracket before them are left alone.
+func TestPartyAndStateNameTheState(t *testing.T) {
+	dict := "D-Mass\tUnited_States_District_Court_for_the_District_of_Massachusetts\t1.0\nMassachusetts\tMassachusetts\t0.9\n" +
+		"Texas\tTexas\t0.9\nBarney Frank\tBarney_Frank\t1.0\nJohn Cornyn\tJohn_Cornyn\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	text := "Rep. Barney Frank, D-Mass., and Sen. John Cornyn (R-Texas) spoke."
+	res := linkText(t, l, text)
+	wantLinks(t, text, titles(res), map[string]string{"Barney Frank": "Barney Frank", "Mass.": "Massachusetts", "John Cornyn": "John Cornyn", "Texas": "Texas"})
+	text = "Plan D-Mass was dropped."
+	if got := titles(linkText(t, l, text)); got["Mass"] != "" || got["Mass."] != "" {
+		t.Errorf("%q: %v, want no state", text, got)
+	}
+}
