@@ -344,7 +344,26 @@ func invertedName(s, title string) bool {
 	if len(words) < 2 {
 		return false
 	}
+	// a person's title is names, initials and particles: "Actium, Battle
+	// of" inverts "Battle of Actium", "China, History of" "History of
+	// China", and neither is a person
+	for _, w := range words {
+		if strings.Contains(w, ",") || !unicode.IsUpper(firstRune(w)) && !nameParticle(w) {
+			return false
+		}
+	}
 	return words[len(words)-1] == surname && words[0] == strings.Fields(given)[0]
+}
+
+// nameParticle: w is a lower-case word of persons' names ("Ludwig van
+// Beethoven", "Yahya ibn Sharaf", "Alie te Riet").
+func nameParticle(w string) bool {
+	switch w {
+	case "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das", "do",
+		"ter", "te", "ten", "zu", "af", "bin", "ibn", "al", "el", "y":
+		return true
+	}
+	return false
 }
 
 func firstRune(s string) rune {

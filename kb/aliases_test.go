@@ -579,3 +579,26 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 		}
 	}
 }
+
+// A catalogue's inverted string names a person where the title is names,
+// initials and particles: not "Battle of Actium" nor "History of China",
+// whose inverted strings the dictionary holds too.
+func TestInvertedName(t *testing.T) {
+	for _, tc := range []struct {
+		s, title string
+		want     bool
+	}{
+		{"Cook, Timothy", "Timothy D. Cook", true},
+		{"Beethoven, Ludwig van", "Ludwig van Beethoven", true},
+		{"Palmer, Arnold - Professional golfer", "Arnold Palmer", true},
+		{"Actium, Battle of", "Battle of Actium", false},
+		{"China, History of", "History of China", false},
+		{"Bed, Bed, Bed", "Bed, Bed, Bed", false},
+		{"Cook, Tim", "Cook", false},
+		{"Cook, timothy", "Timothy Cook", false},
+	} {
+		if got := invertedName(tc.s, tc.title); got != tc.want {
+			t.Errorf("invertedName(%q, %q) = %v, want %v", tc.s, tc.title, got, tc.want)
+		}
+	}
+}
