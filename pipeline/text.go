@@ -166,6 +166,13 @@ func isAbbreviationDot(text string, i int, toks []token) bool {
 	if last.end != i {
 		return false
 	}
+	rest := text[i+1:]
+	if strings.HasPrefix(rest, "\"") || strings.HasPrefix(rest, "”") {
+		return false // a quote closes after the dot: "… Acme Corp." Then
+	}
+	if next := strings.TrimLeft(rest, " "); len(next) < len(rest) && opensWithFunctionWord(next) {
+		return false // "… at First Albany Corp. In London, …"
+	}
 	word := text[last.start:last.end]
 	if r, size := utf8.DecodeRuneInString(word); size == len(word) && unicode.IsLetter(r) {
 		return true // an initial; a digit's dot ends a sentence or a list number ("2. Know your numbers")
@@ -176,6 +183,17 @@ func isAbbreviationDot(text string, i int, toks []token) bool {
 	// a state after a place: "Vail, Colo., while"
 	_, ok := stateAbbreviations[word]
 	return ok && len(toks) > 1 && text[toks[len(toks)-2].end:last.start] == ", "
+}
+
+// opensWithFunctionWord: s opens with a capitalised function word ("In",
+// "The"), which only a sentence's start capitalises.
+func opensWithFunctionWord(s string) bool {
+	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(s)
+	}
+	w := s[:end]
+	return w != "" && w[0] >= 'A' && w[0] <= 'Z' && isFunctionWord(strings.ToLower(w))
 }
 
 var titleAbbreviations = map[string]struct{}{
