@@ -1,6 +1,10 @@
 package pipeline
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/linkstream/linkstream/kb"
+)
 
 // Company designators. News names a company with its legal form ("Union
 // Carbide Corp", "Hambros Bank Ltd", "Pacific Sunwear of California Inc.",
@@ -103,4 +107,26 @@ func spanEnd(text string, toks []token, end int) int {
 		}
 	}
 	return b
+}
+
+// companySenses is the entry of a name a designator follows, without the
+// candidates that are persons or places: a legal form makes it a
+// company's ("First Albany Corp." is no Albany, New York). It returns e
+// where it has none to drop, and nil where it has nothing else.
+func companySenses(e *surfaceEntry) *surfaceEntry {
+	keep := make([]candidate, 0, len(e.cands))
+	for _, c := range e.cands {
+		if c.typ != kb.PER.String() && c.typ != kb.LOC.String() {
+			keep = append(keep, c)
+		}
+	}
+	switch len(keep) {
+	case len(e.cands):
+		return e
+	case 0:
+		return nil
+	}
+	narrowed := *e // the cached entry is shared: narrow a copy
+	narrowed.cands = keep
+	return &narrowed
 }

@@ -45,6 +45,18 @@ func TestNameWithItsLegalFormIsLookedUpAsTheName(t *testing.T) {
 		"Roundabout Theatre Company": "Roundabout Theatre Company"})
 }
 
+// A legal form after a name makes it a company's: the name's persons and
+// places are no sense of it, and a name with no other sense is no link.
+func TestLegalFormDropsPersonsAndPlaces(t *testing.T) {
+	dict := "Albany\tAlbany,_New_York\t0.9\nTempleton\tJohn_Templeton\t0.7\nTEMPLETON\tFranklin_Templeton_Investments\t0.3\n"
+	sums := summariesJSON([3]string{"Albany, New York", "Capital city of New York, United States", "Geography"},
+		[3]string{"John Templeton", "American-born British investor", "People"})
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums))), NILThreshold(0))
+	text := "He works at Albany Corp. in the city of Albany, and Templeton Co. bought it from Templeton."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Albany": "Albany, New York", "Templeton Co.": "Franklin Templeton Investments",
+		"Templeton": "John Templeton"})
+}
+
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
 	l := cheapLinker(t, designatorKB(t))
 	// "Apple Corp": a one-word name before its designator, which the

@@ -154,6 +154,11 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			// The name takes in the designators after it ("Union Carbide
 			// Corp"); its key stays the name's.
 			end := min(designatorsAfter(text, toks, to), limit)
+			if end > to {
+				if e = companySenses(e); e == nil {
+					continue // "Albany Corp." is no city
+				}
+			}
 			if !l.spottable(text, toks, i, to, e, named[norm.of(i)]) || toks[i].shouted && !l.shoutedName(text, toks, norm, named, i, to, e) ||
 				partOfLongerName(text, toks, i, end, limit) && !(sports && scoreFollows(text, toks, end)) ||
 				calendarOnly(text, toks, i, to) {
