@@ -225,7 +225,8 @@ func TestOutliersReportOverLinkedEntities(t *testing.T) {
 
 func FuzzLink(f *testing.F) {
 	for _, s := range []string{"Abraham Lincoln met Aristotle in Athens.", "", "Ünïcödé Lincoln", "A. B. C. Lincoln. Lincoln", "\xff Lincoln",
-		"Athens 2 Sparta 1. The coach said the team won the match, a great game this season; Athens's shares fell. Athens 3"} {
+		"Athens 2 Sparta 1. The coach said the team won the match, a great game this season; Athens's shares fell. Athens 3",
+		"ATHENS BEAT SPARTA , ALGERIA CHEER\nATHENS 1996-12-06\nSen. Abraham Lincoln of Alabama, D-Ala., said Greek ships in Athens Corp. sailed. \"Go Inc.\" In Athens, Aristotle van der Lincoln, a spokesman, said so."} {
 		f.Add(s)
 	}
 	k := kbtest.Gensim(f)
