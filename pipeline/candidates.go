@@ -69,8 +69,9 @@ type surfaceEntry struct {
 	lowerSense bool
 	// zipf: how common the surface is as a word (0 unknown)
 	zipf float64
-	// properNoun: the KB's strings write the word as a name, and it is
-	// no given name (kb.SurfaceInfo.ProperNoun): "Iraq", not "John"
+	// properNoun: the KB's strings write the word as a name
+	// (kb.SurfaceInfo.ProperNoun), and it is no given name unless it
+	// means a place first: "Iraq" and "India", not "John"
 	properNoun bool
 	// person: the entry of a person's name the KB does not know
 	// (unknownperson.go): no candidates, and its NIL is a person
@@ -134,8 +135,7 @@ func (c *candidateCache) spelt(text string, toks []token, from, to int, key kb.S
 
 // load decodes the top-k candidates of a surface.
 func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfaceEntry {
-	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf),
-		properNoun: info.ProperNoun && !info.GivenName}
+	e := &surfaceEntry{linkProb: smoothedLinkProb(info), counted: info.Occurrences > 0, lowerSense: info.LowerSense, zipf: float64(info.Zipf)}
 	if len(cands) > c.topK {
 		cands = cands[:c.topK]
 	}
@@ -143,6 +143,7 @@ func (c *candidateCache) load(info kb.SurfaceInfo, cands []kb.Candidate) *surfac
 	for i, kc := range cands {
 		e.cands[i] = c.decode(kc)
 	}
+	e.properNoun = info.ProperNoun && (!info.GivenName || len(e.cands) > 0 && isPlace(&e.cands[0]))
 	return e
 }
 

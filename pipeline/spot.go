@@ -244,15 +244,21 @@ func (l *Linker) modifiedName(text string, toks []token, shorter []spanMatch, e 
 // no person (an album of theirs): the text names the two, as news
 // benchmarks delimit them. Single-word names ("Simon and Garfunkel",
 // "Marks and Spencer") keep the pair.
+// So are two places ("India and Pakistan", whose pair the dictionary
+// gives to the Partition of India), single words too, where the pair
+// means first no place itself ("Bosnia and Herzegovina" is one).
 func (l *Linker) twoPersons(text string, toks []token, norm *normTokens, from, to int, e *surfaceEntry) bool {
 	if len(e.cands) == 0 || e.cands[0].typ == kb.PER.String() {
 		return false
 	}
-	for a := from + 2; a < to-2; a++ {
+	for a := from + 1; a < to-1; a++ {
 		if text[toks[a].start:toks[a].end] != "and" {
 			continue
 		}
-		return l.namesPerson(norm, from, a) && l.namesPerson(norm, a+1, to)
+		if a-from >= 2 && to-a-1 >= 2 && l.namesPerson(norm, from, a) && l.namesPerson(norm, a+1, to) {
+			return true
+		}
+		return !isPlace(&e.cands[0]) && l.namesPlace(norm, from, a) && l.namesPlace(norm, a+1, to)
 	}
 	return false
 }
@@ -355,7 +361,7 @@ func (l *Linker) shoutedName(text string, toks []token, norm *normTokens, named 
 			continue
 		}
 		key, ok := l.walkPhrase(norm, k, k+1)
-		if info := l.kb.SurfaceOf(key); !ok || !info.ProperNoun || info.GivenName || !namedEntity(&e.cands[0]) {
+		if !ok || !l.cands.get(key).properNoun || !namedEntity(&e.cands[0]) {
 			return false
 		}
 	}

@@ -294,43 +294,65 @@ func TestTwoPersonsJoinedByAnd(t *testing.T) {
 		dict.WriteString(surname + ", Robert\tRobert_" + surname + "\t1.0\n")
 	}
 	dict.WriteString("Robert\tRobert_Redford\t1.0\nPage, Jimmy\tJimmy_Page\t1.0\nJimmy Page\tJimmy_Page\t1.0\nRobert Plant\tRobert_Plant\t1.0\n" +
-		"Jimmy Page and Robert Plant\tWhole_Lotta_Love\t1.0\nSimon and Garfunkel\tSimon_&_Garfunkel\t1.0\n")
-	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String()))), NILThreshold(0))
+		"Jimmy Page and Robert Plant\tWhole_Lotta_Love\t1.0\nSimon and Garfunkel\tSimon_&_Garfunkel\t1.0\n" +
+		"Simon\tPaul_Simon\t0.5\nGarfunkel\tArt_Garfunkel\t0.9\n")
+	sums := summariesJSON([3]string{"Paul Simon", "American singer-songwriter", "People"}, [3]string{"Art Garfunkel", "American singer", "People"})
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())), kb.Summaries(writeTemp(t, "summaries.json", sums))), NILThreshold(0))
 	text := "Jimmy Page and Robert Plant played. Simon and Garfunkel sang."
 	wantLinks(t, text, titles(linkText(t, l, text)),
 		map[string]string{"Jimmy Page": "Jimmy Page", "Robert Plant": "Robert Plant", "Simon and Garfunkel": "Simon & Garfunkel"})
+}
+
+// Two places joined by "and" are two mentions, single words too, where
+// the pair means first no place itself (the dictionary gives "India and
+// Pakistan" to the Partition of India); a pair that is a place stays one.
+func TestTwoPlacesJoinedByAnd(t *testing.T) {
+	dict := "India\tIndia\t0.9\nPakistan\tPakistan\t0.9\nIndia and Pakistan\tPartition_of_India\t1.0\n" +
+		"Trinidad\tTrinidad\t0.9\nTobago\tTobago\t0.9\nTrinidad and Tobago\tTrinidad_and_Tobago\t1.0\n"
+	sums := summariesJSON([3]string{"India", "Country in South Asia", "Geography"}, [3]string{"Pakistan", "Country in South Asia", "Geography"},
+		[3]string{"Trinidad", "Island of Trinidad and Tobago", "Geography"}, [3]string{"Tobago", "Island of Trinidad and Tobago", "Geography"},
+		[3]string{"Trinidad and Tobago", "Country in the Caribbean", "Geography"},
+		[3]string{"Partition of India", "1947 division of British India", "History"})
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums))), NILThreshold(0))
+	text := "Talks: India and Pakistan met envoys of Trinidad and Tobago."
+	wantLinks(t, text, titles(linkText(t, l, text)),
+		map[string]string{"India": "India", "Pakistan": "Pakistan", "Trinidad and Tobago": "Trinidad and Tobago"})
 }
 
 // properNounKB knows words that open sentences: proper nouns, as the
 // dictionary's strings write them capitalised inside ("Qa of Iraq"), typed
 // a place or a person by their summaries, and words the strings write in
 // lower case or whose sense is no person, organisation or place; "Jordan"
-// is a proper noun and a given name too.
+// and "Stephanie" are proper nouns and given names too, of a country and
+// of a person.
 func properNounKB(t *testing.T) *kb.KB {
 	t.Helper()
 	var dict strings.Builder
 	dict.WriteString("Iraq\tIraq\t0.9\niraq\tIraq_War\t0.5\nObama\tBarack_Obama\t0.9\nPage\tJimmy_Page\t0.6\nOlympics\tOlympic_Games\t0.9\nJordan\tJordan\t0.6\n" +
+		"Stephanie\tStephanie_of_Monaco\t0.6\n" +
 		"Economists\tEconomist\t0.9\nKirkuk\tKirkuk\t0.9\n" +
 		"Turkey\tTurkey\t0.9\nBasra\tBasra\t0.9\nRamadan\tRamadan\t0.9\nJapan\tJapan\t0.9\nSoccer\tAssociation_football\t0.9\nGet Lucky\tGet_Lucky\t0.9\nUnited Arab Emirates\tUnited_Arab_Emirates\t0.9\nEuropean Union\tEuropean_Union\t0.9\nU.S.\tUnited_States\t0.9\n")
 	for i := range 25 {
 		q := "Q" + string(rune('a'+i))
-		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan", q + " of Japan\tJapan", q + " turkey\tTurkey", q + " Ramadan\tRamadan"} {
+		for _, s := range []string{q + " of Iraq\tIraq", q + " Obama\tBarack_Obama", q + " page\tPage_(paper)", q + " Olympics\tOlympic_Games", q + " of Jordan\tJordan", q + " Stephanie\tStephanie_of_Monaco", q + " of Japan\tJapan", q + " turkey\tTurkey", q + " Ramadan\tRamadan"} {
 			dict.WriteString(s + "\t1.0\n")
 		}
 	}
 	for _, surname := range []string{"Smith", "Jones", "Brown", "Green", "White"} {
 		dict.WriteString(surname + ", Jordan\tJordan_" + surname + "\t1.0\n")
+		dict.WriteString(surname + ", Stephanie\tStephanie_" + surname + "\t1.0\n")
 	}
 	sums := summariesJSON(
 		[3]string{"Iraq", "Country in West Asia", "Geography"},
 		[3]string{"Barack Obama", "President of the United States", "People"},
 		[3]string{"Jimmy Page", "English guitarist", "People"},
 		[3]string{"Jordan", "Country in West Asia", "Geography"},
+		[3]string{"Stephanie of Monaco", "Princess of Monaco", "People"},
 		[3]string{"Japan", "Country in East Asia", "Geography"},
 		[3]string{"Turkey", "Country in West Asia", "Geography"},
 		[3]string{"Basra", "City in Iraq", "Geography"},
 	)
-	words := "iraq\t4.4\nobama\t4.6\npage\t5.1\nolympics\t4.6\njordan\t4.5\njapan\t4.9\nturkey\t4.7\nbasra\t3.2\nramadan\t3.5\neconomists\t3.8\nkirkuk\t2.5\nsoccer\t4.5\nget\t6.3\nlucky\t4.9\n"
+	words := "stephanie\t4.1\niraq\t4.4\nobama\t4.6\npage\t5.1\nolympics\t4.6\njordan\t4.5\njapan\t4.9\nturkey\t4.7\nbasra\t3.2\nramadan\t3.5\neconomists\t3.8\nkirkuk\t2.5\nsoccer\t4.5\nget\t6.3\nlucky\t4.9\n"
 	return buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())), kb.Summaries(writeTemp(t, "summaries.json", sums)),
 		kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
 }
@@ -338,8 +360,9 @@ func properNounKB(t *testing.T) *kb.KB {
 // A proper noun opening a sentence is a name, though the document gives
 // it no other capital and word frequencies make it a common word; a word
 // the strings write in lower case is not, nor a proper noun whose sense
-// is no person, organisation or place, nor a given name, nor a word of
-// the language whose sense is a concept; a rare word is.
+// is no person, organisation or place, nor a given name unless it means a
+// place first, nor a word of the language whose sense is a concept; a
+// rare word is.
 func TestProperNounOpensASentence(t *testing.T) {
 	l := cheapLinker(t, properNounKB(t))
 	for text, want := range map[string]map[string]string{
@@ -347,7 +370,8 @@ func TestProperNounOpensASentence(t *testing.T) {
 		"Obama said the talks would go on.":                 {"Obama": "Barack Obama"},
 		"Page said the tour was over.":                      {},
 		"Olympics open in Paris.":                           {},
-		"Jordan said the border was open.":                  {},
+		"Jordan said the border was open.":                  {"Jordan": "Jordan"},
+		"Stephanie said the border was open.":               {},
 		"Economists said rates would fall.":                 {},
 		"Kirkuk was quiet.":                                 {"Kirkuk": "Kirkuk"},
 		"Basra was quiet.":                                  {"Basra": "Basra"},
@@ -375,7 +399,8 @@ func TestHeadlineInCapitals(t *testing.T) {
 	for text, want := range map[string]map[string]string{
 		"SOCCER - JAPAN GET LUCKY WIN IN UNITED ARAB EMIRATES\nThe match was played in the United Arab Emirates.": {
 			"JAPAN": "Japan", "UNITED ARAB EMIRATES": "United Arab Emirates", "United Arab Emirates": "United Arab Emirates"},
-		"U.S. AND JORDAN TALK\nThe talks were long.":           {"U.S.": "United States"},
+		"U.S. AND STEPHANIE TALK\nThe talks were long.":        {"U.S.": "United States"},
+		"U.S. AND JORDAN TALK\nThe talks were long.":           {"U.S.": "United States", "JORDAN": "Jordan"},
 		"PRICES RISE IN TURKEY FOR THE OLYMPICS\nPrices rose.": {},
 		// a headline's initials stand for the story's name after it
 		"EU REJECTS THE PLAN\nThe ministers of the European Union said no.": {"EU": "European Union", "European Union": "European Union"},
