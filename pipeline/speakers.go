@@ -1,7 +1,5 @@
 package pipeline
 
-import "strings"
-
 // News quotes persons by surname: "said Moore", "Moore says". A word the
 // story writes with a capital next to a verb of speech is a person's
 // name, whatever else the KB, knowing the full name by name only, can
@@ -24,14 +22,14 @@ type speakers struct {
 func (s *speakers) has(text string, toks []token, norm *normTokens, word string) bool {
 	if !s.found {
 		s.found = true
-		speech := func(k int) bool {
-			_, ok := speechVerbs[strings.ToLower(text[toks[k].start:toks[k].end])]
+		speech := func(k int) bool { // written in lower case, as inside a sentence
+			_, ok := speechVerbs[text[toks[k].start:toks[k].end]]
 			return ok
 		}
 		spaced := func(a, b int) bool { return text[toks[a].end:toks[b].start] == " " }
 		for k, t := range toks {
-			if !isTitleCaseWord(text[t.start:t.end]) || t.shouted ||
-				!(k > 0 && speech(k-1) && spaced(k-1, k) || k+1 < len(toks) && speech(k+1) && spaced(k, k+1)) {
+			if !t.upper || t.shouted || !(k > 0 && speech(k-1) && spaced(k-1, k) || k+1 < len(toks) && speech(k+1) && spaced(k, k+1)) ||
+				!isTitleCaseWord(text[t.start:t.end]) {
 				continue
 			}
 			if s.words == nil {

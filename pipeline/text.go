@@ -60,6 +60,16 @@ func tokenize(text string, dst []token) []token {
 	return dst
 }
 
+// hasASCIILower: s holds a lower-case ASCII letter.
+func hasASCIILower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
 // minShoutedWords is how many words of two capitals or more a line written
 // in capitals has at least to be a headline ("SOCCER - JAPAN GET LUCKY
 // WIN"), not a dateline's place ("FRANKFURT 1996-08-22") or an acronym.
@@ -71,6 +81,10 @@ func markShouted(text string, toks []token) {
 	for from := 0; from < len(toks); {
 		to, words, lower := from+1, 0, false
 		for ; to < len(toks) && !strings.Contains(text[toks[to-1].end:toks[to].start], "\n"); to++ {
+		}
+		if hasASCIILower(text[toks[from].start:toks[to-1].end]) {
+			from = to // most lines: no headline
+			continue
 		}
 		for _, t := range toks[from:to] {
 			capitals := 0
