@@ -17,21 +17,15 @@ func TestDemonymBeforeANounIsTheCountry(t *testing.T) {
 		[3]string{"German language", "West Germanic language", "Language"})
 	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums)))
 	l := cheapLinker(t, k, NILThreshold(0))
+	wantTitles(t, l, "EU REJECTS GERMAN PLAN ON BEEF\nIt met German officials.", map[string]string{"GERMAN": "Germany", "German": "Germany"})
 	for text, want := range map[string]string{
-		"A German official met the press.":                         "Germany",
-		"EU REJECTS GERMAN PLAN ON BEEF\nIt met German officials.": "Germany",
-		"He speaks German at home.":                                "German language",
-		"The German language is hard.":                             "German language",
-		"The menu was in German, then Dutch.":                      "German language",
-		"It was written in German by him.":                         "German language",
-		"Asked which, he said German, then left.":                  "German language",
+		"A German official met the press.":        "Germany",
+		"He speaks German at home.":               "German language",
+		"The German language is hard.":            "German language",
+		"The menu was in German, then Dutch.":     "German language",
+		"It was written in German by him.":        "German language",
+		"Asked which, he said German, then left.": "German language",
 	} {
-		mention := "German"
-		if text[0] == 'E' {
-			mention = "GERMAN"
-		}
-		if got := titles(linkText(t, l, text))[mention]; got != want {
-			t.Errorf("%q: %s linked to %q, want %q", text, mention, got, want)
-		}
+		wantTitles(t, l, text, map[string]string{"German": want})
 	}
 }

@@ -71,9 +71,7 @@ func TestOfficeHolderOfAState(t *testing.T) {
 		"The Governor of New York spoke.":                     "New York",
 		"Governor of New York is his title.":                  "New York",
 	} {
-		if got := titles(linkText(t, l, text))["New York"]; got != want {
-			t.Errorf("%q: New York linked to %q, want %q", text, got, want)
-		}
+		wantTitles(t, l, text, map[string]string{"New York": want})
 	}
 }
 
