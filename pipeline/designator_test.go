@@ -41,8 +41,10 @@ func TestNameWithItsLegalFormIsLookedUpAsTheName(t *testing.T) {
 		"Roundabout Theatre\tRoundabout_Theatre_(London)\t0.9\nRoundabout Theatre Company\tRoundabout_Theatre_Company\t0.9\n"
 	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))))
 	text := "Exxon Mobil Corp. rose, Time Inc. fell, and the Roundabout Theatre Company sold out."
-	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Exxon Mobil Corp.": "ExxonMobil", "Time Inc.": "Time Inc.",
-		"Roundabout Theatre Company": "Roundabout Theatre Company"})
+	want := map[string]string{"Exxon Mobil Corp.": "ExxonMobil", "Time Inc.": "Time Inc.", "Roundabout Theatre Company": "Roundabout Theatre Company"}
+	wantLinks(t, text, titles(linkText(t, l, text)), want)
+	wantChosen(t, l, text, want) // the same on the spans given
+
 }
 
 // A legal form after a name makes it a company's: the name's persons and
@@ -55,6 +57,9 @@ func TestLegalFormDropsPersonsAndPlaces(t *testing.T) {
 	text := "He works at Albany Corp. in the city of Albany, and Templeton Co. bought it from Templeton."
 	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Albany": "Albany, New York", "Templeton Co.": "Franklin Templeton Investments",
 		"Templeton": "John Templeton"})
+	// a span given with its legal form keeps the name's senses that are
+	// no person or place, and all of them where it has no other
+	wantChosen(t, l, "Templeton Co. bought Albany Corp.", map[string]string{"Templeton Co.": "Franklin Templeton Investments", "Albany Corp.": "Albany, New York"})
 }
 
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {

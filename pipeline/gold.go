@@ -56,9 +56,20 @@ func (l *Linker) lookupSpan(surface string) (*surfaceEntry, string) {
 	if _, title := honorifics[firstWord(surface, toks)]; title && len(toks) > 1 {
 		from = 1
 	}
-	for _, r := range [...][2]int{{0, len(toks)}, {0, nameEnd(surface, toks, 0, len(toks))}, {from, nameEnd(surface, toks, from, len(toks))}} {
+	end := nameEnd(surface, toks, 0, len(toks))
+	tries := [...][2]int{{0, len(toks)}, {0, end}, {from, nameEnd(surface, toks, from, len(toks))}}
+	if end >= 2 && end == len(toks)-1 && isShortDesignator(surface[toks[end].start:toks[end].end]) {
+		tries[0], tries[1] = tries[1], tries[0] // "Exxon Mobil Corp." is "Exxon Mobil" (spotRange)
+	}
+	for _, r := range tries {
 		if key, ok := l.walkPhrase(&norm, r[0], r[1]); ok {
-			return l.cands.spelt(surface, toks, r[0], r[1], key), norm.phrase(r[0], r[1])
+			e := l.cands.spelt(surface, toks, r[0], r[1], key)
+			if r[1] < len(toks) {
+				if company := companySenses(e); company != nil {
+					e = company // a legal form after the name: a company's
+				}
+			}
+			return e, norm.phrase(r[0], r[1])
 		}
 	}
 	cands := l.kb.Lookup(surface)
