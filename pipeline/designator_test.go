@@ -60,6 +60,7 @@ func TestLegalFormDropsPersonsAndPlaces(t *testing.T) {
 	// a span given with its legal form keeps the name's senses that are
 	// no person or place, and all of them where it has no other
 	wantChosen(t, l, "Templeton Co. bought Albany Corp.", map[string]string{"Templeton Co.": "Franklin Templeton Investments", "Albany Corp.": "Albany, New York"})
+	wantChosen(t, l, "Albany Corp. hired Templeton.", map[string]string{"Templeton": "John Templeton"}) // no legal form
 }
 
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
