@@ -110,13 +110,15 @@ func spanEnd(text string, toks []token, end int) int {
 }
 
 // companySenses is the entry of a name a designator follows, without the
-// candidates that are persons or places: a legal form makes it a
-// company's ("First Albany Corp." is no Albany, New York). It returns e
-// where it has none to drop, and nil where it has nothing else.
+// candidates that are places: a legal form makes it a company's ("First
+// Albany Corp." is no Albany, New York). Persons stay: firms named after
+// their founders are typed persons by their titles' shape (Merrill
+// Lynch, Morgan Stanley, Edward Jones Investments). It returns e where it
+// has none to drop, and nil where it has nothing else.
 func companySenses(e *surfaceEntry) *surfaceEntry {
 	keep := make([]candidate, 0, len(e.cands))
 	for _, c := range e.cands {
-		if c.typ != kb.PER.String() && c.typ != kb.LOC.String() {
+		if c.typ != kb.LOC.String() {
 			keep = append(keep, c)
 		}
 	}

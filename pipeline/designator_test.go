@@ -47,20 +47,26 @@ func TestNameWithItsLegalFormIsLookedUpAsTheName(t *testing.T) {
 
 }
 
-// A legal form after a name makes it a company's: the name's persons and
-// places are no sense of it, and a name with no other sense is no link.
-func TestLegalFormDropsPersonsAndPlaces(t *testing.T) {
-	dict := "Albany\tAlbany,_New_York\t0.9\nTempleton\tJohn_Templeton\t0.7\nTEMPLETON\tFranklin_Templeton_Investments\t0.3\n"
+// A legal form after a name makes it a company's: the name's places are
+// no sense of it, and a name with no other sense is no link; its persons
+// stay, as a firm named after its founder is typed a person ("Merrill
+// Lynch", by its title's shape).
+func TestLegalFormDropsPlaces(t *testing.T) {
+	// "Merrill" opens five persons' inverted names: "Merrill Lynch" is a
+	// person by its shape
+	dict := givenNamesDict("Merrill") + "Albany\tAlbany,_New_York\t0.9\nALBANY\tAlbany_International\t0.1\nMerrill Lynch\tMerrill_Lynch\t0.9\n" +
+		"First Bank\tFirst_Bank\t0.9\nBrighton\tBrighton\t0.9\n"
 	sums := summariesJSON([3]string{"Albany, New York", "Capital city of New York, United States", "Geography"},
-		[3]string{"John Templeton", "American-born British investor", "People"})
+		[3]string{"Brighton", "Town in East Sussex, England", "Geography"})
 	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums))), NILThreshold(0))
-	text := "He works at Albany Corp. in the city of Albany, and Templeton Co. bought it from Templeton."
-	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Albany": "Albany, New York", "Templeton Co.": "Franklin Templeton Investments",
-		"Templeton": "John Templeton"})
+	text := "He works at Albany Corp. in the city of Albany, and Merrill Lynch Inc. bought it from Brighton Corp. of Brighton."
+	wantLinks(t, text, titles(linkText(t, l, text)), map[string]string{"Albany Corp.": "Albany International", "Albany": "Albany, New York",
+		"Merrill Lynch Inc.": "Merrill Lynch", "Brighton": "Brighton"})
 	// a span given with its legal form keeps the name's senses that are
-	// no person or place, and all of them where it has no other
-	wantChosen(t, l, "Templeton Co. bought Albany Corp.", map[string]string{"Templeton Co.": "Franklin Templeton Investments", "Albany Corp.": "Albany, New York"})
-	wantChosen(t, l, "Albany Corp. hired Templeton.", map[string]string{"Templeton": "John Templeton"}) // no legal form
+	// no place, and all of them where it has no other; one without keeps
+	// its places
+	wantChosen(t, l, "Merrill Lynch Inc. bought Albany Corp.", map[string]string{"Merrill Lynch Inc.": "Merrill Lynch", "Albany Corp.": "Albany International"})
+	wantChosen(t, l, "First Bank hired staff in Albany.", map[string]string{"Albany": "Albany, New York"})
 }
 
 func TestGoldSpansAreLookedUpWithoutDesignatorsAndTitles(t *testing.T) {
