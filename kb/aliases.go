@@ -385,6 +385,25 @@ func BaseTitle(t string) string {
 	return t
 }
 
+// firmNamed: a title shaped like a person's name is a firm's, named after
+// its founders ("Merrill Lynch", "Morgan Stanley", "Dean Witter
+// Reynolds", "Edward Jones Investments"), where it ends with a company's
+// suffix or the strings naming it speak of a company (its anchor words).
+func firmNamed(title, anchorWords string) bool {
+	if CompanyName(title) != "" || strings.HasSuffix(title, " Investments") || strings.HasSuffix(title, " Securities") {
+		return true
+	}
+	for _, w := range firmAnchorWords {
+		if containsWord(anchorWords, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// firmAnchorWords, among an entity's anchor words, say it is a firm.
+var firmAnchorWords = [...]string{"inc", "corp", "corporation", "company", "ltd", "llc", "plc", "brokerage"}
+
 // companySuffixes are legal and generic endings of company names that
 // news leaves out: "Tesla Motors" is "Tesla", "Apple Inc." is "Apple".
 var companySuffixes = []string{
@@ -684,7 +703,7 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 		case l.person[t]:
 			typ, ok = PER, true
 			l.stats.Persons++
-		case (!ok || typ == MISC) && personShaped(title, given, qualifiers):
+		case (!ok || typ == MISC) && personShaped(title, given, qualifiers) && !firmNamed(title, l.acc.accs[id].anchorWords):
 			typ, ok = PER, true
 			l.stats.PersonShaped++
 		}

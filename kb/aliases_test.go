@@ -602,3 +602,26 @@ func TestInvertedName(t *testing.T) {
 		}
 	}
 }
+
+// A title shaped like a person's name (a known given name and a surname)
+// is a firm's where it ends with a company's suffix or the strings naming
+// it speak of a company: Merrill Lynch is no person, Merrill Kahn is.
+func TestFirmsNamedAfterPersonsAreNoPersons(t *testing.T) {
+	var dict strings.Builder
+	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
+		dict.WriteString(surname + ", Merrill\tMerrill_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("Merrill\tMerrill_Shaw\t1.0\nMerrill Lynch\tMerrill_Lynch\t0.9\nthe brokerage Merrill Lynch\tMerrill_Lynch\t1.0\n" +
+		"Merrill Kahn\tMerrill_Kahn\t1.0\nthe painter Merrill Kahn\tMerrill_Kahn\t1.0\nMerrill Securities\tMerrill_Securities\t1.0\n")
+	words := "brokerage\t3.1\npainter\t4.0\n"
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), WordFrequencies(writeFile(t, "words.tsv", words)))
+	for title, person := range map[string]bool{"Merrill Lynch": false, "Merrill Kahn": true, "Merrill Securities": false} {
+		id, ok := k.EntityByTitle(title)
+		if !ok {
+			t.Fatalf("%s is not in the KB", title)
+		}
+		if got := k.Entity(id).Type; (got == PER) != person {
+			t.Errorf("%s typed %v, want a person %v", title, got, person)
+		}
+	}
+}
