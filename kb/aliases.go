@@ -348,16 +348,17 @@ func invertedName(s, title string) bool {
 	// of" inverts "Battle of Actium", "China, History of" "History of
 	// China", and neither is a person
 	for _, w := range words {
-		if strings.Contains(w, ",") || !unicode.IsUpper(firstRune(w)) && !nameParticle(w) {
+		if strings.Contains(w, ",") || !unicode.IsUpper(firstRune(w)) && !IsNameParticle(w) {
 			return false
 		}
 	}
 	return words[len(words)-1] == surname && words[0] == strings.Fields(given)[0]
 }
 
-// nameParticle: w is a lower-case word of persons' names ("Ludwig van
-// Beethoven", "Yahya ibn Sharaf", "Alie te Riet").
-func nameParticle(w string) bool {
+// IsNameParticle: w is a lower-case word of persons' names between the
+// given name and the surname ("Ludwig van Beethoven", "Yahya ibn Sharaf",
+// "Alie te Riet").
+func IsNameParticle(w string) bool {
 	switch w {
 	case "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das", "do",
 		"ter", "te", "ten", "zu", "af", "bin", "ibn", "al", "el", "y":

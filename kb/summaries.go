@@ -121,7 +121,7 @@ func (a *accumulator) addSummary(s summary, descLen int) {
 		acc.redirect = -1
 	}
 	desc := strings.TrimSpace(s.Extract)
-	if name := leadName(desc, title); name != "" {
+	if name := leadName(desc, title); name != "" && name != title {
 		a.leadNames[title] = name
 	}
 	if d := strings.TrimSpace(s.Description); d != "" && !strings.Contains(strings.ToLower(desc), strings.ToLower(d)) {

@@ -153,9 +153,11 @@ var cityWords = [...]string{"city", "capital", "town", "municipality", "village"
 func datelineCities(text string, toks []token, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
+		if !toks[m.tokFrom].sentenceStart {
+			continue
+		}
 		rest := text[m.end:min(len(text), m.end+40)]
-		dated := inCapitals(text[toks[m.tokFrom].start:toks[m.tokFrom].end]) && datelineDated.MatchString(rest)
-		if !toks[m.tokFrom].sentenceStart || !datelineRest.MatchString(rest) && !dated {
+		if !datelineRest.MatchString(rest) && !(inCapitals(text[toks[m.tokFrom].start:toks[m.tokFrom].end]) && datelineDated.MatchString(rest)) {
 			continue
 		}
 		m.dateline = true

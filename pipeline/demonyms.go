@@ -57,7 +57,7 @@ func nationalities(text string, toks []token, mentions []mention) {
 func languageOf(word string, e *surfaceEntry) int {
 	word = titleCase(word)
 	for j := range e.cands {
-		if e.cands[j].title == word+" language" {
+		if t, ok := strings.CutSuffix(e.cands[j].title, " language"); ok && t == word {
 			return j
 		}
 	}

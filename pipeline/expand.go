@@ -23,7 +23,7 @@ import (
 // forms follow it.
 const fullFormMinProb = 0.5
 
-func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []mention, scores []mentionScores, addMentions bool) ([]mention, []mentionScores) {
+func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *speakers, mentions []mention, scores []mentionScores, addMentions bool) ([]mention, []mentionScores) {
 	type fullForm struct {
 		mention int
 		start   int
@@ -69,7 +69,6 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 	}
 	var given map[string]*givenName
 	var unknown []int // persons the KB does not know (unknownperson.go)
-	var quoted speakers
 	for i := range mentions {
 		m, ms := &mentions[i], &scores[i]
 		if m.entry.person {
@@ -87,7 +86,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, mentions []
 		// Moore"): a given name opening the name says it is one, and so
 		// does the story quoting its last word ("said Moore",
 		// quotedPerson)
-		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.quotedPerson(text, toks, norm, &quoted, m)) {
+		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.quotedPerson(text, toks, norm, quoted, m)) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			// "The Donald" is Donald Trump, and "The" no given name
 			if first := norm.of(m.tokFrom); !isFunctionWord(first) {

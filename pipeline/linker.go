@@ -151,11 +151,12 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	s.toks = tokenize(text, s.toks)
 	s.norm.reset(text, s.toks)
 	story := storySportOf(&s.norm, len(s.toks))
+	var quoted speakers // the document's speakers, read once on first need
 	if spans != nil {
 		s.mentions = l.goldMentions(text, s.toks, spans, s.mentions[:0])
 	} else {
 		s.mentions = l.spot(text, s.toks, &s.norm, story.sports, s.mentions[:0])
-		s.mentions = l.unknownPersons(text, s.toks, &s.norm, s.mentions)
+		s.mentions = l.unknownPersons(text, s.toks, &s.norm, &quoted, s.mentions)
 	}
 	s.mentions = l.stateMentions(text, s.toks, &s.norm, s.mentions, spans == nil)
 	datelineCities(text, s.toks, s.mentions)
@@ -167,7 +168,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	scores := l.score(text, s.toks, s.mentions)
 	// On given spans expansion only ties short forms to earlier full
 	// forms among them; it adds mentions only when spotting.
-	s.mentions, scores = l.expand(text, s.toks, &s.norm, s.mentions, scores, spans == nil)
+	s.mentions, scores = l.expand(text, s.toks, &s.norm, &quoted, s.mentions, scores, spans == nil)
 	l.teamsOfPlaces(text, s.toks, &s.norm, story, s.mentions, scores)
 	l.qualify(text, s.toks, &s.norm, s.mentions, scores)
 	l.cohere(text, s.toks, s.mentions, scores)

@@ -352,16 +352,17 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 // LUCKY WIN") is a name only where something gives back the case the
 // line took away: each word is one the document writes with a capital
 // inside a sentence ("Japan ... against Japan"), a dotted abbreviation
-// ("U.S."), or a proper noun of the KB's strings no given name, and the
-// span's sense is a person, an organisation or a place. "SOCCER" and
-// "GET LUCKY" are no names.
+// ("U.S."), or a proper noun of the KB's strings (surfaceEntry.properNoun)
+// where the span's sense is a person, an organisation or a place.
+// "SOCCER" and "GET LUCKY" are no names.
 func (l *Linker) shoutedName(text string, toks []token, norm *normTokens, named map[string]bool, from, to int, e *surfaceEntry) bool {
+	entity := namedEntity(&e.cands[0])
 	for k := from; k < to; k++ {
 		if named[norm.of(k)] || strings.Contains(text[toks[k].start:toks[k].end], ".") {
 			continue
 		}
 		key, ok := l.walkPhrase(norm, k, k+1)
-		if !ok || !l.cands.get(key).properNoun || !namedEntity(&e.cands[0]) {
+		if !entity || !ok || !l.cands.get(key).properNoun {
 			return false
 		}
 	}

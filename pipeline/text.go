@@ -200,13 +200,17 @@ func isAbbreviationDot(text string, i int, toks []token) bool {
 }
 
 // opensWithFunctionWord: s opens with a capitalised function word ("In",
-// "The"), which only a sentence's start capitalises.
+// "The", "A"), which only a sentence's start capitalises; "A." is an
+// initial ("J. A. Smith").
 func opensWithFunctionWord(s string) bool {
 	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
 	if end < 0 {
 		end = len(s)
 	}
 	w := s[:end]
+	if end == 1 && end < len(s) && s[end] == '.' {
+		return false
+	}
 	return w != "" && w[0] >= 'A' && w[0] <= 'Z' && isFunctionWord(strings.ToLower(w))
 }
 

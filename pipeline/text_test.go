@@ -139,3 +139,15 @@ func TestMarkShouted(t *testing.T) {
 		}
 	}
 }
+
+// After an abbreviation's dot, the article "A" opens a sentence, the
+// initial "A." does not.
+func TestInitialAfterAnAbbreviationIsNoArticle(t *testing.T) {
+	for text, want := range map[string]bool{"He met Prof. A. Jones.": false, "Ask Acme Corp. A spokesman replied.": true} {
+		for _, tk := range tokenize(text, nil) {
+			if text[tk.start:tk.end] == "A" && tk.sentenceStart != want {
+				t.Errorf("%q: A sentenceStart = %v, want %v", text, tk.sentenceStart, want)
+			}
+		}
+	}
+}

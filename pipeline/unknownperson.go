@@ -25,11 +25,10 @@ var unknownPersonName = &surfaceEntry{person: true}
 // unknownPersons adds the names of persons the KB does not know to the
 // spotted mentions (in token order), replacing the spotter's mentions of
 // their words.
-func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, mentions []mention) []mention {
+func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, quoted *speakers, mentions []mention) []mention {
 	var covering []int // token → the mention holding it, or -1; built when needed
 	var added []mention
 	drop := map[int]bool{}
-	var quoted speakers
 	for i := 0; i+1 < len(toks); i++ {
 		if !toks[i].upper || !toks[i+1].upper && !surnameParticle(text, toks, i+1) || !nameWordsJoined(text, toks, i) {
 			continue
@@ -43,7 +42,7 @@ func (l *Linker) unknownPersons(text string, toks []token, norm *normTokens, men
 		}
 		name := text[toks[i].start:toks[last].end]
 		if !isTitleCaseWord(text[toks[last].start:toks[last].end]) ||
-			!l.isGivenName(text, toks, norm, i) && !l.toldOfAsPerson(text, toks, norm, &quoted, i, last) {
+			!l.isGivenName(text, toks, norm, i) && !l.toldOfAsPerson(text, toks, norm, quoted, i, last) {
 			continue
 		}
 		if t, ok := kb.ClassOfName(name); ok && t != kb.PER {
@@ -219,17 +218,10 @@ func (l *Linker) opensWithGivenName(norm *normTokens, i int) bool {
 	return ok && l.kb.SurfaceOf(key).GivenName
 }
 
-// surnameParticles are the lower-case words inside persons' names between
-// the given name and the surname.
-var surnameParticles = map[string]struct{}{
-	"van": {}, "von": {}, "der": {}, "den": {}, "de": {}, "del": {}, "della": {}, "da": {}, "di": {}, "du": {},
-	"la": {}, "le": {}, "ter": {}, "ten": {}, "bin": {}, "ibn": {},
-}
-
-// surnameParticle: token i is one of surnameParticles, in lower case.
+// surnameParticle: token i is a particle of persons' names, as the KB
+// reads inverted names (kb.IsNameParticle: "van", "der", "ibn").
 func surnameParticle(text string, toks []token, i int) bool {
-	_, ok := surnameParticles[text[toks[i].start:toks[i].end]]
-	return ok
+	return kb.IsNameParticle(text[toks[i].start:toks[i].end])
 }
 
 // nameWordsJoined: tokens i and i+1 are words of one name, apart by
