@@ -60,3 +60,22 @@ func TestNameAfterInIsAPlace(t *testing.T) {
 		}
 	}
 }
+
+// A place's name capitalised inside a sentence is a name even where the
+// place holds less than half of its prior: the common word's sense is the
+// lower-case one. Opening a sentence, the word stays a common word.
+func TestPlaceCapitalisedInsideASentenceIsAName(t *testing.T) {
+	dict := "Phoenix\tPhoenix,_Arizona\t0.4\nphoenix\tPhoenix_(mythology)\t0.3\nPhoenix, Arizona\tPhoenix,_Arizona\t1.0\n" +
+		"Phoenix Suns\tPhoenix_Suns\t1.0\nPhoenix lander\tPhoenix_(spacecraft)\t1.0\nPhoenix band\tPhoenix_(band)\t1.0\n"
+	sums := summariesJSON(
+		[3]string{"Phoenix, Arizona", "City in Arizona, United States", "Geography"},
+		[3]string{"Phoenix (mythology)", "Immortal bird of Greek myths", "Philosophy and religion"},
+	)
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)), kb.Summaries(writeTemp(t, "summaries.json", sums)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	wantLinks(t, "The flight went from Denver to Phoenix on Friday.", titles(linkText(t, l, "The flight went from Denver to Phoenix on Friday.")),
+		map[string]string{"Phoenix": "Phoenix, Arizona"})
+	if got, ok := titles(linkText(t, l, "Phoenix rising is an old image."))["Phoenix"]; ok {
+		t.Errorf("a sentence's first word linked to %q", got)
+	}
+}

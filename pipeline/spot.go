@@ -332,6 +332,13 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		if afterThe(text, toks, from) {
 			floor = min(floor, commonWordPriorAfterThe)
 		}
+		if isPlace(&e.cands[0]) {
+			// a place capitalised where a capital says a name ("a flight
+			// to Phoenix", "north Georgia") is the place, however many
+			// other senses share the prior: the word's own is the
+			// lower-case one
+			floor = min(floor, placedPlacePrior)
+		}
 		if !toks[from].sentenceStart && !toks[from].shouted && inPlace(text, toks, from) && placeAbove(e, placedPlacePrior) {
 			// "in Phoenix", "near Memphis": the word after a place's
 			// preposition names a place (placesIn narrows it to them)
