@@ -17,7 +17,7 @@ import (
 var classWords = func() map[string]Type {
 	m := map[string]Type{}
 	for typ, words := range map[Type]string{
-		PER:  "politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|model|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy",
+		PER:  "politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|model|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy|player|leader|ruler|magnate|industrialist|philanthropist|businessperson|founder|prophet|polymath|scholar|playwright|screenwriter|filmmaker|monk|nun|soldier|officer|commander|physician|surgeon|astronomer|psychologist|sociologist|linguist",
 		ORG:  "company|corporation|conglomerate|manufacturer|automaker|airline|bank|retailer|brand|business|firm|enterprise|organization|organisation|agency|political party|party|trade union|union|alliance|association|federation|league|club|football club|sports team|team|band|musical group|group|orchestra|choir|university|college|school|institute|academy|newspaper|magazine|broadcaster|television network|network|publisher|record label|studio|charity|foundation|non-profit|nonprofit|ngo|militant group|army|navy|air force|police|ministry|department|government|parliament|legislature|congress|senate|council|court|committee|commission|tribunal|church",
 		LOC:  "city|town|village|hamlet|municipality|commune|capital|metropolis|suburb|neighborhood|neighbourhood|borough|county|district|province|prefecture|state of|u.s. state|state in|federal state|region|country|nation|sovereign state|island|archipelago|peninsula|continent|river|lake|sea|ocean|bay|gulf|strait|mountain|mountain range|volcano|desert|valley|forest|national park|park|canyon|waterfall|glacier|airport|stadium|arena|bridge|building|skyscraper|tower|castle|palace|cathedral|temple|mosque|museum|square|street|road|highway|canal|dam|territory|colony|kingdom|empire|republic|emirate|place in|area of|location",
 		MISC: "film|movie|album|song|single|novel|book|poem|play|opera|musical|television series|tv series|sitcom|video game|game|software|operating system|programming language|language|religion|war|battle|election|treaty|event|festival|award|prize|disease|drug|chemical|element|compound|species|genus|family of|plant|animal|concept|theory|method|technique|sport|cuisine|dish|food|beverage|currency|ship|aircraft|car|vehicle|weapon|painting|sculpture|holiday|ideology|movement|period|era|dynasty|century|revolution|crisis|disaster|earthquake|pandemic|epidemic|law|act|standard|protocol|unit",
@@ -41,33 +41,80 @@ var lifeYears = regexp.MustCompile(`\((born \d{3,4}|c?\.? ?\d{3,4}\s*[–-]\s*\d
 
 // typeOfText types a short description ("American businessman (born
 // 1960)", "Capital and largest city of Germany", "American electric
-// vehicle manufacturer") by the last class word of its head phrase: in
-// English the head noun ends the phrase, and what precedes it modifies it.
-// Without a class word in the head, the last one of the whole text counts.
+// vehicle manufacturer") or a title's qualifier ("musician", "1998 film")
+// by the head noun of its head phrase: in English the head noun ends the
+// phrase and what precedes it modifies it, so a class word counts only
+// there ("American business magnate" is no business, "Atomic model
+// introduced by Niels Bohr" no fashion model, "Decrease in the general
+// price level" no general). A head of a class phrase that runs on into
+// the next words ("King of France", "President of the United States")
+// counts where a name follows. A head that names no class leaves the
+// type unknown.
 func typeOfText(d string) (Type, bool) {
 	words, head := classTokens(d)
-	for _, n := range []int{head, len(words)} {
-		best, typ := -1, MISC
-		for i := 0; i < n; i++ {
-			for k := min(3, n-i); k >= 1; k-- {
-				if t, ok := classWords[strings.Join(words[i:i+k], " ")]; ok {
-					if end := i + k; end > best {
-						best, typ = end, t
-					}
-					break
-				}
-			}
-		}
-		if best >= 0 {
-			return typ, true
+	if head == 0 {
+		return MISC, false
+	}
+	for k := min(3, head); k >= 1; k-- {
+		if t, ok := classWords[strings.Join(words[head-k:head], " ")]; ok {
+			return t, true
 		}
 	}
-	// years in brackets without a class word: a life ("Businessman (born
-	// 1971)" has one; "English rock band (1968–1980)" is a band's career)
-	if strings.ContainsAny(d, "0123456789") && lifeYears.MatchString(d) {
+	if head < len(words) && namedAfter(d, words[head]) {
+		if t, ok := classWords[words[head-1]+" "+words[head]]; ok {
+			return t, true
+		}
+	}
+	// years in brackets after an agent noun: a life ("Italian
+	// rhetorician (120–180)"); after any other head they are a period's
+	// ("Nationwide armed struggle in Mexico (1910–1920)")
+	if agentNoun(words[head-1]) && strings.ContainsAny(d, "0123456789") && lifeYears.MatchString(d) {
 		return PER, true
 	}
 	return MISC, false
+}
+
+// typeOfName types a name by a class word anywhere in it: a name may open
+// with its class ("Lake Burton", "Saint Mary", "Fort Worth") or end with
+// it ("Charles River", "Grace Church"). False when it holds none.
+func typeOfName(name string) (Type, bool) {
+	words, _ := classTokens(name)
+	best, typ := -1, MISC
+	for i := range words {
+		for k := min(3, len(words)-i); k >= 1; k-- {
+			if t, ok := classWords[strings.Join(words[i:i+k], " ")]; ok {
+				if end := i + k; end > best {
+					best, typ = end, t
+				}
+				break
+			}
+		}
+	}
+	return typ, best >= 0
+}
+
+// namedAfter: the words of d after the head stop stop, past an article,
+// start with a capital ("King of France", "President of the United
+// States", not "State of being real").
+func namedAfter(d, stop string) bool {
+	i := strings.Index(strings.ToLower(d), " "+stop+" ")
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimPrefix(d[i+len(stop)+2:], "the ")
+	return unicode.IsUpper(firstRune(rest))
+}
+
+// agentNoun: a word formed as a doer's ("reformer", "satirist",
+// "rhetorician", "ruler"), the heads of persons' descriptions that no
+// class list can hold in full.
+func agentNoun(w string) bool {
+	for _, suffix := range []string{"er", "or", "ist", "ian"} {
+		if len(w) > len(suffix)+2 && strings.HasSuffix(w, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // classTokens splits a description into lower-case words (letters,
@@ -210,7 +257,7 @@ func personShaped(title string, given map[string]bool, qualifiers textTypes) boo
 			return false
 		}
 	}
-	if _, classWord := typeOfText(base); classWord {
+	if _, classWord := typeOfName(base); classWord {
 		return false
 	}
 	if base != title {
@@ -225,4 +272,4 @@ func personShaped(title string, given map[string]bool, qualifiers textTypes) boo
 // LOC, "Grace Church" ORG, "Saint Mary" PER); false when it holds none
 // ("Stephanie Hoff"). The pipeline reads a pair of capitalised words
 // the KB does not know with it.
-func ClassOfName(name string) (Type, bool) { return typeOfText(name) }
+func ClassOfName(name string) (Type, bool) { return typeOfName(name) }

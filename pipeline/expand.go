@@ -84,9 +84,9 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *spe
 		}
 		// a person the KB knows by name only may be untyped ("Mal
 		// Moore"): a given name opening the name says it is one, and so
-		// does the story quoting its last word ("said Moore",
-		// quotedPerson)
-		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.quotedPerson(text, toks, norm, quoted, m)) {
+		// do the story quoting its last word ("said Moore") and a
+		// role beside it ("adviser Mowaffak al-Rubaie"): toldOfByName
+		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.toldOfByName(text, toks, norm, quoted, m)) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			// "The Donald" is Donald Trump, and "The" no given name
 			if first := norm.of(m.tokFrom); !isFunctionWord(first) {
@@ -130,6 +130,8 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *spe
 		if m.tokTo-m.tokFrom == 1 {
 			if full, ok := aliases[shortKey(text, toks, norm, m.tokFrom)]; ok && follows(full, m.tokFrom) && standsAt(full, m.tokFrom) {
 				m.follows = full.mention
+				m.tokFrom = withParticle(text, toks, m.tokFrom)
+				m.start = toks[m.tokFrom].start
 			}
 		}
 	}
@@ -144,11 +146,22 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *spe
 		if !ok || !follows(full, t) || !standsAt(full, t) {
 			continue
 		}
-		mentions = append(mentions, mention{tokFrom: t, tokTo: t + 1, start: tok.start, end: tok.end, norm: norm.of(t),
+		from := withParticle(text, toks, t)
+		mentions = append(mentions, mention{tokFrom: from, tokTo: t + 1, start: toks[from].start, end: tok.end, norm: norm.of(t),
 			entry: mentions[full.mention].entry, follows: full.mention})
 		scores = append(scores, mentionScores{best: -1, second: -1})
 	}
 	return mentions, scores
+}
+
+// withParticle is the first token of the short form at token t: the
+// particle joined to it by a hyphen, where one is ("al-Rubaie" after
+// "Mowaffak al-Rubaie"), else t.
+func withParticle(text string, toks []token, t int) int {
+	if t > 0 && opensWithParticle(text, toks, t-1) {
+		return t - 1
+	}
+	return t
 }
 
 // commonWordOpening: token t opens a sentence and is a common word ("Can

@@ -41,11 +41,13 @@ func (s *speakers) has(text string, toks []token, norm *normTokens, word string)
 	return s.words[word]
 }
 
-// quotedPerson: the mention, a name of two words or more, is a person's
-// by the story's quotes: its last word is a speaker, and its first no
-// common word (companies speak too: "Home Depot said").
-func (l *Linker) quotedPerson(text string, toks []token, norm *normTokens, quoted *speakers, m *mention) bool {
-	if !quoted.has(text, toks, norm, norm.of(m.tokTo-1)) {
+// toldOfByName: the mention, a name of two words or more whose first
+// word is no common one (companies speak too: "Home Depot said"), is a
+// person's by what the story tells of it: its last word is a speaker
+// ("said Moore"), or a person's role stands before it or after it
+// ("adviser Mowaffak al-Rubaie", "Mal Moore, athletics director").
+func (l *Linker) toldOfByName(text string, toks []token, norm *normTokens, quoted *speakers, m *mention) bool {
+	if !quoted.has(text, toks, norm, norm.of(m.tokTo-1)) && !roleBefore(text, toks, m.tokFrom) && !roleFollows(text, toks, m.tokTo-1) {
 		return false
 	}
 	key, ok := l.walkPhrase(norm, m.tokFrom, m.tokFrom+1)

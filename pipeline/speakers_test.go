@@ -38,3 +38,42 @@ func TestQuotedSurnameFollowsTheName(t *testing.T) {
 		t.Errorf("%q: Depot linked to %q, want a company's word left alone", company, got)
 	}
 }
+
+// A person's role beside a name the KB knows by name only says it is a
+// person's too, and the surname that follows keeps the name's particle
+// ("al-Rubaie" is the span, not "Rubaie").
+func TestRoleBesideTheNameMakesItAPerson(t *testing.T) {
+	// the surname alone is a string of the KB or none
+	for _, dict := range []string{"Mowaffak al-Rubaie\tMowaffak_al-Rubaie\t1.0\nRubaie\tRubai\t0.6\n", "Mowaffak al-Rubaie\tMowaffak_al-Rubaie\t1.0\n"} {
+		testRoleBesideTheName(t, dict)
+	}
+}
+
+func testRoleBesideTheName(t *testing.T, dict string) {
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict)))
+	l := cheapLinker(t, k, NILThreshold(0))
+	for _, text := range []string{
+		`The arrests were confirmed by security adviser Mowaffak al-Rubaie. A judge accused al-Rubaie of the leak.`,
+		`Mowaffak al-Rubaie, the security adviser, confirmed the arrests. A judge accused al-Rubaie of the leak.`,
+	} {
+		res := linkText(t, l, text)
+		var found bool
+		for _, m := range res.Links {
+			if m.Start > 60 && m.Title == "Mowaffak al-Rubaie" {
+				found = true
+				if m.Mention != "al-Rubaie" {
+					t.Errorf("%q: the surname's span is %q, want al-Rubaie", text, m.Mention)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: the surname does not follow the name: %v", text, titles(res))
+		}
+	}
+	const noRole = `The arrests were confirmed by Mowaffak al-Rubaie. A judge accused al-Rubaie of the leak.`
+	for _, m := range linkText(t, l, noRole).Links {
+		if m.Start > 50 && m.Title == "Mowaffak al-Rubaie" {
+			t.Errorf("%q: %q follows the name with no role beside it", noRole, m.Mention)
+		}
+	}
+}

@@ -133,13 +133,19 @@ func (l *Linker) toldOfAsPerson(text string, toks []token, norm *normTokens, quo
 	if key, ok := l.walkPhrase(norm, first, first+1); ok && float64(l.kb.SurfaceOf(key).Zipf) >= l.cfg.commonZipf {
 		return false
 	}
-	word := func(k int) string { return strings.ToLower(text[toks[k].start:toks[k].end]) }
-	if first > 0 {
-		if _, ok := roleNouns[word(first-1)]; ok {
-			return true
-		}
+	return roleBefore(text, toks, first) || quoted.has(text, toks, norm, norm.of(first)) || quoted.has(text, toks, norm, norm.of(last)) ||
+		roleFollows(text, toks, last)
+}
+
+// roleBefore: a person's role stands right before token first
+// ("spokeswoman Roxanne Hercules", "security adviser Mowaffak
+// al-Rubaie").
+func roleBefore(text string, toks []token, first int) bool {
+	if first == 0 {
+		return false
 	}
-	return quoted.has(text, toks, norm, norm.of(first)) || quoted.has(text, toks, norm, norm.of(last)) || roleFollows(text, toks, last)
+	_, ok := roleNouns[strings.ToLower(text[toks[first-1].start:toks[first-1].end])]
+	return ok
 }
 
 // roleNouns are the roles news gives persons next to their names.
@@ -148,6 +154,7 @@ var roleNouns = map[string]struct{}{
 	"professor": {}, "director": {}, "lawyer": {}, "attorney": {}, "researcher": {}, "scientist": {},
 	"official": {}, "manager": {}, "coordinator": {}, "engineer": {}, "author": {}, "writer": {}, "reporter": {},
 	"correspondent": {}, "chairman": {}, "chairwoman": {}, "executive": {}, "founder": {}, "resident": {},
+	"adviser": {}, "advisor": {}, "aide": {}, "prosecutor": {}, "envoy": {}, "ambassador": {}, "negotiator": {},
 }
 
 // maxRoleWords is how many words the role after a name is at most into
