@@ -261,9 +261,34 @@ func TestTypeOfText(t *testing.T) {
 		"Italian sculptor (1475–1564)":                  PER,
 		"Serbian-American engineer (1856–1943)":         PER,
 		"U.S. state": LOC,
+		// the head noun decides, not a class word that modifies it
+		"American business magnate (1918–1992)":        PER,
+		"Leader of the Soviet Union from 1964 to 1982": PER,
+		// a class phrase that runs past the head stop, where a name follows
+		"King of France (1643–1715)":            PER,
+		"State of the United States of America": LOC,
+		// years after an agent noun are a life
+		"Roman rhetorician (120–180)": PER,
 	} {
 		if got, ok := typeOfText(text); !ok || got != want {
 			t.Errorf("typeOfText(%q) = %v, %v; want %v", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{
+		"Decrease in the general price level",           // "general" modifies nothing of the head
+		"Atomic model introduced by Niels Bohr in 1913", // a model, not a fashion model
+		"Government system where political power lies with the people",
+		"Nationwide armed struggle in Mexico (1910–1920)", // a period's years, not a life
+		"State of being real",                             // no name after "of"
+		"Area of mathematics",
+	} {
+		if got, ok := typeOfText(text); ok {
+			t.Errorf("typeOfText(%q) = %v; want unknown", text, got)
+		}
+	}
+	for name, want := range map[string]Type{"Lake Burton": LOC, "Charles River": LOC, "Grace Church": ORG, "Saint Mary": PER} {
+		if got, ok := ClassOfName(name); !ok || got != want {
+			t.Errorf("ClassOfName(%q) = %v, %v; want %v (a name may open with its class)", name, got, ok, want)
 		}
 	}
 	if _, ok := typeOfText("ice hockey"); ok { // a sport names no class of entity: unknown
@@ -616,6 +641,32 @@ func TestFirmsNamedAfterPersonsAreNoPersons(t *testing.T) {
 	words := "brokerage\t3.1\npainter\t4.0\n"
 	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), WordFrequencies(writeFile(t, "words.tsv", words)))
 	for title, person := range map[string]bool{"Merrill Lynch": false, "Merrill Kahn": true, "Merrill Securities": false} {
+		id, ok := k.EntityByTitle(title)
+		if !ok {
+			t.Fatalf("%s is not in the KB", title)
+		}
+		if got := k.Entity(id).Type; (got == PER) != person {
+			t.Errorf("%s typed %v, want a person %v", title, got, person)
+		}
+	}
+}
+
+// A summary whose topic is one of things ("Technology") keeps a title
+// shaped like a person's from being typed a person ("London Underground",
+// where "London" opens persons' names); a topic of stories' characters
+// ("Arts") does not, nor does a title without a summary.
+func TestSummaryTopicOfThingsIsNoPerson(t *testing.T) {
+	var dict strings.Builder
+	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
+		dict.WriteString(surname + ", London\tLondon_" + surname + "\t1.0\n")
+		dict.WriteString(surname + ", Robin\tRobin_" + surname + "\t1.0\n")
+	}
+	dict.WriteString("London Underground\tLondon_Underground\t1.0\nLondon Smith\tLondon_Smith\t1.0\nRobin Hood\tRobin_Hood\t1.0\n")
+	sums := `{"title": "London Underground", "extract": "The London Underground is a rapid transit system.", "description": "Rapid transit system in England", "topic": "Technology"}
+{"title": "Robin Hood", "extract": "Robin Hood is a legendary outlaw.", "description": "Heroic outlaw in English folklore", "topic": "Arts"}
+`
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), Summaries(writeFile(t, "sums.jsonl", sums)))
+	for title, person := range map[string]bool{"London Underground": false, "London Smith": true, "Robin Hood": true} {
 		id, ok := k.EntityByTitle(title)
 		if !ok {
 			t.Fatalf("%s is not in the KB", title)

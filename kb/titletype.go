@@ -17,8 +17,8 @@ import (
 var classWords = func() map[string]Type {
 	m := map[string]Type{}
 	for typ, words := range map[Type]string{
-		PER:  "politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|model|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy|player|leader|ruler|magnate|industrialist|philanthropist|businessperson|founder|prophet|polymath|scholar|playwright|screenwriter|filmmaker|monk|nun|soldier|officer|commander|physician|surgeon|astronomer|psychologist|sociologist|linguist",
-		ORG:  "company|corporation|conglomerate|manufacturer|automaker|airline|bank|retailer|brand|business|firm|enterprise|organization|organisation|agency|political party|party|trade union|union|alliance|association|federation|league|club|football club|sports team|team|band|musical group|group|orchestra|choir|university|college|school|institute|academy|newspaper|magazine|broadcaster|television network|network|publisher|record label|studio|charity|foundation|non-profit|nonprofit|ngo|militant group|army|navy|air force|police|ministry|department|government|parliament|legislature|congress|senate|council|court|committee|commission|tribunal|church",
+		PER:  "politician|businessman|businesswoman|entrepreneur|footballer|soccer player|basketball player|baseball player|ice hockey player|tennis player|cricketer|golfer|boxer|wrestler|athlete|racing driver|cyclist|swimmer|actor|actress|singer|songwriter|rapper|musician|guitarist|drummer|pianist|composer|conductor|painter|sculptor|photographer|poet|novelist|writer|author|journalist|philosopher|theologian|scientist|physicist|chemist|mathematician|biologist|economist|historian|engineer|inventor|astronaut|explorer|lawyer|judge|diplomat|general|admiral|monarch|king of|queen of|emperor|empress|pharaoh|sultan|pope|saint|bishop|priest|rabbi|president of|prime minister|chancellor of|statesman|stateswoman|film director|director|producer|comedian|fashion model|supermodel|chef|activist|royal|prince|princess|duke|coach|manager|executive|chief executive|ceo|socialite|dancer|designer|architect|aviator|criminal|spy|player|leader|ruler|magnate|industrialist|philanthropist|businessperson|founder|prophet|polymath|scholar|playwright|screenwriter|filmmaker|monk|nun|soldier|officer|commander|physician|surgeon|astronomer|psychologist|sociologist|linguist",
+		ORG:  "company|corporation|conglomerate|manufacturer|automaker|airline|bank|retailer|brand|business|firm|enterprise|organization|organisation|agency|political party|party|trade union|union|alliance|association|federation|league|club|football club|sports team|team|band|musical group|group|orchestra|choir|university|college|school|institute|academy|newspaper|magazine|broadcaster|television network|network|publishing house|record label|studio|charity|foundation|non-profit|nonprofit|ngo|militant group|army|navy|air force|police|ministry|department|government|parliament|legislature|congress|senate|council|court|committee|commission|tribunal|church",
 		LOC:  "city|town|village|hamlet|municipality|commune|capital|metropolis|suburb|neighborhood|neighbourhood|borough|county|district|province|prefecture|state of|u.s. state|state in|federal state|region|country|nation|sovereign state|island|archipelago|peninsula|continent|river|lake|sea|ocean|bay|gulf|strait|mountain|mountain range|volcano|desert|valley|forest|national park|park|canyon|waterfall|glacier|airport|stadium|arena|bridge|building|skyscraper|tower|castle|palace|cathedral|temple|mosque|museum|square|street|road|highway|canal|dam|territory|colony|kingdom|empire|republic|emirate|place in|area of|location",
 		MISC: "film|movie|album|song|single|novel|book|poem|play|opera|musical|television series|tv series|sitcom|video game|game|software|operating system|programming language|language|religion|war|battle|election|treaty|event|festival|award|prize|disease|drug|chemical|element|compound|species|genus|family of|plant|animal|concept|theory|method|technique|sport|cuisine|dish|food|beverage|currency|ship|aircraft|car|vehicle|weapon|painting|sculpture|holiday|ideology|movement|period|era|dynasty|century|revolution|crisis|disaster|earthquake|pandemic|epidemic|law|act|standard|protocol|unit",
 	} {
@@ -208,16 +208,24 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// summaryTopicTypes maps the topics of summary files to a type when the
-// description says nothing: only "People" is specific enough.
+// typeOfTopic types a summary by its topic when the description says
+// nothing: "People" are persons, "Geography" places; the topics of
+// things ("Mathematics", "Technology", "History": "RGB color model",
+// "London Underground", "Norman Conquest") hold no person, so a title's
+// shape ("London" and "Norman" open persons' names) must not make one
+// (MISC, known). Stories' characters are persons ("Arts": "Robin Hood";
+// "Philosophy and religion": "Elijah"), and an uncategorised topic
+// says nothing.
 func typeOfTopic(topic string) (Type, bool) {
-	if topic == "People" {
+	switch topic {
+	case "People":
 		return PER, true
-	}
-	if topic == "Geography" {
+	case "Geography":
 		return LOC, true
+	case "Arts", "Philosophy and religion", "Uncategorized", "":
+		return MISC, false
 	}
-	return MISC, false
+	return MISC, true
 }
 
 // givenNames collects the given names the titles themselves list: the
