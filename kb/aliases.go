@@ -269,8 +269,12 @@ func (l *aliasLoader) read(ctx context.Context, r io.Reader, path string) error 
 // machinery that web anchors link to by the thousand, whatever they say
 // (6,069 strings of the dictionary name the Main Page, "Supreme Court"
 // and "I'm" among them; 33,369 Polish words the IPA chart for Polish).
+// The project's pages also come with their namespace's colon lost
+// ("Wikipedia Copyright" is the first sense of "Center", "Wikipedia Help"
+// of "Help"): every "Wikipedia …" title goes, the few articles among them
+// ("Wikipedia in culture") with them.
 func entityTitle(t string) bool {
-	if t == "" || strings.HasPrefix(t, "List of ") || strings.HasSuffix(t, "(disambiguation)") {
+	if t == "" || strings.HasPrefix(t, "List of ") || strings.HasSuffix(t, "(disambiguation)") || strings.HasPrefix(t, "Wikipedia ") {
 		return false
 	}
 	switch {

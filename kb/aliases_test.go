@@ -415,15 +415,19 @@ func TestMiddleInitialsLeftOut(t *testing.T) {
 // The pages of Wikipedia's machinery are no entities, however many web
 // anchors link to them.
 func TestAliasDictionaryDropsWikipediaMachinery(t *testing.T) {
-	dict := "Supreme Court\tMain_Page\t0.6\nsupreme court\tSupreme_Court_of_the_United_States\t0.9\nkot\tIPA_chart_for_Polish\t1.0\nAlive\tLiving_people\t1.0\n"
+	dict := "Supreme Court\tMain_Page\t0.6\nsupreme court\tSupreme_Court_of_the_United_States\t0.9\nkot\tIPA_chart_for_Polish\t1.0\nAlive\tLiving_people\t1.0\n" +
+		"Center\tWikipedia_Copyright\t0.4\ncenter\tCenter_(basketball)\t0.5\n"
 	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict)))
 	if got := titlesOf(k, k.Lookup("Supreme Court")); len(got) != 1 || got[0] != "Supreme Court of the United States" {
 		t.Errorf("Supreme Court: %v, want the court alone", got)
 	}
-	for _, title := range []string{"Main Page", "IPA chart for Polish", "Living people"} {
+	for _, title := range []string{"Main Page", "IPA chart for Polish", "Living people", "Wikipedia Copyright"} {
 		if _, ok := k.EntityByTitle(title); ok {
 			t.Errorf("%s is an entity", title)
 		}
+	}
+	if got := titlesOf(k, k.Lookup("Center")); len(got) != 1 || got[0] != "Center (basketball)" {
+		t.Errorf("Center: %v, want the basketball position alone", got)
 	}
 }
 
