@@ -680,3 +680,23 @@ func TestSummaryTopicOfThingsIsNoPerson(t *testing.T) {
 		}
 	}
 }
+
+// A string's listed sense is its most frequent one: what the string
+// leaves to other senses is spread by their prominence, but no other
+// sense gets more of it than the listed one has. "Spirit" means the rover
+// 45% of the time; the concept, named by thirty strings, does not take
+// the other 55% and with it the lead.
+func TestLeftoverSharesStayUnderTheListedSense(t *testing.T) {
+	var dict strings.Builder
+	dict.WriteString("Spirit\tSpirit_rover\t0.45\nSpirit rover\tSpirit_rover\t1.0\nSpirit (comics)\tSpirit_(comics)\t1.0\n")
+	for _, w := range strings.Fields("soul ghost mind breath essence psyche anima vigour mettle spunk heart nerve morale temper mood") {
+		fmt.Fprintf(&dict, "%s\tSpirit\t1.0\nthe %s\tSpirit\t1.0\n", w, w)
+	}
+	sums := `{"title": "Spirit", "extract": "A spirit is a supernatural being.", "description": "Supernatural being", "topic": "Philosophy and religion"}` + "\n"
+	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), Summaries(writeFile(t, "sums.jsonl", sums)))
+	c := k.Lookup("Spirit")
+	rover, concept := priorOf(k, c, "Spirit rover"), priorOf(k, c, "Spirit")
+	if concept <= 0 || rover+0.001 < concept {
+		t.Errorf("Spirit: rover %.3f, concept %.3f; want the concept a candidate under the listed sense (%v)", rover, concept, titlesOf(k, c))
+	}
+}
