@@ -298,6 +298,11 @@ func (l *Linker) spottable(text string, toks []token, from, to int, e *surfaceEn
 		if termOf(word) == 0 && !isAcronym(word) {
 			return false // a stop word, a number or a lone letter
 		}
+		if isDottedInitials(word) {
+			// "U.S. officials say": initials are no word of the language,
+			// however common the one they spell ("us")
+			return true
+		}
 	}
 	// The place of a wire dateline ("Beirut 8-15 (AFP) -") opens the
 	// text, but its capital is a name's.
@@ -471,6 +476,19 @@ func isAcronym(word string) bool {
 	return n >= 2
 }
 
+// isDottedInitials: word is two or more capitals each followed by a dot,
+// the last dot optional ("U.S.", "U.N.", "D.C").
+func isDottedInitials(word string) bool {
+	n := 0
+	for i := 0; i < len(word); i += 2 {
+		if word[i] < 'A' || word[i] > 'Z' || i+1 < len(word) && word[i+1] != '.' {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
 // partOfLongerName reports whether a one-word match is only a piece of a
 // longer capitalised name the KB does not know ("Bank" of "World Bank",
 // "Co" of "Toyota Motor Co."): linking the piece would link the wrong
@@ -492,8 +510,8 @@ func partOfLongerName(text string, toks []token, from, to, limit int) bool {
 		return true
 	}
 	for j := from - 1; j >= 0 && joined(j, j+1); j-- {
-		if !toks[j].upper {
-			break
+		if !toks[j].upper || allDigits(text[toks[j].start:toks[j].end]) {
+			break // a number before a name counts it ("the 75 U.S. communities")
 		}
 		if _, title := honorifics[text[toks[j].start:toks[j].end]]; !title && !toks[j].sentenceStart {
 			return true

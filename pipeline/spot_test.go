@@ -39,9 +39,11 @@ HEAT	Heat_(magazine)	0.2
 Heat!	Heat_(band)	0.2
 Heat?	Heat_(album)	0.2
 heat	Heat	0.3
+U.S.	United_States	0.9
+us	Us_(album)	0.5
 `
 
-const spotWords = "instead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nolympics\t4.6\n"
+const spotWords = "us\t6.48\ninstead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nolympics\t4.6\n"
 
 func spotKB(t *testing.T) *kb.KB {
 	t.Helper()
@@ -82,6 +84,10 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// an Arabic name's article joined by a hyphen is part of the name;
 		// another lower-case word before a hyphen opens none
 		{"A leader of al-Qaeda spoke to a member at-Large in Berlin.", map[string]string{"al-Qaeda": "Al-Qaeda", "Berlin": "Berlin"}},
+		// dotted initials are no common word opening a sentence, whatever
+		// word they spell ("us"); a number before a name does not lengthen it
+		{"U.S. officials met in Berlin.", map[string]string{"U.S.": "United States", "Berlin": "Berlin"}},
+		{"A survey of the 75 U.S. communities was released.", map[string]string{"U.S.": "United States"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
@@ -408,5 +414,13 @@ func TestHeadlineInCapitals(t *testing.T) {
 		"Soccer fans saw Get Lucky win.": {"Get Lucky": "Get Lucky"},
 	} {
 		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
+}
+
+func TestDottedInitials(t *testing.T) {
+	for word, want := range map[string]bool{"U.S.": true, "U.N.": true, "D.C": true, "A.": false, "No.": false, "USA": false, "U.s.": false} {
+		if got := isDottedInitials(word); got != want {
+			t.Errorf("isDottedInitials(%q) = %v, want %v", word, got, want)
+		}
 	}
 }
