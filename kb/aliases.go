@@ -739,16 +739,19 @@ func (l *aliasLoader) emit(ctx context.Context) error {
 const casedMinShare = 0.5
 
 // casedSenses returns the spellings of a key, one entry each, that keep a
-// record of their own: written neither in title case nor in lower case
-// nor shouted at length ("ABC", "AP", "iPod"), counted at full weight,
+// record of their own: written neither in title case nor shouted at
+// length ("ABC", "AP", "iPod", "nerve net"), free of scraps of punctuation,
 // and meaning, with at least casedMinShare of their uses, another entity
 // than the key's first candidate. The dictionary is case-exact and
 // right about them where the folded key is not: "ABC" is the American
 // Broadcasting Company (0.78) while "Abc", the key's name, is the
 // disambiguation page; "AP" is the Associated Press, "Ap" the Norwegian
-// Labour Party. Any weighting of one folded key would help one spelling
-// by hurting the other ("BRAN" is Brandy Norwood, "Bran" is not), so the
-// spelling gets its own candidates, weighed as if it were the key's name.
+// Labour Party; "nerve net" is the nerve net, "Nerve Net" an album. Any
+// weighting of one folded key would help one spelling by hurting the
+// other ("BRAN" is Brandy Norwood, "Bran" is not), so the spelling gets
+// its own candidates, weighed as if it were the key's name. The spotter
+// asks for capitalised spellings only; a lower-case one is asked for by
+// a gold span.
 func (l *aliasLoader) casedSenses(group []aliasEntry, rep string, top uint32, cleanest int) []aliasEntry {
 	var out []aliasEntry
 	for i := 0; i < len(group); {
@@ -759,7 +762,7 @@ func (l *aliasLoader) casedSenses(group []aliasEntry, rep string, top uint32, cl
 		spelling := group[i:j]
 		i = j
 		s := spelling[0].surface
-		if s == "" || s == rep || casingRank(s) == 0 || stringWeight(s, cleanest) != weightName {
+		if w := stringWeight(s, cleanest); s == "" || s == rep || casingRank(s) == 0 || w != weightName && w != weightLower {
 			continue
 		}
 		// its most frequent sense and the share of its uses that sense has

@@ -545,7 +545,8 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 	const dict = "ABC\tAmerican_Broadcasting_Company\t0.78\nAbc\tABC\t0.79\nabc\tAlphabet\t0.2\n" +
 		"Bran\tBran\t0.6\nBRAN\tBrandy_Norwood\t0.92\n" +
 		"DAX\tDAX\t0.999\nDax\tDax_(Star_Trek)\t0.3\n" +
-		"CBS\tCBS\t0.9\nCbs\tCBS\t0.5\n"
+		"CBS\tCBS\t0.9\nCbs\tCBS\t0.5\n" +
+		"Nerve Net\tNerve_Net\t0.8\nnerve net\tNerve_net\t0.9\n"
 	// a page links the key under another spelling, so that the key has
 	// link statistics the spelling's record must share
 	pages := []page{{"American Broadcasting Company", "'''American Broadcasting Company''' is a network. [[American Broadcasting Company|Abc]] news, abc news."}}
@@ -560,8 +561,8 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer k.Close()
-	if got := info.Build.Aliases.Cased; got != 3 {
-		t.Errorf("%d spellings with their own candidates, want 3 (ABC, BRAN, DAX)", got)
+	if got := info.Build.Aliases.Cased; got != 4 {
+		t.Errorf("%d spellings with their own candidates, want 4 (ABC, BRAN, DAX, nerve net)", got)
 	}
 	for _, c := range []struct{ surface, first string }{
 		{"ABC", "American Broadcasting Company"},
@@ -569,6 +570,9 @@ func TestSpellingsWithASenseOfTheirOwn(t *testing.T) {
 		{"BRAN", "Brandy Norwood"},
 		{"Bran", "Bran"},
 		{"DAX", "DAX"},
+		// a lower-case spelling has a sense of its own too
+		{"nerve net", "Nerve net"},
+		{"Nerve Net", "Nerve Net"},
 	} {
 		if got := titlesOf(k, k.Lookup(c.surface)); len(got) == 0 || got[0] != c.first {
 			t.Errorf("Lookup(%q) = %v, want %s first", c.surface, got, c.first)
