@@ -52,6 +52,23 @@ func TestTokenizeJoinsWhatTheKBJoins(t *testing.T) {
 	}
 }
 
+// Character references are markup, not words of the text: the newswire's
+// codes ("&QL;", "&UR;") and HTML's ("&amp;", "&#8212;") make no token,
+// while "&" inside a name or standing alone keeps its place.
+func TestTokenizeSkipsCharacterReferences(t *testing.T) {
+	text := "&QL; &UR; By MARK LANDLER &LR; &QC; AT&T and Procter &amp; Gamble &#8212; Johnson & Johnson &QL; Smith &Wesson rifles &Co; " +
+		"&Pneumonoultramicroscopicsilicovolcanoconiosis;"
+	var words []string
+	for _, tk := range tokenize(text, nil) {
+		words = append(words, text[tk.start:tk.end])
+	}
+	// no ";", no reference; a name longer than any reference's is a word
+	want := "By|MARK|LANDLER|AT&T|and|Procter|Gamble|Johnson|Johnson|Smith|Wesson|rifles|Pneumonoultramicroscopicsilicovolcanoconiosis"
+	if got := strings.Join(words, "|"); got != want {
+		t.Fatalf("tokens\n %s\nwant\n %s", got, want)
+	}
+}
+
 // The spotter walks the KB's normalised surfaces token by token: each token
 // must normalise to exactly one KB word. Checked on real news text.
 func TestTokensNormaliseToOneKBWord(t *testing.T) {
