@@ -128,7 +128,7 @@ func (l *Linker) spotRange(text string, toks []token, norm *normTokens, named ma
 			}
 			if st.match && len(found) < len(matches) {
 				switch {
-				case toks[j].upper || j-1 > i && hyphenTail(text, toks, j):
+				case toks[j].upper && !yearAfterLowerWord(text, toks, i, j) || j-1 > i && hyphenTail(text, toks, j):
 					found = append(found, spanMatch{to: j + 1, key: st.key})
 				case j > i:
 					found = append(found, spanMatch{to: j + 1, key: st.key, lowerTail: true})
@@ -205,6 +205,16 @@ func namesItsTitle(phrase string, e *surfaceEntry) bool {
 	}
 	c := &e.cands[0]
 	return strings.HasSuffix(c.title, ")") && c.titleNorm != c.baseNorm && phrase == c.titleNorm
+}
+
+// yearAfterLowerWord: token j is a number after a lower-case word of the
+// span that opens at token i ("Israel in 1967", a web anchor of the
+// Six-Day War): a number capitalises nothing, so the span ends on the
+// lower-case word's phrase, a name only where it is its entity's title
+// (namesItsTitle). After a capitalised word a number is a name's
+// ("Apollo 11", "Windows 95").
+func yearAfterLowerWord(text string, toks []token, i, j int) bool {
+	return j > i && !toks[j-1].upper && allDigits(text[toks[j].start:toks[j].end])
 }
 
 // hyphenTail: token j is the lower-case part of a hyphenated name whose

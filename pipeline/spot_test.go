@@ -41,6 +41,9 @@ Heat?	Heat_(album)	0.2
 heat	Heat	0.3
 U.S.	United_States	0.9
 us	Us_(album)	0.5
+Israel	Israel	0.9
+Israel in 1967	Six-Day_War	0.95
+Apollo 11	Apollo_11	1.0
 `
 
 const spotWords = "us\t6.48\ninstead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nolympics\t4.6\n"
@@ -88,6 +91,10 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// word they spell ("us"); a number before a name does not lengthen it
 		{"U.S. officials met in Berlin.", map[string]string{"U.S.": "United States", "Berlin": "Berlin"}},
 		{"A survey of the 75 U.S. communities was released.", map[string]string{"U.S.": "United States"}},
+		// a number after a lower-case word ends no name ("Israel in 1967"
+		// is an anchor of the war); after a capitalised one it may
+		{"The heights were captured by Israel in 1967 and kept.", map[string]string{"Israel": "Israel"}},
+		{"The crew of Apollo 11 landed.", map[string]string{"Apollo 11": "Apollo 11"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}
