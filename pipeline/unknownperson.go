@@ -210,12 +210,19 @@ func (l *Linker) unknownSurname(norm *normTokens, mentions []mention, covering [
 
 // isGivenName: token i is a given name the KB knows, written as a name
 // ("Al", not "AL"), and not an ordinary word that only opens the sentence
-// ("Will", "May").
+// ("Will", "May"). A given name that is common only as a name ("Ian",
+// "John": the KB's strings write it capitalised, kb.SurfaceInfo.ProperNoun)
+// opens a sentence as a name.
 func (l *Linker) isGivenName(text string, toks []token, norm *normTokens, i int) bool {
-	if !isTitleCaseWord(text[toks[i].start:toks[i].end]) || l.commonWordOpening(toks, norm, i) {
+	if !isTitleCaseWord(text[toks[i].start:toks[i].end]) {
 		return false
 	}
-	return l.opensWithGivenName(norm, i)
+	key, ok := l.walkPhrase(norm, i, i+1)
+	if !ok {
+		return false
+	}
+	info := l.kb.SurfaceOf(key)
+	return info.GivenName && (info.ProperNoun || !l.commonWordOpening(toks, norm, i))
 }
 
 // opensWithGivenName: token i is a string the KB flags as a given name;

@@ -54,6 +54,36 @@ func TestUnknownPersonsSurnameFollowsToNIL(t *testing.T) {
 	}
 }
 
+// A given name that opens a sentence opens a person's name where the word
+// is common only as a name: the KB's strings write "Ian" capitalised
+// (kb.SurfaceInfo.ProperNoun), "will" mostly not.
+func TestGivenNameOpeningASentence(t *testing.T) {
+	var dict strings.Builder
+	for _, surname := range strings.Fields("Gore Pacino Jolson Franken Sharpton Adams Baker Clark Davis Evans Fisher Grant Hughes Irwin Jones King Lewis Moore Nash Owen") {
+		dict.WriteString(surname + ", Ian\tIan_" + surname + "\t1.0\n" + surname + ", Will\tWill_" + surname + "\t1.0\n")
+		dict.WriteString("the will of " + surname + "\tWill_(law)\t1.0\n" + "a will for " + surname + "\tWill_(law)\t1.0\n")
+	}
+	dict.WriteString("Ian\tIan_Gore\t1.0\nWill\tWill_Gore\t1.0\nRohling\tDomestic_violence\t1.0\n")
+	words := "ian\t4.32\nwill\t6.45\n"
+	k := buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict.String())), kb.WordFrequencies(writeTemp(t, "words.tsv", words)))
+	l := cheapLinker(t, k, WithWeights(Weights{Prior: 1}), NILThreshold(0))
+	nilPersons := func(text string) []string {
+		var out []string
+		for _, n := range linkText(t, l, text).NIL {
+			if n.Type == "PER" {
+				out = append(out, n.Mention)
+			}
+		}
+		return out
+	}
+	if got := nilPersons("Ian Rohling, chief economist at the bank, said no. Rohling left."); strings.Join(got, ",") != "Ian Rohling,Rohling" {
+		t.Errorf("NIL persons %v, want Ian Rohling and Rohling", got)
+	}
+	if got := nilPersons("Will Rohling help? Nobody knows."); len(got) > 0 {
+		t.Errorf("NIL persons %v, want none: \"Will\" opens the question as a word", got)
+	}
+}
+
 // A person's name the KB does not know runs through the particles between
 // the given name and the surname ("Nikolaus van der Pas"); particles
 // without a capitalised word after them in the sentence end no name.
