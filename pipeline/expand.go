@@ -88,7 +88,8 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *spe
 		// role beside it ("adviser Mowaffak al-Rubaie"): toldOfByName
 		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.toldOfByName(text, toks, norm, quoted, m)) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
-			// "The Donald" is Donald Trump, and "The" no given name
+			// "The Donald" is Donald Trump, and "The" no given name, nor
+			// "You" of "You Can", an anchor of Terri Schiavo's
 			if first := norm.of(m.tokFrom); !isFunctionWord(first) {
 				if g, seen := given[first]; seen {
 					g.shared = g.shared || g.entity != c.entity

@@ -599,7 +599,7 @@ func notANameStart(text string, toks []token, i int) bool {
 var functionWords = func() map[string]struct{} {
 	m := map[string]struct{}{}
 	for _, w := range strings.Fields(`the a an at in on of for but and or if so as to by with from after before
-	when while should would could can will we he she they it this that these
+	when while should would could can will we he she they it you me him them this that these
 	those there here what who how why where not no yes all some any each every his her their our my your its
 	also then thus yet although though because since until unless meanwhile however`) {
 		m[w] = struct{}{}

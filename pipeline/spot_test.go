@@ -44,6 +44,8 @@ us	Us_(album)	0.5
 Israel	Israel	0.9
 Israel in 1967	Six-Day_War	0.95
 Apollo 11	Apollo_11	1.0
+You Can	Terri_Schiavo	0.9
+Schiavo, Terri	Terri_Schiavo	1.0
 `
 
 const spotWords = "us\t6.48\ninstead\t5.24\nthousands\t4.77\nchina\t5.10\nberlin\t4.38\npage\t5.12\nolympics\t4.6\n"
@@ -95,6 +97,8 @@ func TestSpottingOnDictionaryKB(t *testing.T) {
 		// is an anchor of the war); after a capitalised one it may
 		{"The heights were captured by Israel in 1967 and kept.", map[string]string{"Israel": "Israel"}},
 		{"The crew of Apollo 11 landed.", map[string]string{"Apollo 11": "Apollo 11"}},
+		// a pronoun is no given name of a person's name it opens
+		{"The headline said You Can Win in Berlin, and you know it; You were told.", map[string]string{"You Can": "Terri Schiavo", "Berlin": "Berlin"}},
 	} {
 		wantLinks(t, tc.text, titles(linkText(t, l, tc.text)), tc.want)
 	}

@@ -43,7 +43,7 @@ func tokenize(text string, dst []token) []token {
 		if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
 			if r == '.' || r == '!' || r == '?' || r == '\n' {
 				sentenceStart = !isAbbreviationDot(text, i, dst)
-			} else if (r == '"' || r == '“') && quoteOpensSentence(text, i) {
+			} else if (r == '"' || r == '“' || r == '`') && quoteOpensSentence(text, i) {
 				sentenceStart = true
 			} else if isDash(r) && datelineBefore(text, i, i+size, dst) {
 				sentenceStart = true
@@ -180,7 +180,8 @@ func entityReference(s string) int {
 
 // quoteOpensSentence: the double quote at byte i opens a quoted sentence
 // after a comma or a colon ("Nardelli said, "Selling hammers.""), so the
-// capital of the word after it says nothing.
+// capital of the word after it says nothing. Newswire feeds write the
+// opening quote as two backquotes (grave accents): the first opens it.
 func quoteOpensSentence(text string, i int) bool {
 	before := strings.TrimRight(text[:i], " ")
 	return len(before) < i && (strings.HasSuffix(before, ",") || strings.HasSuffix(before, ":"))

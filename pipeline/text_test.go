@@ -131,12 +131,14 @@ func TestWikipediaURL(t *testing.T) {
 // abbreviation's dot ends one; an initial's dot, an abbreviation's dot
 // before a name and a quote inside a sentence do not.
 func TestSentenceStartsAfterQuotesAndListNumbers(t *testing.T) {
-	text := `He said, "Selling hammers." Fans yelled "Go home" at J. Smith. Tips: 2. Know your numbers. "Ask Acme Corp." Then go. He works at Acme Corp. In May he left Acme Corp. Berlin too. Ask Acme Corp. for more.`
+	text := `He said, "Selling hammers." Fans yelled "Go home" at J. Smith. Tips: 2. Know your numbers. "Ask Acme Corp." Then go. He works at Acme Corp. In May he left Acme Corp. Berlin too. Ask Acme Corp. for more.` +
+		" She told a columnist, ``Many ask.'' Pasta ``Lasagne'' was served."
 	starts := map[string]bool{}
 	for _, tk := range tokenize(text, nil) {
 		starts[text[tk.start:tk.end]] = tk.sentenceStart
 	}
-	for word, start := range map[string]bool{"Selling": true, "Go": false, "Smith": false, "Know": true, "hammers": false, "Then": true, "In": true, "Berlin": false, "for": false} {
+	for word, start := range map[string]bool{"Selling": true, "Go": false, "Smith": false, "Know": true, "hammers": false, "Then": true, "In": true, "Berlin": false, "for": false,
+		"Many": true, "Lasagne": false} { // the newswire's `` quotes as the double quote
 		if starts[word] != start {
 			t.Errorf("%q sentenceStart = %v, want %v", word, starts[word], start)
 		}
