@@ -164,6 +164,7 @@ func (l *Linker) link(ctx context.Context, doc link.Document, spans []Span, c ca
 	officeStates(text, s.toks, s.mentions)
 	nationalities(text, s.toks, s.mentions)
 	ownedByCompany(text, s.toks, s.mentions)
+	personsByName(text, s.mentions)
 	l.addEarlierNames(s.mentions)
 	scores := l.score(text, s.toks, s.mentions)
 	// On given spans expansion only ties short forms to earlier full

@@ -1,0 +1,68 @@
+package pipeline
+
+import (
+	"strings"
+
+	"github.com/linkstream/linkstream/kb"
+)
+
+// Persons are named by the words of their names: a given name, a
+// surname, both, or a nickname the dictionary knows well enough to make
+// it the name's first sense ("Dubya"). The web's anchors also give a
+// person strings of what the person stood for: "Republicans" (George W.
+// Bush, 0.13 of it), "Democrats" (John F. Kennedy), "President", "Manuel"
+// (Geoff Love, who recorded as Manuel), and in a story about the person a
+// described person's coherence then beats the party. A person that is
+// not the mention's first sense and shares no word with it is dropped
+// from its candidates; acronyms keep theirs ("JFK").
+func personsByName(text string, mentions []mention) {
+	for i := range mentions {
+		m := &mentions[i]
+		cands := m.entry.cands
+		if len(cands) < 2 || isAcronym(text[m.start:m.end]) {
+			continue
+		}
+		kept := cands[:1:1]
+		for j := 1; j < len(cands); j++ {
+			if !namelessPerson(m.norm, &cands[j]) {
+				kept = append(kept, cands[j])
+			}
+		}
+		if len(kept) < len(cands) {
+			e := *m.entry // the cached entry is shared: narrow a copy
+			e.cands = kept
+			m.entry = &e
+		}
+	}
+}
+
+// namelessPerson: the candidate is a person whose title holds none of the
+// words of the mention's normalised name, nor the stem of one
+// ("Aristotelian" is Aristotle's word, "Freudian" Freud's).
+func namelessPerson(name string, c *candidate) bool {
+	if c.typ != kb.PER.String() {
+		return false
+	}
+	for _, w := range strings.Fields(name) {
+		for _, t := range strings.Fields(c.titleNorm) {
+			if sameStem(w, t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameStem: a and b are one word, or words that open with the same
+// letters but for the last two of the shorter, four at least ("marx" and
+// "marxist", "aristotle" and "aristotelian").
+func sameStem(a, b string) bool {
+	if a == b {
+		return true
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 4 && n >= min(len(a), len(b))-2
+}
