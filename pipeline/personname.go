@@ -43,8 +43,13 @@ func namelessPerson(name string, c *candidate) bool {
 	if c.typ != kb.PER.String() {
 		return false
 	}
-	for _, w := range strings.Fields(name) {
-		for _, t := range strings.Fields(c.titleNorm) {
+	// cut, not Fields: this runs on every person among the candidates
+	for rest := name; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, " ")
+		for title := c.titleNorm; title != ""; {
+			var t string
+			t, title, _ = strings.Cut(title, " ")
 			if sameStem(w, t) {
 				return false
 			}
