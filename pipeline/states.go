@@ -171,11 +171,17 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 			// a state in full is a mention the spotter finds by itself;
 			// only the place before it changes
 			if state, ok := stateNamedAfterPlace(text, toks, k); ok {
-				added = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
+				var placed bool
+				added, placed = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
+				if i, ok := first[k]; ok && placed {
+					// "Atlanta, Georgia": the KB's "Atlanta, Georgia" says
+					// the state, not the country
+					usState(&mentions[i], state)
+				}
 			}
 			continue
 		}
-		added = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
+		added, _ = l.placeBeforeState(text, toks, norm, mentions, last, covered, k, state, spotting, added)
 		e, stateNorm := l.lookupSpan(state)
 		if len(e.cands) == 0 {
 			continue
@@ -204,17 +210,33 @@ func (l *Linker) stateMentions(text string, toks []token, norm *normTokens, ment
 // placeBeforeState makes the place that ends at token k-1 a mention of
 // the KB's "Place, State" when the KB has that title: the spotter's
 // mention there takes it as its one candidate, and a place the spotter
-// left alone is added (when spotting).
-func (l *Linker) placeBeforeState(text string, toks []token, norm *normTokens, mentions []mention, last map[int]int, covered map[int]bool, k int, state string, spotting bool, added []mention) []mention {
+// left alone is added (when spotting). placed says the KB had the title.
+func (l *Linker) placeBeforeState(text string, toks []token, norm *normTokens, mentions []mention, last map[int]int, covered map[int]bool, k int, state string, spotting bool, added []mention) (_ []mention, placed bool) {
 	if i, ok := last[k-1]; ok {
 		if e, ok := l.placeInState(text[mentions[i].start:mentions[i].end], state); ok {
 			mentions[i].entry = e
+			placed = true
 		}
-	} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok && spotting {
-		added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
-			norm: norm.phrase(from, k), entry: e, follows: -1})
+	} else if from, e, ok := l.unspottedPlace(text, toks, covered, k-1, state); ok {
+		placed = true
+		if spotting {
+			added = append(added, mention{tokFrom: from, tokTo: k, start: toks[from].start, end: toks[k-1].end,
+				norm: norm.phrase(from, k), entry: e, follows: -1})
+		}
 	}
-	return added
+	return added, placed
+}
+
+// usState narrows a state's name in full to the U.S. state where its
+// candidates hold one under the name or the name qualified as a state
+// ("Georgia (U.S. state)", "Washington (state)").
+func usState(m *mention, state string) {
+	for _, c := range m.entry.cands {
+		if c.title == state || c.title == state+" (U.S. state)" || c.title == state+" (state)" {
+			m.entry = &surfaceEntry{cands: []candidate{c}}
+			return
+		}
+	}
 }
 
 // placeInState is the surface entry whose one candidate is the KB's
@@ -290,12 +312,7 @@ func officeStates(text string, toks []token, mentions []mention) {
 		if !stateNames[state] || !afterOfficeHolder(text, toks, m.tokFrom) {
 			continue
 		}
-		for j := range m.entry.cands {
-			if c := &m.entry.cands[j]; c.title == state || c.title == state+" (state)" || c.title == state+" (U.S. state)" {
-				m.entry = &surfaceEntry{cands: []candidate{*c}}
-				break
-			}
-		}
+		usState(m, state)
 	}
 }
 

@@ -51,6 +51,22 @@ func TestPlacesWithTheirStateInFull(t *testing.T) {
 	}
 }
 
+// A state in full after a place the KB qualifies by it is the U.S. state,
+// though the name's likelier sense is a country ("Macon, Georgia"); after
+// a place the KB does not qualify by it, the name keeps its candidates
+// ("Tbilisi, Georgia").
+func TestStateInFullAfterItsPlaceIsTheState(t *testing.T) {
+	dict := "Georgia\tGeorgia_(country)\t0.6\nGEORGIA\tGeorgia_(U.S._state)\t0.9\nMacon, Georgia\tMacon,_Georgia\t1.0\n" +
+		"Macon\tMacon,_Georgia\t0.8\nTbilisi\tTbilisi\t1.0\n"
+	l := cheapLinker(t, buildKB(t, kb.AliasDictionary(writeTemp(t, "dict.tab", dict))), NILThreshold(0))
+	for text, want := range map[string]map[string]string{
+		"Storms hit Macon, Georgia, on Monday.":    {"Macon": "Macon, Georgia", "Georgia": "Georgia (U.S. state)"},
+		"He flew home to Tbilisi, Georgia, today.": {"Tbilisi": "Tbilisi", "Georgia": "Georgia (country)"},
+	} {
+		wantLinks(t, text, titles(linkText(t, l, text)), want)
+	}
+}
+
 // A senator or governor "of" a state's name is the state's, though the
 // name's likelier sense is the city, and so is the governor "of" it;
 // without the title, without "of", or with more than a name between the
