@@ -641,22 +641,12 @@ func TestInvertedName(t *testing.T) {
 // it speak of a company: Merrill Lynch is no person, Merrill Kahn is.
 func TestFirmsNamedAfterPersonsAreNoPersons(t *testing.T) {
 	var dict strings.Builder
-	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
-		dict.WriteString(surname + ", Merrill\tMerrill_" + surname + "\t1.0\n")
-	}
+	dict.WriteString(invertedPersons("Merrill"))
 	dict.WriteString("Merrill\tMerrill_Shaw\t1.0\nMerrill Lynch\tMerrill_Lynch\t0.9\nthe brokerage Merrill Lynch\tMerrill_Lynch\t1.0\n" +
 		"Merrill Kahn\tMerrill_Kahn\t1.0\nthe painter Merrill Kahn\tMerrill_Kahn\t1.0\nMerrill Securities\tMerrill_Securities\t1.0\n")
 	words := "brokerage\t3.1\npainter\t4.0\n"
 	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), WordFrequencies(writeFile(t, "words.tsv", words)))
-	for title, person := range map[string]bool{"Merrill Lynch": false, "Merrill Kahn": true, "Merrill Securities": false} {
-		id, ok := k.EntityByTitle(title)
-		if !ok {
-			t.Fatalf("%s is not in the KB", title)
-		}
-		if got := k.Entity(id).Type; (got == PER) != person {
-			t.Errorf("%s typed %v, want a person %v", title, got, person)
-		}
-	}
+	wantPersons(t, k, map[string]bool{"Merrill Lynch": false, "Merrill Kahn": true, "Merrill Securities": false})
 }
 
 // A summary whose topic is one of things ("Technology") keeps a title
@@ -665,24 +655,13 @@ func TestFirmsNamedAfterPersonsAreNoPersons(t *testing.T) {
 // ("Arts") does not, nor does a title without a summary.
 func TestSummaryTopicOfThingsIsNoPerson(t *testing.T) {
 	var dict strings.Builder
-	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
-		dict.WriteString(surname + ", London\tLondon_" + surname + "\t1.0\n")
-		dict.WriteString(surname + ", Robin\tRobin_" + surname + "\t1.0\n")
-	}
+	dict.WriteString(invertedPersons("London") + invertedPersons("Robin"))
 	dict.WriteString("London Underground\tLondon_Underground\t1.0\nLondon Smith\tLondon_Smith\t1.0\nRobin Hood\tRobin_Hood\t1.0\n")
 	sums := `{"title": "London Underground", "extract": "The London Underground is a rapid transit system.", "description": "Rapid transit system in England", "topic": "Technology"}
 {"title": "Robin Hood", "extract": "Robin Hood is a legendary outlaw.", "description": "Heroic outlaw in English folklore", "topic": "Arts"}
 `
 	k, _ := buildAliasKB(t, AliasDictionary(writeFile(t, "dict.tab", dict.String())), Summaries(writeFile(t, "sums.jsonl", sums)))
-	for title, person := range map[string]bool{"London Underground": false, "London Smith": true, "Robin Hood": true} {
-		id, ok := k.EntityByTitle(title)
-		if !ok {
-			t.Fatalf("%s is not in the KB", title)
-		}
-		if got := k.Entity(id).Type; (got == PER) != person {
-			t.Errorf("%s typed %v, want a person %v", title, got, person)
-		}
-	}
+	wantPersons(t, k, map[string]bool{"London Underground": false, "London Smith": true, "Robin Hood": true})
 }
 
 // A string's listed sense is its most frequent one: what the string
@@ -702,5 +681,29 @@ func TestLeftoverSharesStayUnderTheListedSense(t *testing.T) {
 	rover, concept := priorOf(k, c, "Spirit rover"), priorOf(k, c, "Spirit")
 	if concept <= 0 || rover+0.001 < concept {
 		t.Errorf("Spirit: rover %.3f, concept %.3f; want the concept a candidate under the listed sense (%v)", rover, concept, titlesOf(k, c))
+	}
+}
+
+// invertedPersons is five persons' inverted names opened by given, so that
+// the KB learns given as a given name.
+func invertedPersons(given string) string {
+	var dict strings.Builder
+	for _, surname := range []string{"Shaw", "Lovell", "Hopkins", "Kouchner", "Williams"} {
+		dict.WriteString(surname + ", " + given + "\t" + given + "_" + surname + "\t1.0\n")
+	}
+	return dict.String()
+}
+
+// wantPersons checks which of the titles the KB types as persons.
+func wantPersons(t *testing.T, k *KB, want map[string]bool) {
+	t.Helper()
+	for title, person := range want {
+		id, ok := k.EntityByTitle(title)
+		if !ok {
+			t.Fatalf("%s is not in the KB", title)
+		}
+		if got := k.Entity(id).Type; (got == PER) != person {
+			t.Errorf("%s typed %v, want a person %v", title, got, person)
+		}
 	}
 }
