@@ -226,7 +226,8 @@ func TestOutliersReportOverLinkedEntities(t *testing.T) {
 func FuzzLink(f *testing.F) {
 	for _, s := range []string{"Abraham Lincoln met Aristotle in Athens.", "", "Ünïcödé Lincoln", "A. B. C. Lincoln. Lincoln", "\xff Lincoln",
 		"Athens 2 Sparta 1. The coach said the team won the match, a great game this season; Athens's shares fell. Athens 3",
-		"ATHENS BEAT SPARTA , ALGERIA CHEER\nATHENS 1996-12-06\nSen. Abraham Lincoln of Alabama, D-Ala., said Greek ships in Athens Corp. sailed. \"Go Inc.\" In Athens, Aristotle van der Lincoln, a spokesman, said so."} {
+		"ATHENS BEAT SPARTA , ALGERIA CHEER\nATHENS 1996-12-06\nSen. Abraham Lincoln of Alabama, D-Ala., said Greek ships in Athens Corp. sailed. \"Go Inc.\" In Athens, Aristotle van der Lincoln, a spokesman, said so.",
+		"&QL; By A. LINCOLN &UR; U.S. ships &amp; 75 U.S. towns &#8212; Ian Lincoln, an adviser, said ``You Can'' to Athens in 1967 &Athens"} {
 		f.Add(s)
 	}
 	k := kbtest.Gensim(f)
