@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/linkstream/linkstream/kb"
@@ -22,17 +23,22 @@ func personsByName(text string, mentions []mention) {
 		if len(cands) < 2 || isAcronym(text[m.start:m.end]) {
 			continue
 		}
-		kept := cands[:1:1]
-		for j := 1; j < len(cands); j++ {
+		first := 1 // the first nameless person, if any: most mentions have none
+		for first < len(cands) && !namelessPerson(m.norm, &cands[first]) {
+			first++
+		}
+		if first == len(cands) {
+			continue
+		}
+		kept := slices.Clone(cands[:first])
+		for j := first + 1; j < len(cands); j++ {
 			if !namelessPerson(m.norm, &cands[j]) {
 				kept = append(kept, cands[j])
 			}
 		}
-		if len(kept) < len(cands) {
-			e := *m.entry // the cached entry is shared: narrow a copy
-			e.cands = kept
-			m.entry = &e
-		}
+		e := *m.entry // the cached entry is shared: narrow a copy
+		e.cands = kept
+		m.entry = &e
 	}
 }
 

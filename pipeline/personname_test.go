@@ -58,3 +58,27 @@ func TestSameStem(t *testing.T) {
 		}
 	}
 }
+
+// Every nameless person goes, wherever it stands among the candidates,
+// and the candidates before it stay.
+func TestPersonsByNameKeepsTheOthers(t *testing.T) {
+	text := "Republicans met."
+	e := &surfaceEntry{cands: []candidate{
+		{title: "Republican Party", titleNorm: "republican party", typ: "ORG"},
+		{title: "Republicans (film)", titleNorm: "republicans film", typ: "MISC"},
+		{title: "Ronald Reagan", titleNorm: "ronald reagan", typ: "PER"},
+		{title: "Republicans (band)", titleNorm: "republicans band", typ: "ORG"},
+	}}
+	mentions := []mention{{start: 0, end: len("Republicans"), norm: "republicans", entry: e}}
+	personsByName(text, mentions)
+	var got []string
+	for _, c := range mentions[0].entry.cands {
+		got = append(got, c.title)
+	}
+	if want := []string{"Republican Party", "Republicans (film)", "Republicans (band)"}; !slices.Equal(got, want) {
+		t.Errorf("candidates %v, want %v", got, want)
+	}
+	if e.cands[2].title != "Ronald Reagan" || e.cands[3].title != "Republicans (band)" {
+		t.Errorf("the shared entry was changed: %v", e.cands)
+	}
+}
