@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -168,6 +169,31 @@ func (c *candidateCache) decode(kc kb.Candidate) candidate {
 
 // entity is one entity as a candidate outside any surface's list (prior 0).
 func (c *candidateCache) entity(id kb.EntityID) candidate { return c.decode(kb.Candidate{Entity: id}) }
+
+// narrowed is the entry with only the candidates keep accepts: e itself
+// where it accepts them all (most mentions: no copy), nil where it
+// accepts none, else a copy, as the cached entry is shared.
+func (e *surfaceEntry) narrowed(keep func(c *candidate) bool) *surfaceEntry {
+	first := 0 // the first candidate dropped
+	for first < len(e.cands) && keep(&e.cands[first]) {
+		first++
+	}
+	if first == len(e.cands) {
+		return e
+	}
+	kept := slices.Clone(e.cands[:first])
+	for j := first + 1; j < len(e.cands); j++ {
+		if keep(&e.cands[j]) {
+			kept = append(kept, e.cands[j])
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	n := *e
+	n.cands = kept
+	return &n
+}
 
 func (e *surfaceEntry) cost() int64 {
 	n := int64(unsafe.Sizeof(*e))

@@ -116,19 +116,5 @@ func spanEnd(text string, toks []token, end int) int {
 // Lynch, Morgan Stanley, Edward Jones Investments). It returns e where it
 // has none to drop, and nil where it has nothing else.
 func companySenses(e *surfaceEntry) *surfaceEntry {
-	keep := make([]candidate, 0, len(e.cands))
-	for _, c := range e.cands {
-		if c.typ != kb.LOC.String() {
-			keep = append(keep, c)
-		}
-	}
-	switch len(keep) {
-	case len(e.cands):
-		return e
-	case 0:
-		return nil
-	}
-	narrowed := *e // the cached entry is shared: narrow a copy
-	narrowed.cands = keep
-	return &narrowed
+	return e.narrowed(func(c *candidate) bool { return c.typ != kb.LOC.String() })
 }

@@ -50,16 +50,8 @@ func ownedByCompany(text string, toks []token, mentions []mention) {
 		if !ownsCompanyNoun(text, toks, m.tokTo) {
 			continue
 		}
-		var companies []candidate
-		for j := range m.entry.cands {
-			if c := &m.entry.cands[j]; c.prior >= minCompanyPrior && isCompany(c) {
-				companies = append(companies, *c)
-			}
-		}
-		if len(companies) > 0 && len(companies) < len(m.entry.cands) {
-			e := *m.entry // the cached entry is shared: narrow a copy
-			e.cands = companies
-			m.entry = &e
+		if companies := m.entry.narrowed(func(c *candidate) bool { return c.prior >= minCompanyPrior && isCompany(c) }); companies != nil {
+			m.entry = companies
 		}
 	}
 }

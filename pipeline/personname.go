@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/linkstream/linkstream/kb"
@@ -19,26 +18,11 @@ import (
 func personsByName(text string, mentions []mention) {
 	for i := range mentions {
 		m := &mentions[i]
-		cands := m.entry.cands
-		if len(cands) < 2 || isAcronym(text[m.start:m.end]) {
+		if len(m.entry.cands) < 2 || isAcronym(text[m.start:m.end]) {
 			continue
 		}
-		first := 1 // the first nameless person, if any: most mentions have none
-		for first < len(cands) && !namelessPerson(m.norm, &cands[first]) {
-			first++
-		}
-		if first == len(cands) {
-			continue
-		}
-		kept := slices.Clone(cands[:first])
-		for j := first + 1; j < len(cands); j++ {
-			if !namelessPerson(m.norm, &cands[j]) {
-				kept = append(kept, cands[j])
-			}
-		}
-		e := *m.entry // the cached entry is shared: narrow a copy
-		e.cands = kept
-		m.entry = &e
+		top := &m.entry.cands[0]
+		m.entry = m.entry.narrowed(func(c *candidate) bool { return c == top || !namelessPerson(m.norm, c) })
 	}
 }
 

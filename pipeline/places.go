@@ -54,16 +54,7 @@ func placesIn(text string, toks []token, mentions []mention) {
 		if !inPlace(text, toks, m.tokFrom) || !placeAbove(m.entry, placedPlacePrior) || languageOf(text[m.start:m.end], m.entry) >= 0 {
 			continue // "in German" is the language
 		}
-		var places []candidate
-		for j := range m.entry.cands {
-			if c := &m.entry.cands[j]; isPlace(c) || c.typ == kb.MISC.String() && c.desc == "" {
-				places = append(places, *c)
-			}
-		}
-		if len(places) < len(m.entry.cands) {
-			e := *m.entry
-			e.cands = places
-			m.entry = &e
-		}
+		// never nil: one of them is a place
+		m.entry = m.entry.narrowed(func(c *candidate) bool { return isPlace(c) || c.typ == kb.MISC.String() && c.desc == "" })
 	}
 }
