@@ -86,7 +86,7 @@ func (l *Linker) expand(text string, toks []token, norm *normTokens, quoted *spe
 		// Moore"): a given name opening the name says it is one, and so
 		// do the story quoting its last word ("said Moore") and a
 		// role beside it ("adviser Mowaffak al-Rubaie"): toldOfByName
-		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.toldOfByName(text, toks, norm, quoted, m)) {
+		if c.typ == "PER" || c.typ == "MISC" && (l.opensWithGivenName(norm, m.tokFrom) || c.desc == "" && l.toldOfByName(text, toks, norm, quoted, m.tokFrom, m.tokTo-1)) {
 			add(norm.of(m.tokTo-1), fullForm{mention: i, start: m.start, surname: true})
 			// "The Donald" is Donald Trump, and "The" no given name, nor
 			// "You" of "You Can", an anchor of Terri Schiavo's
@@ -169,11 +169,14 @@ func withParticle(text string, toks []token, t int) int {
 // Ocean Spray get a refund?"), which a surname seen only later in the
 // document does not make a name.
 func (l *Linker) commonWordOpening(toks []token, norm *normTokens, t int) bool {
-	if !toks[t].sentenceStart {
-		return false
-	}
+	return toks[t].sentenceStart && l.commonWord(norm, t)
+}
+
+// commonWord: token t is a word of the language, Zipf commonZipf or more
+// (the surface record says it, without decoding the word's candidates).
+func (l *Linker) commonWord(norm *normTokens, t int) bool {
 	key, ok := l.walkPhrase(norm, t, t+1)
-	return ok && l.cands.get(key).zipf >= l.cfg.commonZipf
+	return ok && float64(l.kb.SurfaceOf(key).Zipf) >= l.cfg.commonZipf
 }
 
 // namesPlace: tokens [from, to) are a KB string whose most probable

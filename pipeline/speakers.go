@@ -41,15 +41,14 @@ func (s *speakers) has(text string, toks []token, norm *normTokens, word string)
 	return s.words[word]
 }
 
-// toldOfByName: the mention, a name of two words or more whose first
-// word is no common one (companies speak too: "Home Depot said"), is a
-// person's by what the story tells of it: its last word is a speaker
-// ("said Moore"), or a person's role stands before it or after it
-// ("adviser Mowaffak al-Rubaie", "Mal Moore, athletics director").
-func (l *Linker) toldOfByName(text string, toks []token, norm *normTokens, quoted *speakers, m *mention) bool {
-	if !quoted.has(text, toks, norm, norm.of(m.tokTo-1)) && !roleBefore(text, toks, m.tokFrom) && !roleFollows(text, toks, m.tokTo-1) {
+// toldOfByName: tokens [first, last], a name whose first word is no
+// common one (companies speak too: "Home Depot said"), are a person's by
+// what the story tells of it: its last word is a speaker ("said Moore"),
+// or a person's role stands before it or after it ("adviser Mowaffak
+// al-Rubaie", "Mal Moore, athletics director").
+func (l *Linker) toldOfByName(text string, toks []token, norm *normTokens, quoted *speakers, first, last int) bool {
+	if !quoted.has(text, toks, norm, norm.of(last)) && !roleBefore(text, toks, first) && !roleFollows(text, toks, last) {
 		return false
 	}
-	key, ok := l.walkPhrase(norm, m.tokFrom, m.tokFrom+1)
-	return !ok || float64(l.kb.SurfaceOf(key).Zipf) < l.cfg.commonZipf
+	return !l.commonWord(norm, first)
 }

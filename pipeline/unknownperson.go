@@ -120,21 +120,18 @@ func (l *Linker) afterCourtesyTitle(text string, toks []token, m *mention) {
 	}
 }
 
-// toldOfAsPerson: the story tells that tokens [first, last], a name whose
-// first word is no common one, are a person's, where the KB does not flag
-// the first as a given name ("Roxanne", "Davitt"): it quotes the name
-// ("said Davitt McAteer", "McAteer said"), or a person's role stands
-// before it or after it ("spokeswoman Roxanne Hercules", "Roxanne
-// Hercules, a spokeswoman for", "Davitt McAteer is a mine safety expert").
+// toldOfAsPerson: the story tells that tokens [first, last], a pair the
+// KB does not know, are a person's, where the KB does not flag the first
+// as a given name ("Roxanne", "Davitt"): toldOfByName ("McAteer said",
+// "spokeswoman Roxanne Hercules", "Davitt McAteer is a mine safety
+// expert"), or it quotes the first word too ("said Davitt"). An unknown
+// pair has no KB sense to doubt, so either word may be the one quoted.
 func (l *Linker) toldOfAsPerson(text string, toks []token, norm *normTokens, quoted *speakers, first, last int) bool {
 	if !isTitleCaseWord(text[toks[first].start:toks[first].end]) {
 		return false // "NASA Hercules"
 	}
-	if key, ok := l.walkPhrase(norm, first, first+1); ok && float64(l.kb.SurfaceOf(key).Zipf) >= l.cfg.commonZipf {
-		return false
-	}
-	return roleBefore(text, toks, first) || quoted.has(text, toks, norm, norm.of(first)) || quoted.has(text, toks, norm, norm.of(last)) ||
-		roleFollows(text, toks, last)
+	return l.toldOfByName(text, toks, norm, quoted, first, last) ||
+		quoted.has(text, toks, norm, norm.of(first)) && !l.commonWord(norm, first)
 }
 
 // roleBefore: a person's role stands right before token first
@@ -222,7 +219,7 @@ func (l *Linker) isGivenName(text string, toks []token, norm *normTokens, i int)
 		return false
 	}
 	info := l.kb.SurfaceOf(key)
-	return info.GivenName && (info.ProperNoun || !l.commonWordOpening(toks, norm, i))
+	return info.GivenName && (info.ProperNoun || !toks[i].sentenceStart || float64(info.Zipf) < l.cfg.commonZipf)
 }
 
 // opensWithGivenName: token i is a string the KB flags as a given name;

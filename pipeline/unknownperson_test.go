@@ -82,6 +82,10 @@ func TestGivenNameOpeningASentence(t *testing.T) {
 	if got := nilPersons("Will Rohling help? Nobody knows."); len(got) > 0 {
 		t.Errorf("NIL persons %v, want none: \"Will\" opens the question as a word", got)
 	}
+	// inside a sentence a common given name is a name
+	if got := nilPersons("The bank is sound, said Will Rohling on Monday."); strings.Join(got, ",") != "Will Rohling" {
+		t.Errorf("NIL persons %v, want Will Rohling", got)
+	}
 }
 
 // A person's name the KB does not know runs through the particles between
