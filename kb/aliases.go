@@ -1034,14 +1034,6 @@ func (l *aliasLoader) placeRedirects() {
 	}
 }
 
-// renamedRedirects takes a name-only title for the described article
-// whose title differs from it only as Wikipedia's renames do: to sentence
-// case ("Giant Panda" → "Giant panda", "Armenian Genocide" → "Armenian
-// genocide") or to another dash ("Austria-Hungary" → "Austria–Hungary").
-// The dictionary knows such an article by its old title, with the web's
-// anchors, and the summaries by the new one, with its description: one
-// entity split in two. Only the first letters of words may differ, so
-// "BlackBerry" and "Blackberry", "ACID" and "Acid" stay apart.
 // leadRedirects makes the longer name a summary's lead opens with
 // (accumulator.leadNames) a redirect of the article, where the dictionary
 // links to it as a title of its own and has no article or redirect for
@@ -1057,6 +1049,14 @@ func (l *aliasLoader) leadRedirects() {
 	}
 }
 
+// renamedRedirects takes a name-only title for the described article
+// whose title differs from it only as Wikipedia's renames do: to sentence
+// case ("Giant Panda" → "Giant panda", "Armenian Genocide" → "Armenian
+// genocide") or to another dash ("Austria-Hungary" → "Austria–Hungary").
+// The dictionary knows such an article by its old title, with the web's
+// anchors, and the summaries by the new one, with its description: one
+// entity split in two. Only the first letters of words may differ, so
+// "BlackBerry" and "Blackberry", "ACID" and "Acid" stay apart.
 func (l *aliasLoader) renamedRedirects() {
 	articles := map[string]string{} // rename key → the one article with it ("" when several)
 	for id := range l.acc.accs {
